@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppDeps, AppEnv } from './env';
+import { ApiError, statusOf, type ErrorCode } from './lib/errors';
+import { programRoutes } from './programs/routes';
+import { partnerRoutes } from './partners/routes';
+import { linkRoutes } from './links/routes';
+import { redirectRoutes } from './links/redirect-routes';
+import { apiKeyRoutes } from './api-keys/routes';
+import { healthRoutes } from './health/routes';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function errorBody(code: ErrorCode, message: string, requestId: string, extra: Record<string, unknown> = {}) {
+  return { error: { code, message, requestId, ...extra } };
+}
+
+/** Builds the whole HTTP app from its dependencies; the same app runs on Workers and Node. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('payload_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes`, c.var.requestId), 413),
+    }),
+  );
+
+  app.route('/health', healthRoutes);
+  app.route('/v1/api-keys', apiKeyRoutes);
+  app.route('/v1/programs', programRoutes);
+  app.route('/v1', partnerRoutes);
+  app.route('/v1', linkRoutes);
+  app.route('/', redirectRoutes);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.var.requestId), 404));
+
+  app.onError((err, c) => {
+    const rid = c.var.requestId ?? 'unknown';
+    if (err instanceof ApiError) {
+      const extra: Record<string, unknown> = {};
+      if (err.reason) extra.reason = err.reason;
+      if (err.field) extra.field = err.field;
+      return c.json(errorBody(err.code, err.message, rid, extra), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code: ErrorCode =
+        status === 400 ? (/json/i.test(err.message) ? 'invalid_json' : 'bad_request') : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status < 500 ? 'bad_request' : 'internal_error';
+      const message = code === 'invalid_json' ? 'Request body is not valid JSON' : err.message || code;
+      return c.json(errorBody(code, message, rid), statusOf(code));
+    }
+    console.error('unhandled error', { requestId: rid, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    return c.json(errorBody('internal_error', 'Internal error', rid), 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

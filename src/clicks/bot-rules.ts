@@ -1,0 +1,56 @@
+import { isbot } from 'isbot';
+
+export type BotReason = 'crawler' | 'link_preview' | 'prefetch' | 'missing_user_agent';
+
+/**
+ * Fetchers that unfurl a link into a preview card when someone pastes it. They are not clicks,
+ * and they are checked before `isbot` so the reason says why the click was dropped.
+ */
+const LINK_PREVIEW_PATTERNS: readonly RegExp[] = [
+  /facebookexternalhit/i,
+  /\bfacebot\b/i,
+  /slackbot/i, // also Slackbot-LinkExpanding
+  /twitterbot/i,
+  /whatsapp/i,
+  /telegrambot/i,
+  /discordbot/i,
+  /linkedinbot/i,
+  /skypeuripreview/i,
+  /pinterestbot/i,
+  /\bpinterest\/0\./i, // legacy fetcher; the in-app browser says "[Pinterest/iOS]"
+  /redditbot/i,
+  /applebot/i,
+  /embedly/i,
+  /vkshare/i,
+  /iframely/i,
+  /bitlybot/i,
+  /google-pagerenderer/i,
+  /mastodon/i,
+  /bluesky|cardyb/i,
+];
+
+/**
+ * Apps whose name appears both in their preview fetcher's UA and in their in-app browser's UA
+ * ("… Mobile/15E148 Safari Line/13.16.0"). The in-app browser is a real person clicking, so
+ * these only count as previews when the UA is not a mobile browser.
+ */
+const IN_APP_BROWSER_APP_PATTERNS: readonly RegExp[] = [/\bline\/\d/i, /snapchat/i, /viber/i];
+const MOBILE_BROWSER = /\bMozilla\/5\.0\b.*\bMobile\b/;
+
+const PREFETCH_PURPOSE = /(?:^|[\s;,])prefetch(?:$|[\s;,])/i;
+
+/** Returns why a request is not a human click, or null for a human. Link previews win over
+ * generic crawlers; a prefetch from a real browser is still not a click. */
+export function detectBot(userAgent: string | null, purpose: string | null): BotReason | null {
+  const ua = userAgent?.trim() ?? '';
+  if (ua !== '') {
+    if (LINK_PREVIEW_PATTERNS.some((re) => re.test(ua))) return 'link_preview';
+    if (!MOBILE_BROWSER.test(ua) && IN_APP_BROWSER_APP_PATTERNS.some((re) => re.test(ua))) {
+      return 'link_preview';
+    }
+    if (isbot(ua)) return 'crawler';
+  }
+  if (purpose !== null && PREFETCH_PURPOSE.test(purpose.trim())) return 'prefetch';
+  if (ua === '') return 'missing_user_agent';
+  return null;
+}

@@ -1,0 +1,39 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiKeys } from '../schema';
+
+export async function findActiveKeyByHash(db: Db, hash: string) {
+  const [row] = await db
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert) {
+  await db.insert(apiKeys).values(row);
+}
+
+export async function revokeApiKey(db: Db, id: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export async function getApiKey(db: Db, id: string) {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function listApiKeys(db: Db) {
+  return db.select().from(apiKeys).orderBy(apiKeys.createdAt);
+}
+
+export async function countApiKeys(db: Db): Promise<number> {
+  const rows = await db.select({ id: apiKeys.id }).from(apiKeys).limit(1);
+  return rows.length;
+}

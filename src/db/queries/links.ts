@@ -1,0 +1,69 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { clicks, links, partners, programs } from '../schema';
+import { cursorWhere, newestFirst } from '../../lib/pagination';
+import type { LinkRow } from './partners';
+
+export async function insertLink(db: Db, row: LinkRow) {
+  await db.insert(links).values(row);
+}
+
+export async function codeExists(db: Db, codeKey: string): Promise<boolean> {
+  const rows = await db.select({ id: links.id }).from(links).where(eq(links.codeKey, codeKey)).limit(1);
+  return rows.length > 0;
+}
+
+export async function findLink(db: Db, id: string): Promise<LinkRow | null> {
+  const [row] = await db.select().from(links).where(eq(links.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function updateLink(db: Db, id: string, patch: Partial<LinkRow>): Promise<LinkRow | null> {
+  const [row] = await db.update(links).set(patch).where(eq(links.id, id)).returning();
+  return row ?? null;
+}
+
+export async function listLinksOfPartner(db: Db, partnerId: string, limit: number, cursor?: string) {
+  return db
+    .select()
+    .from(links)
+    .where(and(eq(links.partnerId, partnerId), cursorWhere(cursor, links.createdAt, links.id)))
+    .orderBy(...newestFirst(links.createdAt, links.id))
+    .limit(limit + 1);
+}
+
+/** The single lookup the redirect makes: link + partner status + program settings by code. */
+export async function findRedirectTarget(db: Db, codeKey: string) {
+  const [row] = await db
+    .select({
+      linkId: links.id,
+      programId: links.programId,
+      partnerId: links.partnerId,
+      url: links.url,
+      utm: links.utm,
+      archived: sql<number>`${links.archivedAt} is not null`,
+      partnerStatus: partners.status,
+      defaultUrl: programs.defaultUrl,
+      clickIdParam: programs.clickIdParam,
+      windowDays: programs.attributionWindowDays,
+      dedupWindowSeconds: programs.dedupWindowSeconds,
+    })
+    .from(links)
+    .innerJoin(partners, eq(partners.id, links.partnerId))
+    .innerJoin(programs, eq(programs.id, links.programId))
+    .where(eq(links.codeKey, codeKey))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function linkStats(db: Db, linkId: string) {
+  const [row] = await db
+    .select({
+      clicks: sql<number>`count(*) filter (where ${clicks.bot} = 0)`,
+      uniqueClicks: sql<number>`count(*) filter (where ${clicks.bot} = 0 and ${clicks.unique} = 1)`,
+      botClicks: sql<number>`count(*) filter (where ${clicks.bot} = 1)`,
+    })
+    .from(clicks)
+    .where(eq(clicks.linkId, linkId));
+  return { clicks: Number(row?.clicks ?? 0), uniqueClicks: Number(row?.uniqueClicks ?? 0), botClicks: Number(row?.botClicks ?? 0) };
+}

@@ -1,0 +1,40 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../client';
+import { links, partners } from '../schema';
+import { cursorWhere, newestFirst } from '../../lib/pagination';
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type LinkRow = typeof links.$inferSelect;
+
+/** Partner and its default link are written together or not at all. */
+export async function insertPartnerWithLink(db: Db, partner: PartnerRow, link: LinkRow) {
+  await db.batch([db.insert(partners).values(partner), db.insert(links).values(link)]);
+}
+
+export async function findPartner(db: Db, id: string): Promise<PartnerRow | null> {
+  const [row] = await db.select().from(partners).where(eq(partners.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function findPartnerByExternalId(db: Db, programId: string, externalId: string) {
+  const [row] = await db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.programId, programId), eq(partners.externalId, externalId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function updatePartner(db: Db, id: string, patch: Partial<PartnerRow>): Promise<PartnerRow | null> {
+  const [row] = await db.update(partners).set(patch).where(eq(partners.id, id)).returning();
+  return row ?? null;
+}
+
+export async function listPartners(db: Db, programId: string, limit: number, cursor?: string) {
+  return db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.programId, programId), cursorWhere(cursor, partners.createdAt, partners.id)))
+    .orderBy(...newestFirst(partners.createdAt, partners.id))
+    .limit(limit + 1);
+}

@@ -1,0 +1,31 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One row per redirect. No raw IP is ever stored: `visitorHash` is SHA-256(ip + ua + salt),
+ * used only to flag repeats within the program's dedup window.
+ */
+export const clicks = sqliteTable(
+  'clicks',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    linkId: text('link_id').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    country: text('country'),
+    deviceType: text('device_type').notNull(),
+    browser: text('browser'),
+    os: text('os'),
+    referrerHost: text('referrer_host'),
+    paidAds: integer('paid_ads', { mode: 'boolean' }).notNull(),
+    bot: integer('bot', { mode: 'boolean' }).notNull(),
+    botReason: text('bot_reason'),
+    unique: integer('is_unique', { mode: 'boolean' }).notNull(),
+    visitorHash: text('visitor_hash').notNull(),
+  },
+  (t) => [
+    index('clicks_link_visitor_idx').on(t.linkId, t.visitorHash, t.createdAt),
+    index('clicks_program_created_idx').on(t.programId, t.createdAt),
+    index('clicks_partner_created_idx').on(t.partnerId, t.createdAt),
+  ],
+);

@@ -1,0 +1,22 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+
+export const partners = sqliteTable(
+  'partners',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    externalId: text('external_id'),
+    /** The partner's referral code; also the code of its default link. */
+    code: text('code').notNull(),
+    status: text('status', { enum: ['active', 'suspended'] }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('partners_program_created_idx').on(t.programId, t.createdAt, t.id),
+    uniqueIndex('partners_program_external_uq').on(t.programId, t.externalId),
+  ],
+);

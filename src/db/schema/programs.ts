@@ -1,0 +1,20 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+
+export const programs = sqliteTable(
+  'programs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    currency: text('currency').notNull(),
+    defaultUrl: text('default_url').notNull(),
+    allowedHosts: text('allowed_hosts', { mode: 'json' }).$type<string[]>().notNull(),
+    attributionModel: text('attribution_model', { enum: ['last_click', 'first_click'] }).notNull(),
+    attributionWindowDays: integer('attribution_window_days').notNull(),
+    holdDays: integer('hold_days').notNull(),
+    clickIdParam: text('click_id_param').notNull(),
+    dedupWindowSeconds: integer('dedup_window_seconds').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('programs_created_idx').on(t.createdAt, t.id)],
+);

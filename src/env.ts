@@ -1,0 +1,47 @@
+import type { Db } from './db/client';
+import type { LinkCache } from './links/link-cache';
+import type { ClickSink } from './clicks/click-sink';
+import type { Clock } from './lib/time';
+
+/** Configuration read once from the environment (Workers bindings or process.env). */
+export interface AppConfig {
+  /** SHA-256 hex of the root ADMIN_API_KEY; null when only stored keys are accepted. */
+  adminKeyHash: string | null;
+  /** Secret salt mixed into visitor hashes (never stored). */
+  visitorSalt: string;
+  /** Base URL for short links (e.g. https://ref.example.com); defaults to the request's origin. */
+  publicUrl: string | null;
+}
+
+/** Everything createApp needs, built by a runtime entry (worker.ts / node.ts) or a test. */
+export interface AppDeps {
+  db: Db;
+  config: AppConfig;
+  clock: Clock;
+  linkCache: LinkCache;
+  clickSink: ClickSink;
+  /** The client's IP for visitor hashing; never stored or logged. */
+  clientIp: (req: Request, raw: unknown) => string | null;
+  /** ISO country of the client, from cf.country on Workers or a proxy header on Node. */
+  clientCountry: (req: Request) => string | null;
+}
+
+export type AuthContext =
+  | { kind: 'admin'; keyId: string | null; scopes: readonly string[] }
+  | { kind: 'partner'; partnerId: string; programId: string };
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    auth: AuthContext;
+  };
+}
+
+export function readConfig(vars: Record<string, string | undefined>, adminKeyHash: string | null): AppConfig {
+  return {
+    adminKeyHash,
+    visitorSalt: vars.VISITOR_SALT || crypto.randomUUID(),
+    publicUrl: vars.PUBLIC_URL ? vars.PUBLIC_URL.replace(/\/+$/, '') : null,
+  };
+}

@@ -1,0 +1,26 @@
+const encoder = new TextEncoder();
+
+function toHex(buf: ArrayBuffer): string {
+  let out = '';
+  for (const b of new Uint8Array(buf)) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export async function sha256Hex(input: string): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(input)));
+}
+
+/** Constant-time comparison of two equal-length strings (hex digests). */
+export function timingSafeEqualStr(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export function randomToken(bytes = 24): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  let s = '';
+  for (const b of buf) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,56 @@
+import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/client';
+import { insertLink } from '../db/queries/links';
+import type { LinkRow, PartnerRow } from '../db/queries/partners';
+import type { ProgramRow } from '../db/queries/programs';
+import { generateCode } from '../lib/codes';
+import { ConflictError, ValidationError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { checkDestination } from '../programs/check-hosts';
+import { checkCode } from './check-code';
+import type { CreateLinkInput } from './schemas';
+
+/** Builds a link row (not yet stored) after checking its destination against the program. */
+export function buildLink(program: ProgramRow, partner: PartnerRow, input: CreateLinkInput, now: Date, code: string): LinkRow {
+  return {
+    id: newId('lnk'),
+    programId: program.id,
+    partnerId: partner.id,
+    code,
+    codeKey: code.toLowerCase(),
+    url: input.url ? checkDestination(input.url, program.allowedHosts, 'url') : program.defaultUrl,
+    campaign: input.campaign ?? null,
+    utm: input.utm && Object.keys(input.utm).length > 0 ? input.utm : null,
+    archivedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Creates a link for a partner. A vanity code that is taken (case-insensitively) is a 409;
+ * without one a fresh 8-character code is generated (retried on the rare collision).
+ */
+export async function createLink({ db, now, program, partner, input }: { db: Db; now: Date; program: ProgramRow; partner: PartnerRow; input: CreateLinkInput }): Promise<LinkRow> {
+  if (partner.status !== 'active') throw new ValidationError('partnerId', 'partner is suspended', 'partner_suspended');
+  if (input.code !== undefined) {
+    checkCode(input.code);
+    const row = buildLink(program, partner, input, now, input.code);
+    try {
+      await insertLink(db, row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`Code "${input.code}" is already taken`, 'code_taken');
+      throw err;
+    }
+    return row;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const row = buildLink(program, partner, input, now, generateCode());
+    try {
+      await insertLink(db, row);
+      return row;
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 4) throw err;
+    }
+  }
+}

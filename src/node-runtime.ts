@@ -1,0 +1,45 @@
+import { createApp } from './app';
+import { readConfig, type AppDeps } from './env';
+import { openNodeDb } from './db/node-client';
+import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
+import { LinkCache } from './links/link-cache';
+import { sha256Hex } from './lib/hash';
+import { systemClock, type Clock } from './lib/time';
+
+export interface NodeRuntimeOptions {
+  databaseUrl: string;
+  authToken?: string;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  clickBuffer?: BufferOptions;
+}
+
+function nodeClientIp(req: Request, env: unknown, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const fwd = req.headers.get('x-forwarded-for');
+    if (fwd) return fwd.split(',')[0]!.trim();
+  }
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
+}
+
+/** The app wired for Node: libSQL (file, memory or remote), buffered click writer, in-process cache. */
+export async function createNodeRuntime(opts: NodeRuntimeOptions) {
+  const env = opts.env ?? {};
+  const db = await openNodeDb(opts.databaseUrl, opts.authToken);
+  const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
+  const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
+  const countryHeader = (env.COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase();
+  const clickSink = new BufferedClickSink(db, config.visitorSalt, opts.clickBuffer);
+  const deps: AppDeps = {
+    db,
+    config,
+    clock: opts.clock ?? systemClock,
+    linkCache: new LinkCache(),
+    clickSink,
+    clientIp: (req, raw) => nodeClientIp(req, raw, trustProxy),
+    clientCountry: (req) => req.headers.get(countryHeader),
+  };
+  const app = createApp(deps);
+  return { app, deps, db, clickSink, close: () => clickSink.flush() };
+}

@@ -1,0 +1,36 @@
+import { serve } from '@hono/node-server';
+import { createNodeRuntime } from './node-runtime';
+import { countApiKeys } from './db/queries/api-keys';
+import { mintApiKey } from './api-keys/routes';
+
+const env = process.env;
+const port = Number(env.PORT ?? 8787);
+const hostname = env.HOST ?? '127.0.0.1';
+const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';
+
+const runtime = await createNodeRuntime({ databaseUrl, authToken: env.DATABASE_AUTH_TOKEN, env });
+
+if (!env.ADMIN_API_KEY && (await countApiKeys(runtime.db)) === 0) {
+  // First run without a configured root key: mint one, show it once, keep only its hash.
+  const { secret } = await mintApiKey(runtime.db, 'root (generated on first run)', ['*'], new Date());
+  console.log(`\nGenerated an admin API key (shown once, only its hash is stored):\n\n  ${secret}\n`);
+}
+
+const server = serve({ fetch: runtime.app.fetch, port, hostname }, (info) => {
+  console.log(`reflink listening on http://${hostname}:${info.port} (database: ${databaseUrl})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: flushing buffered clicks and stopping`);
+  server.close();
+  try {
+    await runtime.close();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

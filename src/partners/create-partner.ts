@@ -1,0 +1,54 @@
+import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/client';
+import { codeExists } from '../db/queries/links';
+import { findPartnerByExternalId, insertPartnerWithLink, type LinkRow, type PartnerRow } from '../db/queries/partners';
+import type { ProgramRow } from '../db/queries/programs';
+import { generateCode } from '../lib/codes';
+import { ConflictError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { buildLink } from '../links/create-link';
+import { checkCode } from '../links/check-code';
+import type { CreatePartnerInput } from './schemas';
+
+/**
+ * Enrols a partner with a referral code and a default link to the program's defaultUrl (same code),
+ * in one batch. A requested vanity code is used when free; when taken, a code is generated.
+ */
+export async function createPartner({ db, now, program, input }: { db: Db; now: Date; program: ProgramRow; input: CreatePartnerInput }) {
+  if (input.externalId && (await findPartnerByExternalId(db, program.id, input.externalId))) {
+    throw new ConflictError(`A partner with externalId "${input.externalId}" already exists`, 'duplicate_external_id');
+  }
+  let vanity = input.code;
+  if (vanity !== undefined) {
+    checkCode(vanity);
+    if (await codeExists(db, vanity.toLowerCase())) vanity = undefined;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const code = vanity ?? generateCode();
+    const partner: PartnerRow = {
+      id: newId('ptn'),
+      programId: program.id,
+      name: input.name,
+      email: input.email.toLowerCase(),
+      externalId: input.externalId ?? null,
+      code,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const link: LinkRow = buildLink(program, partner, {}, now, code);
+    try {
+      await insertPartnerWithLink(db, partner, link);
+      return { partner, link };
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 4) {
+        if (isUniqueViolation(err)) throw new ConflictError('Could not allocate a unique code; retry', 'code_taken');
+        throw err;
+      }
+      vanity = undefined; // lost a race for the vanity code (or externalId): fall back to generated
+      if (input.externalId && (await findPartnerByExternalId(db, program.id, input.externalId))) {
+        throw new ConflictError(`A partner with externalId "${input.externalId}" already exists`, 'duplicate_external_id');
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { currencySchema, shortText } from '../lib/schemas';
+
+const hostEntry = z.string().trim().min(1).max(253);
+
+const attribution = z.strictObject({
+  model: z.enum(['last_click', 'first_click']).default('last_click'),
+  windowDays: z.number().int().min(1).max(3650).default(30),
+});
+
+export const createProgramSchema = z.strictObject({
+  name: shortText(200),
+  currency: currencySchema,
+  defaultUrl: z.string().min(1).max(2048),
+  allowedHosts: z.array(hostEntry).min(1).max(100),
+  attribution: attribution.optional(),
+  holdDays: z.number().int().min(0).max(3650).default(30),
+  clickIdParam: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/, 'must be a simple query parameter name')
+    .default('rcid'),
+  dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).default(3600),
+});
+
+export const updateProgramSchema = z.strictObject({
+  name: shortText(200).optional(),
+  defaultUrl: z.string().min(1).max(2048).optional(),
+  allowedHosts: z.array(hostEntry).min(1).max(100).optional(),
+  attribution: attribution.partial().optional(),
+  holdDays: z.number().int().min(0).max(3650).optional(),
+  clickIdParam: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/, 'must be a simple query parameter name')
+    .optional(),
+  dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
+});
+
+export type CreateProgramInput = z.infer<typeof createProgramSchema>;
+export type UpdateProgramInput = z.infer<typeof updateProgramSchema>;

@@ -1,0 +1,59 @@
+import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
+import { createClient } from '@libsql/client/web';
+import { createApp, type App } from './app';
+import { readConfig, type AppDeps } from './env';
+import { schema, type Db } from './db/client';
+import { DirectClickSink } from './clicks/direct-click-sink';
+import { LinkCache } from './links/link-cache';
+import { sha256Hex } from './lib/hash';
+import { systemClock } from './lib/time';
+
+export interface Env {
+  DB?: D1Database;
+  LIBSQL_URL?: string;
+  LIBSQL_AUTH_TOKEN?: string;
+  ADMIN_API_KEY?: string;
+  VISITOR_SALT?: string;
+  PUBLIC_URL?: string;
+}
+
+function openDb(env: Env): Db {
+  if (env.LIBSQL_URL) {
+    return drizzleLibsql(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema });
+  }
+  if (!env.DB) throw new Error('No database: bind D1 as DB or set LIBSQL_URL');
+  // D1 and libSQL share drizzle's async SQLite API (query builder and batch); see db/client.ts.
+  return drizzleD1(env.DB, { schema }) as unknown as Db;
+}
+
+/** Built once per isolate (bindings are fixed for its lifetime) so the link cache survives requests. */
+let built: { env: Env; app: App; deps: AppDeps } | null = null;
+
+async function runtime(env: Env) {
+  if (built && built.env === env) return built;
+  const db = openDb(env);
+  const config = readConfig(env as Record<string, string | undefined>, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
+  const deps: AppDeps = {
+    db,
+    config,
+    clock: systemClock,
+    linkCache: new LinkCache(),
+    clickSink: new DirectClickSink(db, config.visitorSalt),
+    clientIp: (req) => req.headers.get('cf-connecting-ip'),
+    clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,
+  };
+  built = { env, app: createApp(deps), deps };
+  return built;
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const { app } = await runtime(env);
+    return app.fetch(request, env, ctx);
+  },
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    await runtime(env);
+    void ctx;
+  },
+} satisfies ExportedHandler<Env>;
