@@ -10,6 +10,11 @@ import { linkRoutes } from './links/routes';
 import { redirectRoutes } from './links/redirect-routes';
 import { apiKeyRoutes } from './api-keys/routes';
 import { healthRoutes } from './health/routes';
+import { trackRoutes } from './conversions/routes';
+import { rewardRoutes } from './rewards/routes';
+import { ledgerRoutes } from './ledger/routes';
+import { payoutRoutes } from './payouts/routes';
+import { idempotency } from './middleware/idempotency';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -34,11 +39,17 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  app.use('/v1/*', idempotency);
+
   app.route('/health', healthRoutes);
   app.route('/v1/api-keys', apiKeyRoutes);
   app.route('/v1/programs', programRoutes);
   app.route('/v1', partnerRoutes);
   app.route('/v1', linkRoutes);
+  app.route('/v1/track', trackRoutes);
+  app.route('/v1', rewardRoutes);
+  app.route('/v1', ledgerRoutes);
+  app.route('/v1', payoutRoutes);
   app.route('/', redirectRoutes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.var.requestId), 404));

@@ -2,6 +2,7 @@ import type { Db } from './db/client';
 import type { LinkCache } from './links/link-cache';
 import type { ClickSink } from './clicks/click-sink';
 import type { Clock } from './lib/time';
+import type { KeyedMutex } from './lib/keyed-mutex';
 
 /** Configuration read once from the environment (Workers bindings or process.env). */
 export interface AppConfig {
@@ -20,6 +21,8 @@ export interface AppDeps {
   clock: Clock;
   linkCache: LinkCache;
   clickSink: ClickSink;
+  /** Per-partner serialisation of conversion writes within this isolate (contention only). */
+  locks: KeyedMutex;
   /** The client's IP for visitor hashing; never stored or logged. */
   clientIp: (req: Request, raw: unknown) => string | null;
   /** ISO country of the client, from cf.country on Workers or a proxy header on Node. */

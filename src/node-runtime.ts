@@ -3,6 +3,7 @@ import { readConfig, type AppDeps } from './env';
 import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { LinkCache } from './links/link-cache';
+import { KeyedMutex } from './lib/keyed-mutex';
 import { sha256Hex } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
 
@@ -36,6 +37,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     config,
     clock: opts.clock ?? systemClock,
     linkCache: new LinkCache(),
+    locks: new KeyedMutex(),
     clickSink,
     clientIp: (req, raw) => nodeClientIp(req, raw, trustProxy),
     clientCountry: (req) => req.headers.get(countryHeader),

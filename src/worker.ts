@@ -6,6 +6,7 @@ import { readConfig, type AppDeps } from './env';
 import { schema, type Db } from './db/client';
 import { DirectClickSink } from './clicks/direct-click-sink';
 import { LinkCache } from './links/link-cache';
+import { KeyedMutex } from './lib/keyed-mutex';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
 
@@ -39,6 +40,7 @@ async function runtime(env: Env) {
     config,
     clock: systemClock,
     linkCache: new LinkCache(),
+    locks: new KeyedMutex(),
     clickSink: new DirectClickSink(db, config.visitorSalt),
     clientIp: (req) => req.headers.get('cf-connecting-ip'),
     clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,

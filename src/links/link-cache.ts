@@ -27,6 +27,11 @@ export class LinkCache {
     return target;
   }
 
+  /** Drops one code (a cached miss for a code that now exists, after a create). */
+  forget(codeKey: string): void {
+    this.lru.delete(codeKey);
+  }
+
   clear(): void {
     this.lru.clear();
   }

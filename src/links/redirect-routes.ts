@@ -9,6 +9,9 @@ function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
 }
 
+/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis) and Hono's setCookie throws above it. */
+const MAX_COOKIE_AGE_SECONDS = 400 * 86_400;
+
 function waitUntilOf(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }): ((p: Promise<unknown>) => void) | null {
   try {
     const ctx = c.executionCtx;
@@ -58,7 +61,7 @@ export const redirectRoutes = new Hono<AppEnv>()
       secure: true,
       httpOnly: true,
       sameSite: 'Lax',
-      maxAge: Math.floor((target.windowDays * DAY_MS) / 1000),
+      maxAge: Math.min(Math.floor((target.windowDays * DAY_MS) / 1000), MAX_COOKIE_AGE_SECONDS),
     });
     return c.redirect(buildDestination(target.url, target.clickIdParam, clickId, target.utm), 302);
   });

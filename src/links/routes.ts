@@ -17,12 +17,13 @@ import { baseUrlOf } from './base-url';
 export const linkRoutes = new Hono<AppEnv>()
   // POST /v1/partners/:partnerId/links — a new short link for a partner
   .post('/partners/:partnerId/links', requireScope('programs:write'), validate('json', createLinkSchema), async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db, clock, linkCache } = c.var.deps;
     const partner = await findPartner(db, c.req.param('partnerId'));
     if (!partner) throw new NotFoundError('Partner');
     const program = await findProgram(db, partner.programId);
     if (!program) throw new NotFoundError('Program');
     const link = await createLink({ db, now: clock(), program, partner, input: c.req.valid('json') });
+    linkCache.forget(link.codeKey); // a redirect may have cached this code as a miss
     return c.json(linkJson(link, baseUrlOf(c)), 201);
   })
   // GET /v1/partners/:partnerId/links

@@ -16,10 +16,11 @@ import { partnerJson } from './partner-json';
 export const partnerRoutes = new Hono<AppEnv>()
   // POST /v1/programs/:programId/partners — enrol a partner with a referral code and default link
   .post('/programs/:programId/partners', requireScope('programs:write'), validate('json', createPartnerSchema), async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db, clock, linkCache } = c.var.deps;
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
     const { partner, link } = await createPartner({ db, now: clock(), program, input: c.req.valid('json') });
+    linkCache.forget(link.codeKey); // a redirect may have cached this code as a miss
     return c.json({ ...partnerJson(partner), defaultLink: linkJson(link, baseUrlOf(c)) }, 201);
   })
   // GET /v1/programs/:programId/partners — list a program's partners

@@ -3,9 +3,19 @@ import { currencySchema, shortText } from '../lib/schemas';
 
 const hostEntry = z.string().trim().min(1).max(253);
 
+const attributionModel = z.enum(['last_click', 'first_click']);
+const windowDays = z.number().int().min(1).max(3650);
+
 const attribution = z.strictObject({
-  model: z.enum(['last_click', 'first_click']).default('last_click'),
-  windowDays: z.number().int().min(1).max(3650).default(30),
+  model: attributionModel.default('last_click'),
+  windowDays: windowDays.default(30),
+});
+
+// No defaults here: zod applies `.default()` even under `.partial()`, which made a PATCH of
+// only windowDays reset the model to last_click.
+const attributionPatch = z.strictObject({
+  model: attributionModel.optional(),
+  windowDays: windowDays.optional(),
 });
 
 export const createProgramSchema = z.strictObject({
@@ -26,7 +36,7 @@ export const updateProgramSchema = z.strictObject({
   name: shortText(200).optional(),
   defaultUrl: z.string().min(1).max(2048).optional(),
   allowedHosts: z.array(hostEntry).min(1).max(100).optional(),
-  attribution: attribution.partial().optional(),
+  attribution: attributionPatch.optional(),
   holdDays: z.number().int().min(0).max(3650).optional(),
   clickIdParam: z
     .string()

@@ -3,3 +3,7 @@ export * from './programs';
 export * from './partners';
 export * from './links';
 export * from './clicks';
+export * from './customers';
+export * from './events';
+export * from './rewards';
+export * from './commissions';

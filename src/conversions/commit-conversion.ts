@@ -1,0 +1,151 @@
+import type { AppDeps } from '../env';
+import {
+  activeRewardsFor,
+  bumpCounterStatement,
+  insertCommissionsStatement,
+  insertCustomerStatement,
+  insertEventStatement,
+  readCounters,
+  runBatch,
+  updateCustomerStatement,
+  type CommissionRow,
+  type CustomerRow,
+  type EventRow,
+  type Statement,
+} from '../db/queries/conversions';
+import type { ProgramRow } from '../db/queries/programs';
+import { newId } from '../lib/ids';
+import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
+import { toRule } from '../rewards/to-rule';
+import type { ConversionFacts } from '../rewards/engine';
+import { commissionJson, customerJson, eventJson } from './conversion-json';
+import type { Touch } from './resolve-attribution';
+
+export interface ConversionPlan {
+  program: ProgramRow;
+  type: 'lead' | 'sale' | 'custom';
+  name: string;
+  dedupeKey: string;
+  requestHash: string;
+  externalId: string | null;
+  /** The customer as it will be after this event; `isNew` inserts it, `changed` updates it. */
+  customer: CustomerRow;
+  customerIsNew: boolean;
+  customerChanged: boolean;
+  attribution: Touch | null;
+  status: 'attributed' | 'unattributed' | 'rejected';
+  reason: string | null;
+  amount: number | null;
+  currency: string | null;
+  quantity: number;
+  metadata: Record<string, unknown> | null;
+  occurredAt: Date;
+}
+
+/**
+ * Evaluates the program's rules for an attributed conversion and writes customer, event, counters
+ * and commissions in ONE batch. Counter writes are conditional on the versions read here, so a
+ * concurrent writer makes the batch fail as a whole (and the caller retries from scratch).
+ */
+export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
+  const { db } = deps;
+  const now = deps.clock();
+  const eventId = newId('evt');
+  const commissions: CommissionRow[] = [];
+  const skipped: { rewardId: string; reason: string; explanation: string }[] = [];
+  const statements: Statement[] = [];
+
+  if (plan.status === 'attributed' && plan.attribution) {
+    const partnerId = plan.attribution.partnerId;
+    const rules = (await activeRewardsFor(db, plan.program.id, plan.name)).map(toRule);
+    const facts: ConversionFacts = {
+      eventName: plan.name,
+      occurredAt: plan.occurredAt,
+      amount: plan.amount,
+      quantity: plan.quantity,
+      metadata: plan.metadata ?? {},
+      attributedAt: plan.customer.attributedAt ?? plan.attribution.at,
+      programHoldDays: plan.program.holdDays,
+    };
+    const keys = rules.flatMap((r) => Object.values(counterKeys(r, facts, partnerId, plan.customer.id)).filter((k): k is string => k !== null));
+    const stored = await readCounters(db, keys);
+    const { outcomes, writes } = evaluateConversion({
+      rules,
+      facts,
+      partnerId,
+      customerId: plan.customer.id,
+      counters: (key) => {
+        const row = stored.get(key);
+        return row ? { count: row.count, total: row.total, version: row.version } : { count: 0, total: 0, version: null };
+      },
+      now,
+    });
+    for (const w of writes) statements.push(bumpCounterStatement(db, w.key, w.expectedVersion, w.count, w.total, crypto.randomUUID()));
+    for (const o of outcomes) {
+      if (o.kind === 'skipped') {
+        if (o.reason !== 'event_mismatch') skipped.push({ rewardId: o.rewardId, reason: o.reason, explanation: o.explanation });
+        continue;
+      }
+      const approved = o.holdUntil.getTime() <= now.getTime();
+      commissions.push({
+        id: newId('com'),
+        programId: plan.program.id,
+        kind: 'commission',
+        recipient: o.recipient,
+        partnerId,
+        customerId: plan.customer.id,
+        rewardId: o.rewardId,
+        eventId,
+        reversesId: null,
+        amount: o.amount,
+        unit: o.unit,
+        status: approved ? 'approved' : 'pending',
+        holdUntil: o.holdUntil,
+        explanation: o.explanation,
+        payoutId: null,
+        createdAt: now,
+        approvedAt: approved ? now : null,
+        paidAt: null,
+      });
+    }
+  }
+
+  const event: EventRow = {
+    id: eventId,
+    programId: plan.program.id,
+    type: plan.type,
+    name: plan.name,
+    dedupeKey: plan.dedupeKey,
+    requestHash: plan.requestHash,
+    externalId: plan.externalId,
+    customerId: plan.customer.id,
+    customerExternalId: plan.customer.externalId,
+    partnerId: plan.status === 'attributed' ? (plan.attribution?.partnerId ?? null) : null,
+    linkId: plan.status === 'attributed' ? (plan.attribution?.linkId ?? null) : null,
+    clickId: plan.status === 'attributed' ? (plan.attribution?.clickId ?? null) : null,
+    saleEventId: null,
+    amount: plan.amount,
+    currency: plan.currency,
+    quantity: plan.quantity,
+    metadata: plan.metadata,
+    status: plan.status,
+    reason: plan.reason,
+    result: null,
+    occurredAt: plan.occurredAt,
+    createdAt: now,
+  };
+  const result = {
+    customer: customerJson(plan.customer),
+    event: { ...eventJson(event) },
+    commissions: commissions.map(commissionJson),
+    skipped,
+  };
+  event.result = result;
+
+  if (plan.customerIsNew) statements.unshift(insertCustomerStatement(db, plan.customer));
+  else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customer.id, plan.customer));
+  statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
+  if (commissions.length > 0) statements.push(insertCommissionsStatement(db, commissions));
+  await runBatch(db, statements);
+  return result;
+}

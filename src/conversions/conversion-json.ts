@@ -1,0 +1,49 @@
+import type { CommissionRow, CustomerRow, EventRow } from '../db/queries/conversions';
+
+export function commissionJson(c: CommissionRow) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    recipient: c.recipient,
+    partnerId: c.partnerId,
+    customerId: c.customerId,
+    rewardId: c.rewardId,
+    eventId: c.eventId,
+    reversesId: c.reversesId,
+    amount: c.amount,
+    unit: c.unit,
+    status: c.status,
+    holdUntil: c.holdUntil.toISOString(),
+    explanation: c.explanation,
+    payoutId: c.payoutId,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function eventJson(e: Omit<EventRow, 'result' | 'requestHash' | 'dedupeKey'>) {
+  return {
+    id: e.id,
+    programId: e.programId,
+    type: e.type,
+    name: e.name,
+    externalId: e.externalId,
+    status: e.status,
+    reason: e.reason,
+    customerId: e.customerId,
+    customerExternalId: e.customerExternalId,
+    partnerId: e.partnerId,
+    linkId: e.linkId,
+    clickId: e.clickId,
+    saleEventId: e.saleEventId,
+    amount: e.amount,
+    currency: e.currency,
+    quantity: e.quantity,
+    metadata: e.metadata,
+    occurredAt: e.occurredAt.toISOString(),
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export function customerJson(c: CustomerRow) {
+  return { id: c.id, externalId: c.externalId, partnerId: c.partnerId };
+}

@@ -1,0 +1,36 @@
+import { DAY_MS } from '../lib/time';
+
+export interface Touch {
+  partnerId: string;
+  linkId: string | null;
+  clickId: string | null;
+  at: Date;
+}
+
+export type Candidate = { touch: Touch } | { rejected: string } | null;
+
+/**
+ * Decides whether a click can attribute a conversion at `occurredAt`: only from the moment of the
+ * click up to `windowDays` later.
+ */
+export function clickCandidate(
+  click: { id: string; partnerId: string; linkId: string; createdAt: Date } | null,
+  occurredAt: Date,
+  windowDays: number,
+): Candidate {
+  if (!click) return { rejected: 'unknown_click' };
+  const age = occurredAt.getTime() - click.createdAt.getTime();
+  if (age < 0 || age > windowDays * DAY_MS) return { rejected: 'outside_window' };
+  return { touch: { partnerId: click.partnerId, linkId: click.linkId, clickId: click.id, at: click.createdAt } };
+}
+
+/**
+ * Merges a new touch with the customer's earlier attribution. first_click: the first partner
+ * keeps the customer. last_click: a newer touch (not after the conversion) wins.
+ */
+export function chooseAttribution(model: 'first_click' | 'last_click', existing: Touch | null, candidate: Touch | null): { touch: Touch | null; changed: boolean } {
+  if (!existing) return { touch: candidate, changed: candidate !== null };
+  if (!candidate || model === 'first_click') return { touch: existing, changed: false };
+  if (candidate.at.getTime() > existing.at.getTime()) return { touch: candidate, changed: true };
+  return { touch: existing, changed: false };
+}

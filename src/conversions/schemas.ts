@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { currencySchema, isoDate, minorAmount } from '../lib/schemas';
+
+const externalId = z.string().trim().min(1).max(200);
+const eventName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be lower-case letters, digits, "_", ".", ":" or "-" (e.g. demo_requested)');
+const metadata = z
+  .record(z.string().max(100), z.unknown())
+  .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' })
+  .optional();
+const id = z.string().min(1).max(64);
+
+export const trackLeadSchema = z.strictObject({
+  clickId: id.optional(),
+  code: z.string().min(1).max(50).optional(),
+  programId: id.optional(),
+  customer: z.strictObject({
+    externalId,
+    email: z.email().max(320).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  }),
+  eventName: eventName.default('lead'),
+  occurredAt: isoDate.optional(),
+  metadata,
+});
+
+export const trackSaleSchema = z.strictObject({
+  programId: id,
+  customerExternalId: externalId,
+  externalId,
+  amount: minorAmount,
+  currency: currencySchema,
+  quantity: z.number().int().min(1).max(1_000_000).default(1),
+  eventName: eventName.default('sale'),
+  occurredAt: isoDate.optional(),
+  metadata,
+});
+
+export const trackEventSchema = z.strictObject({
+  programId: id,
+  customerExternalId: externalId,
+  eventName: eventName.refine((n) => n !== 'lead' && n !== 'sale', { message: 'use /v1/track/lead or /v1/track/sale' }),
+  externalId: externalId.optional(),
+  quantity: z.number().int().min(1).max(1_000_000).default(1),
+  occurredAt: isoDate.optional(),
+  metadata,
+});
+
+export const trackRefundSchema = z.strictObject({
+  programId: id,
+  saleExternalId: externalId,
+  externalId,
+  amount: minorAmount.refine((a) => a > 0, { message: 'must be greater than 0' }).optional(),
+  occurredAt: isoDate.optional(),
+});
+
+export type TrackLeadInput = z.infer<typeof trackLeadSchema>;
+export type TrackSaleInput = z.infer<typeof trackSaleSchema>;
+export type TrackEventInput = z.infer<typeof trackEventSchema>;
+export type TrackRefundInput = z.infer<typeof trackRefundSchema>;

@@ -1,0 +1,67 @@
+import type { AppDeps } from '../env';
+import { findCustomer, findPartnersByIds } from '../db/queries/conversions';
+import type { ProgramRow } from '../db/queries/programs';
+import { commitConversion } from './commit-conversion';
+import { newCustomer, touchOf } from './load-customer';
+import { replayOrConflict } from './replay-or-conflict';
+import { withConversionRetry } from './with-retry';
+
+export interface CustomerConversionInput {
+  program: ProgramRow;
+  type: 'sale' | 'custom';
+  name: string;
+  dedupeKey: string;
+  externalId: string | null;
+  customerExternalId: string;
+  amount: number | null;
+  currency: string | null;
+  quantity: number;
+  occurredAt: Date | undefined;
+  metadata: Record<string, unknown> | null;
+}
+
+/**
+ * A sale or funnel step of a known customer: it earns for the partner the customer is attributed
+ * to. An unknown customer is recorded (unattributed, `unknown_customer`) so a later lead cannot
+ * claim events that happened before it.
+ */
+export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, requestHash: string) {
+  const { db } = deps;
+  const { program } = input;
+  return withConversionRetry(async () => {
+    const replay = await replayOrConflict(db, program.id, input.dedupeKey, requestHash);
+    if (replay) return replay;
+    const now = deps.clock();
+    const existing = await findCustomer(db, program.id, input.customerExternalId);
+    const touch = touchOf(existing);
+    const [partner] = touch ? await findPartnersByIds(db, [touch.partnerId]) : [];
+    let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
+    let reason: string | null = existing ? 'no_referral' : 'unknown_customer';
+    if (touch) {
+      status = partner?.status === 'active' ? 'attributed' : 'rejected';
+      reason = status === 'attributed' ? null : 'partner_suspended';
+    }
+    const customer = existing ?? newCustomer(program.id, input.customerExternalId, now);
+    return deps.locks.run(`conv:${touch?.partnerId ?? program.id}`, () =>
+      commitConversion(deps, {
+        program,
+        type: input.type,
+        name: input.name,
+        dedupeKey: input.dedupeKey,
+        requestHash,
+        externalId: input.externalId,
+        customer,
+        customerIsNew: !existing,
+        customerChanged: false,
+        attribution: status === 'attributed' ? touch : null,
+        status,
+        reason,
+        amount: input.amount,
+        currency: input.currency,
+        quantity: input.quantity,
+        metadata: input.metadata,
+        occurredAt: input.occurredAt ?? now,
+      }),
+    );
+  });
+}

@@ -1,0 +1,111 @@
+import type { AppDeps } from '../env';
+import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
+import { findProgram } from '../db/queries/programs';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import { commitConversion } from './commit-conversion';
+import { newCustomer, touchOf } from './load-customer';
+import { replayOrConflict } from './replay-or-conflict';
+import { chooseAttribution, clickCandidate, type Candidate } from './resolve-attribution';
+import { isSelfReferral } from './self-referral';
+import type { TrackLeadInput } from './schemas';
+import { withConversionRetry } from './with-retry';
+
+/** Click ids are written after the redirect answers; give a just-made click the chance to land. */
+async function lookupClick(deps: AppDeps, clickId: string) {
+  const click = await findClick(deps.db, clickId);
+  if (click) return click;
+  await deps.clickSink.flush();
+  return findClick(deps.db, clickId);
+}
+
+/**
+ * Records a lead (sign-up or any lead-type event) and attributes its customer: by click id (within
+ * the program's window after the click), by referral code, or by the customer's earlier
+ * attribution, following the program's first/last-click model. Idempotent per customer+eventName.
+ */
+export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHash: string) {
+  const { db } = deps;
+  const click = input.clickId ? await lookupClick(deps, input.clickId) : null;
+  const codeLink = input.code ? await findLinkByCode(db, input.code.toLowerCase()) : null;
+  const programId = click?.programId ?? codeLink?.programId ?? input.programId;
+  if (!programId) {
+    throw new ValidationError('programId', 'required when neither clickId nor code identifies the program', input.clickId ? 'unknown_click' : input.code ? 'unknown_code' : undefined);
+  }
+  if (input.programId && input.programId !== programId) {
+    throw new ValidationError('programId', 'does not match the program of the click or code', 'program_mismatch');
+  }
+  const program = await findProgram(db, programId);
+  if (!program) throw new NotFoundError('Program');
+  const dedupeKey = `lead:${input.customer.externalId}:${input.eventName}`;
+
+  return withConversionRetry(async () => {
+    const replay = await replayOrConflict(db, program.id, dedupeKey, requestHash);
+    if (replay) return replay;
+    const now = deps.clock();
+    const occurredAt = input.occurredAt ?? now;
+    const existing = await findCustomer(db, program.id, input.customer.externalId);
+
+    let candidate: Candidate = null;
+    if (input.clickId) candidate = clickCandidate(click, occurredAt, program.attributionWindowDays);
+    else if (input.code) candidate = codeLink ? { touch: { partnerId: codeLink.partnerId, linkId: codeLink.linkId, clickId: null, at: occurredAt } } : { rejected: 'unknown_code' };
+
+    const existingTouch = touchOf(existing);
+    const partnerIds = [candidate && 'touch' in candidate ? candidate.touch.partnerId : null, existingTouch?.partnerId].filter((x): x is string => !!x);
+    const partners = new Map((await findPartnersByIds(db, partnerIds)).map((p) => [p.id, p]));
+    const email = input.customer.email ?? existing?.email ?? null;
+
+    if (candidate && 'touch' in candidate) {
+      const partner = partners.get(candidate.touch.partnerId);
+      if (!partner || partner.programId !== program.id) candidate = { rejected: 'unknown_click' };
+      else if (isSelfReferral(partner, { email, externalId: input.customer.externalId })) candidate = { rejected: 'self_referral' };
+      else if (partner.status !== 'active') candidate = { rejected: 'partner_suspended' };
+    }
+    const chosen = chooseAttribution(program.attributionModel, existingTouch, candidate && 'touch' in candidate ? candidate.touch : null);
+    const rejectedReason = candidate && 'rejected' in candidate ? candidate.rejected : null;
+
+    let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
+    let reason: string | null = rejectedReason ?? 'no_referral';
+    if (chosen.touch) {
+      const partner = partners.get(chosen.touch.partnerId);
+      if (partner?.status === 'active') {
+        status = 'attributed';
+        reason = null;
+      } else {
+        status = 'rejected';
+        reason = 'partner_suspended';
+      }
+    } else if (rejectedReason === 'self_referral' || rejectedReason === 'partner_suspended') {
+      status = 'rejected';
+    }
+
+    const customer = existing
+      ? { ...existing, email, name: input.customer.name ?? existing.name, updatedAt: now }
+      : newCustomer(program.id, input.customer.externalId, now, { email, name: input.customer.name ?? null });
+    if (chosen.changed && chosen.touch) {
+      Object.assign(customer, { partnerId: chosen.touch.partnerId, linkId: chosen.touch.linkId, clickId: chosen.touch.clickId, attributedAt: chosen.touch.at });
+    }
+    const customerChanged = !!existing && (chosen.changed || customer.email !== existing.email || customer.name !== existing.name);
+
+    return deps.locks.run(`conv:${chosen.touch?.partnerId ?? program.id}`, () =>
+      commitConversion(deps, {
+        program,
+        type: 'lead',
+        name: input.eventName,
+        dedupeKey,
+        requestHash,
+        externalId: null,
+        customer,
+        customerIsNew: !existing,
+        customerChanged,
+        attribution: status === 'attributed' ? chosen.touch : null,
+        status,
+        reason,
+        amount: null,
+        currency: null,
+        quantity: 1,
+        metadata: input.metadata ?? null,
+        occurredAt,
+      }),
+    );
+  });
+}

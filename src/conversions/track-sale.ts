@@ -1,0 +1,61 @@
+import type { AppDeps } from '../env';
+import { findProgram } from '../db/queries/programs';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import type { TrackEventInput, TrackSaleInput } from './schemas';
+import { trackCustomerConversion } from './track-customer-conversion';
+
+async function programOrThrow(deps: AppDeps, id: string) {
+  const program = await findProgram(deps.db, id);
+  if (!program) throw new NotFoundError('Program');
+  return program;
+}
+
+/** A sale (order/invoice) in the program's currency; unique per program by externalId. */
+export async function trackSale(deps: AppDeps, input: TrackSaleInput, requestHash: string) {
+  const program = await programOrThrow(deps, input.programId);
+  if (input.currency !== program.currency) {
+    throw new ValidationError('currency', `must be the program currency ${program.currency}`, 'currency_mismatch');
+  }
+  return trackCustomerConversion(
+    deps,
+    {
+      program,
+      type: 'sale',
+      name: input.eventName,
+      dedupeKey: `sale:${input.externalId}`,
+      externalId: input.externalId,
+      customerExternalId: input.customerExternalId,
+      amount: input.amount,
+      currency: input.currency,
+      quantity: input.quantity,
+      occurredAt: input.occurredAt,
+      metadata: input.metadata ?? null,
+    },
+    requestHash,
+  );
+}
+
+/**
+ * A custom funnel step ("demo_requested"). With an externalId it is unique by that id; without,
+ * a step happens once per customer (replays of the same step are the same event).
+ */
+export async function trackEvent(deps: AppDeps, input: TrackEventInput, requestHash: string) {
+  const program = await programOrThrow(deps, input.programId);
+  return trackCustomerConversion(
+    deps,
+    {
+      program,
+      type: 'custom',
+      name: input.eventName,
+      dedupeKey: input.externalId ? `event:${input.eventName}:${input.externalId}` : `event:${input.eventName}:customer:${input.customerExternalId}`,
+      externalId: input.externalId ?? null,
+      customerExternalId: input.customerExternalId,
+      amount: null,
+      currency: null,
+      quantity: input.quantity,
+      occurredAt: input.occurredAt,
+      metadata: input.metadata ?? null,
+    },
+    requestHash,
+  );
+}

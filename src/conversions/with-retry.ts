@@ -1,0 +1,23 @@
+import { isRetryableConflict } from '../db/queries/conversions';
+import { ApiError } from '../lib/errors';
+
+const MAX_ATTEMPTS = 30;
+
+/**
+ * Runs a conversion from its first read again whenever its batch lost a race (a counter moved,
+ * the customer or event appeared meanwhile). Each attempt re-reads everything, so the outcome is
+ * always computed from the state it is written against.
+ */
+export async function withConversionRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetryableConflict(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new ApiError('conflict', 'Too much concurrent activity on this partner; retry the request', 'contention');
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../client';
+import { errorText } from '../client';
+import { clicks, commissions, customers, events, links, partners, rewardCounters, rewards } from '../schema';
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type RewardRow = typeof rewards.$inferSelect;
+export type CommissionRow = typeof commissions.$inferSelect;
+export type CounterRow = typeof rewardCounters.$inferSelect;
+
+export async function findClick(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: clicks.id, programId: clicks.programId, partnerId: clicks.partnerId, linkId: clicks.linkId, createdAt: clicks.createdAt })
+    .from(clicks)
+    .where(eq(clicks.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** A referral code (any link code, including the partner's own) → link and partner. */
+export async function findLinkByCode(db: Db, codeKey: string) {
+  const [row] = await db
+    .select({ linkId: links.id, programId: links.programId, partnerId: links.partnerId })
+    .from(links)
+    .where(eq(links.codeKey, codeKey))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findPartnersByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(partners).where(inArray(partners.id, [...ids]));
+}
+
+export async function findCustomer(db: Db, programId: string, externalId: string): Promise<CustomerRow | null> {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.programId, programId), eq(customers.externalId, externalId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findEventByDedupeKey(db: Db, programId: string, dedupeKey: string): Promise<EventRow | null> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.programId, programId), eq(events.dedupeKey, dedupeKey)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function activeRewardsFor(db: Db, programId: string, eventName: string): Promise<RewardRow[]> {
+  return db
+    .select()
+    .from(rewards)
+    .where(and(eq(rewards.programId, programId), eq(rewards.event, eventName), eq(rewards.active, true)))
+    .orderBy(rewards.createdAt, rewards.id);
+}
+
+export async function readCounters(db: Db, keys: readonly string[]): Promise<Map<string, CounterRow>> {
+  const map = new Map<string, CounterRow>();
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += 90) {
+    const rows = await db.select().from(rewardCounters).where(inArray(rewardCounters.key, unique.slice(i, i + 90)));
+    for (const r of rows) map.set(r.key, r);
+  }
+  return map;
+}
+
+/**
+ * Adds to a counter only if nobody changed it since it was read (`expectedVersion`, null when the
+ * row did not exist). On a lost race the NOT NULL constraint on `count` fails, which aborts the
+ * whole batch it is in, so the event, its commissions and the counters land together or not at all.
+ */
+export function bumpCounterStatement(db: Db, key: string, expectedVersion: string | null, count: number, total: number, newVersion: string) {
+  return db.run(sql`
+    insert into ${rewardCounters} (key, count, total, version) values (${key}, ${count}, ${total}, ${newVersion})
+    on conflict (key) do update set
+      count = case when ${rewardCounters.version} = ${expectedVersion ?? ''} then ${rewardCounters.count} + excluded.count else null end,
+      total = ${rewardCounters.total} + excluded.total,
+      version = excluded.version`);
+}
+
+/** A write lost a race (counter moved, customer or event created meanwhile): redo the whole conversion. */
+export function isRetryableConflict(err: unknown): boolean {
+  const text = errorText(err);
+  return (
+    /NOT NULL constraint failed: reward_counters\.count/i.test(text) ||
+    /UNIQUE constraint failed: (customers|events)\./i.test(text) ||
+    /SQLITE_BUSY|database is locked/i.test(text)
+  );
+}
+
+export type Statement = BatchItem<'sqlite'>;
+
+export function insertCustomerStatement(db: Db, row: CustomerRow) {
+  return db.insert(customers).values(row);
+}
+
+export function updateCustomerStatement(db: Db, id: string, patch: Partial<CustomerRow>, guard?: SQL) {
+  return db.update(customers).set(patch).where(and(eq(customers.id, id), guard));
+}
+
+export function insertEventStatement(db: Db, row: EventRow) {
+  return db.insert(events).values(row);
+}
+
+export function insertCommissionsStatement(db: Db, rows: CommissionRow[]) {
+  return db.insert(commissions).values(rows);
+}
+
+export async function runBatch(db: Db, statements: Statement[]) {
+  const [first, ...rest] = statements;
+  if (!first) return;
+  await db.batch([first, ...rest]);
+}

@@ -1,0 +1,180 @@
+import { and, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import { commissions, events, payouts, rewardCounters } from '../schema';
+import { cursorWhere, newestFirst } from '../../lib/pagination';
+import type { CommissionRow } from './conversions';
+
+export type PayoutRow = typeof payouts.$inferSelect;
+
+/** A sale's original commissions with what refunds already took back from each. */
+export async function commissionsOfSale(db: Db, saleEventId: string) {
+  const originals = await db
+    .select()
+    .from(commissions)
+    .where(and(eq(commissions.eventId, saleEventId), eq(commissions.kind, 'commission')));
+  if (originals.length === 0) return [];
+  const taken = await db
+    .select({ reversesId: commissions.reversesId, total: sql<number>`sum(-${commissions.amount})` })
+    .from(commissions)
+    .where(inArray(commissions.reversesId, originals.map((o) => o.id)))
+    .groupBy(commissions.reversesId);
+  const byId = new Map(taken.map((t) => [t.reversesId, Number(t.total)]));
+  return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id) ?? 0 }));
+}
+
+/**
+ * Closes a fully reversed, unpaid original and its earlier partial reversals. If the original was
+ * claimed by a payout meanwhile, the guard nulls a counter's NOT NULL column, failing the whole
+ * batch so the refund is redone (as an adjustment) from fresh reads.
+ */
+export function closeReversedStatements(db: Db, originalId: string, guardCounterKey: string) {
+  return [
+    db
+      .update(commissions)
+      .set({ status: 'reversed' })
+      .where(and(eq(commissions.id, originalId), isNull(commissions.payoutId), inArray(commissions.status, ['pending', 'approved']))),
+    db.run(sql`update ${rewardCounters} set count = null where key = ${guardCounterKey}
+      and (select c2.status from ${commissions} c2 where c2.id = ${originalId}) <> 'reversed'`),
+    db
+      .update(commissions)
+      .set({ status: 'reversed' })
+      .where(and(eq(commissions.reversesId, originalId), eq(commissions.kind, 'reversal'), isNull(commissions.payoutId))),
+  ];
+}
+
+/** Pending entries whose hold has passed become approved. Returns how many moved. */
+export async function approveDue(db: Db, now: Date): Promise<number> {
+  const rows = await db
+    .update(commissions)
+    .set({ status: 'approved', approvedAt: now })
+    .where(and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, now)))
+    .returning({ id: commissions.id });
+  return rows.length;
+}
+
+export async function listCommissions(
+  db: Db,
+  f: { programId?: string; partnerId?: string; status?: CommissionRow['status']; limit: number; cursor?: string },
+) {
+  return db
+    .select()
+    .from(commissions)
+    .where(
+      and(
+        f.programId ? eq(commissions.programId, f.programId) : undefined,
+        f.partnerId ? eq(commissions.partnerId, f.partnerId) : undefined,
+        f.status ? eq(commissions.status, f.status) : undefined,
+        cursorWhere(f.cursor, commissions.createdAt, commissions.id),
+      ),
+    )
+    .orderBy(...newestFirst(commissions.createdAt, commissions.id))
+    .limit(f.limit + 1);
+}
+
+export async function listEvents(db: Db, f: { programId?: string; customerExternalId?: string; limit: number; cursor?: string }) {
+  return db
+    .select()
+    .from(events)
+    .where(
+      and(
+        f.programId ? eq(events.programId, f.programId) : undefined,
+        f.customerExternalId ? eq(events.customerExternalId, f.customerExternalId) : undefined,
+        cursorWhere(f.cursor, events.createdAt, events.id),
+      ),
+    )
+    .orderBy(...newestFirst(events.createdAt, events.id))
+    .limit(f.limit + 1);
+}
+
+/** Sums per unit and status of what a partner earned (partner-recipient entries only). */
+export async function partnerBalance(db: Db, partnerId: string) {
+  return db
+    .select({ unit: commissions.unit, status: commissions.status, total: sql<number>`sum(${commissions.amount})` })
+    .from(commissions)
+    .where(and(eq(commissions.partnerId, partnerId), eq(commissions.recipient, 'partner')))
+    .groupBy(commissions.unit, commissions.status);
+}
+
+/** Who has approved, unpaid entries in a program, per unit, with their sum. */
+export async function payableGroups(db: Db, programId: string) {
+  return db
+    .select({ partnerId: commissions.partnerId, unit: commissions.unit, total: sql<number>`sum(${commissions.amount})` })
+    .from(commissions)
+    .where(payableWhere(programId))
+    .groupBy(commissions.partnerId, commissions.unit);
+}
+
+function payableWhere(programId: string, partnerId?: string, unit?: string): SQL | undefined {
+  return and(
+    eq(commissions.programId, programId),
+    eq(commissions.recipient, 'partner'),
+    eq(commissions.status, 'approved'),
+    isNull(commissions.payoutId),
+    partnerId ? eq(commissions.partnerId, partnerId) : undefined,
+    unit ? eq(commissions.unit, unit) : undefined,
+  );
+}
+
+/**
+ * One payout in one batch: insert it, claim every approved unclaimed entry of the partner+unit
+ * (only while their sum still reaches `minAmount`), derive amount and count from what was really
+ * claimed, and drop the payout if nothing was. An entry can only ever be claimed once.
+ */
+export async function createPayoutAtomically(db: Db, payout: PayoutRow, minAmount: number) {
+  const where = payableWhere(payout.programId, payout.partnerId, payout.unit);
+  const claimed = sql`(select coalesce(sum(c.amount), 0) from ${commissions} c where c.payout_id = ${payout.id})`;
+  await db.batch([
+    db.insert(payouts).values(payout),
+    db
+      .update(commissions)
+      .set({ payoutId: payout.id })
+      .where(and(where, sql`(select coalesce(sum(${commissions.amount}), 0) from ${commissions} where ${where}) >= ${minAmount}`)),
+    db
+      .update(payouts)
+      .set({
+        amount: claimed,
+        entryCount: sql`(select count(*) from ${commissions} c where c.payout_id = ${payout.id})`,
+      })
+      .where(eq(payouts.id, payout.id)),
+    db.delete(payouts).where(and(eq(payouts.id, payout.id), eq(payouts.entryCount, 0))),
+  ]);
+  const [row] = await db.select().from(payouts).where(eq(payouts.id, payout.id)).limit(1);
+  return row ?? null;
+}
+
+export async function findPayout(db: Db, id: string): Promise<PayoutRow | null> {
+  const [row] = await db.select().from(payouts).where(eq(payouts.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Marks a payout and all its entries paid, together. */
+export async function markPayoutPaid(db: Db, id: string, reference: string, now: Date) {
+  await db.batch([
+    db.update(payouts).set({ status: 'paid', reference, paidAt: now }).where(and(eq(payouts.id, id), eq(payouts.status, 'pending'))),
+    db
+      .update(commissions)
+      .set({ status: 'paid', paidAt: now })
+      .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`(select p.status from ${payouts} p where p.id = ${id}) = 'paid'`)),
+  ]);
+  return findPayout(db, id);
+}
+
+export async function listPayouts(db: Db, f: { programId?: string; partnerId?: string; limit: number; cursor?: string }) {
+  return db
+    .select()
+    .from(payouts)
+    .where(
+      and(
+        f.programId ? eq(payouts.programId, f.programId) : undefined,
+        f.partnerId ? eq(payouts.partnerId, f.partnerId) : undefined,
+        cursorWhere(f.cursor, payouts.createdAt, payouts.id),
+      ),
+    )
+    .orderBy(...newestFirst(payouts.createdAt, payouts.id))
+    .limit(f.limit + 1);
+}
+
+export async function payoutEntries(db: Db, payoutId: string) {
+  return db.select().from(commissions).where(eq(commissions.payoutId, payoutId)).orderBy(commissions.createdAt, commissions.id);
+}
+

@@ -1,0 +1,65 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+
+/**
+ * The append-only ledger. Amounts never change: a refund appends a negative `reversal` (unpaid
+ * original) or `adjustment` (already paid) entry. Only status, approval/payment stamps and
+ * payout membership move, and only forward.
+ */
+export const commissions = sqliteTable(
+  'commissions',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull(),
+    kind: text('kind', { enum: ['commission', 'reversal', 'adjustment'] }).notNull(),
+    recipient: text('recipient', { enum: ['partner', 'customer'] }).notNull(),
+    partnerId: text('partner_id'),
+    customerId: text('customer_id'),
+    rewardId: text('reward_id').notNull(),
+    eventId: text('event_id').notNull(),
+    reversesId: text('reverses_id'),
+    amount: integer('amount').notNull(),
+    unit: text('unit').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'paid', 'reversed'] }).notNull(),
+    holdUntil: integer('hold_until', { mode: 'timestamp_ms' }).notNull(),
+    explanation: text('explanation').notNull(),
+    payoutId: text('payout_id'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    approvedAt: integer('approved_at', { mode: 'timestamp_ms' }),
+    paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('commissions_event_reward_uq').on(t.eventId, t.rewardId, t.reversesId),
+    uniqueIndex('commissions_event_reward_first_uq').on(t.eventId, t.rewardId).where(sql`${t.reversesId} is null`),
+    index('commissions_program_partner_idx').on(t.programId, t.partnerId, t.createdAt),
+    index('commissions_status_hold_idx').on(t.status, t.holdUntil),
+    index('commissions_payout_idx').on(t.payoutId),
+    index('commissions_reverses_idx').on(t.reversesId),
+  ],
+);
+
+export const payouts = sqliteTable(
+  'payouts',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    unit: text('unit').notNull(),
+    amount: integer('amount').notNull(),
+    entryCount: integer('entry_count').notNull(),
+    status: text('status', { enum: ['pending', 'paid'] }).notNull(),
+    reference: text('reference'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('payouts_program_partner_idx').on(t.programId, t.partnerId, t.createdAt)],
+);
+
+/** Stored responses for the Idempotency-Key header, per API key and route. */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  key: text('key').primaryKey(),
+  requestHash: text('request_hash').notNull(),
+  status: integer('status'),
+  response: text('response'),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});

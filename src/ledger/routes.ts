@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { requireScope } from '../middleware/auth';
+import { validate } from '../lib/validate';
+import { listQuery } from '../lib/schemas';
+import { page } from '../lib/pagination';
+import { NotFoundError } from '../lib/errors';
+import { findPartner } from '../db/queries/partners';
+import { listCommissions, listEvents } from '../db/queries/ledger';
+import { commissionJson, eventJson } from '../conversions/conversion-json';
+import { approveCommissions } from './approve-commissions';
+import { balanceOf } from './balance-of';
+
+const commissionQuery = listQuery.extend({
+  partnerId: z.string().max(64).optional(),
+  status: z.enum(['pending', 'approved', 'paid', 'reversed']).optional(),
+});
+const eventQuery = listQuery.extend({ programId: z.string().max(64).optional(), customerExternalId: z.string().max(200).optional() });
+
+export const ledgerRoutes = new Hono<AppEnv>()
+  // GET /v1/programs/:programId/commissions?partnerId&status — the ledger, newest first
+  .get('/programs/:programId/commissions', requireScope('ledger:read'), validate('query', commissionQuery), async (c) => {
+    const q = c.req.valid('query');
+    const rows = await listCommissions(c.var.deps.db, { ...q, programId: c.req.param('programId') });
+    return c.json(page(rows, q.limit, commissionJson));
+  })
+  // GET /v1/events?programId&customerExternalId — recorded conversions
+  .get('/events', requireScope('ledger:read'), validate('query', eventQuery), async (c) => {
+    const q = c.req.valid('query');
+    return c.json(page(await listEvents(c.var.deps.db, q), q.limit, eventJson));
+  })
+  // GET /v1/partners/:partnerId/balance — per unit: pending, approved, paid
+  .get('/partners/:partnerId/balance', requireScope('ledger:read'), async (c) => {
+    const { db } = c.var.deps;
+    const partner = await findPartner(db, c.req.param('partnerId'));
+    if (!partner) throw new NotFoundError('Partner');
+    return c.json({ partnerId: partner.id, balances: await balanceOf(db, partner.id) });
+  })
+  // POST /v1/jobs/approve-commissions — approve pending entries whose hold has passed (also cron)
+  .post('/jobs/approve-commissions', requireScope('ledger:write'), async (c) => {
+    const { db, clock } = c.var.deps;
+    return c.json({ approved: await approveCommissions(db, clock()) });
+  });

@@ -1,0 +1,121 @@
+import type { AppDeps } from '../env';
+import {
+  bumpCounterStatement,
+  findEventByDedupeKey,
+  insertCommissionsStatement,
+  insertEventStatement,
+  readCounters,
+  runBatch,
+  type CommissionRow,
+  type EventRow,
+  type Statement,
+} from '../db/queries/conversions';
+import { closeReversedStatements, commissionsOfSale } from '../db/queries/ledger';
+import { findProgram } from '../db/queries/programs';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { commissionJson, eventJson } from '../conversions/conversion-json';
+import { replayOrConflict } from '../conversions/replay-or-conflict';
+import { withConversionRetry } from '../conversions/with-retry';
+import type { TrackRefundInput } from '../conversions/schemas';
+import { planReversals } from './plan-reversals';
+
+/**
+ * Records a (partial) refund of a sale and takes back the matching share of its commissions:
+ * unpaid ones by a reversal entry, paid ones by a negative adjustment carried into the next payout.
+ * The sale's refunded total is a versioned counter, so concurrent refunds can never take back more
+ * than the sale.
+ */
+export async function trackRefund(deps: AppDeps, input: TrackRefundInput, requestHash: string) {
+  const { db } = deps;
+  const program = await findProgram(db, input.programId);
+  if (!program) throw new NotFoundError('Program');
+  const dedupeKey = `refund:${input.externalId}`;
+
+  return withConversionRetry(async () => {
+    const replay = await replayOrConflict(db, program.id, dedupeKey, requestHash);
+    if (replay) return replay;
+    const sale = await findEventByDedupeKey(db, program.id, `sale:${input.saleExternalId}`);
+    if (!sale) throw new NotFoundError('Sale');
+    const saleAmount = sale.amount ?? 0;
+    const counterKey = `refund|${sale.id}`;
+    const counter = (await readCounters(db, [counterKey])).get(counterKey);
+    const refundedBefore = counter?.total ?? 0;
+    const remaining = saleAmount - refundedBefore;
+    const amount = input.amount ?? remaining;
+    if (remaining <= 0) throw new ValidationError('saleExternalId', 'the sale is already fully refunded', 'already_refunded');
+    if (amount > remaining) throw new ValidationError('amount', `exceeds the refundable remainder ${remaining}`, 'refund_exceeds_sale');
+
+    const now = deps.clock();
+    const occurredAt = input.occurredAt ?? now;
+    const eventId = newId('evt');
+    const originals = await commissionsOfSale(db, sale.id);
+    const planned = planReversals(
+      saleAmount,
+      refundedBefore,
+      amount,
+      originals.map((o) => ({ id: o.row.id, amount: o.row.amount, status: o.row.status, inPayout: o.row.payoutId !== null, reversedSoFar: o.reversedSoFar })),
+    );
+    const byId = new Map(originals.map((o) => [o.row.id, o.row]));
+    const entries: CommissionRow[] = planned.map((p) => {
+      const original = byId.get(p.reversesId)!;
+      const unpaid = p.kind === 'reversal';
+      const share = `${Math.abs(p.amount)} of ${original.amount}`;
+      return {
+        id: newId('com'),
+        programId: program.id,
+        kind: p.kind,
+        recipient: original.recipient,
+        partnerId: original.partnerId,
+        customerId: original.customerId,
+        rewardId: original.rewardId,
+        eventId,
+        reversesId: original.id,
+        amount: p.amount,
+        unit: original.unit,
+        // An unpaid reversal follows its original through hold and approval; an adjustment is due now.
+        status: p.closesOriginal ? 'reversed' : unpaid ? (original.status === 'approved' ? 'approved' : 'pending') : 'approved',
+        holdUntil: unpaid ? original.holdUntil : now,
+        explanation: `refund ${amount} of sale ${saleAmount} (refunded ${refundedBefore + amount} in all): ${unpaid ? 'reversal' : 'adjustment after payout'} ${share}`,
+        payoutId: null,
+        createdAt: now,
+        approvedAt: unpaid ? original.approvedAt : now,
+        paidAt: null,
+      };
+    });
+    const event: EventRow = {
+      id: eventId,
+      programId: program.id,
+      type: 'refund',
+      name: 'refund',
+      dedupeKey,
+      requestHash,
+      externalId: input.externalId,
+      customerId: sale.customerId,
+      customerExternalId: sale.customerExternalId,
+      partnerId: sale.partnerId,
+      linkId: sale.linkId,
+      clickId: sale.clickId,
+      saleEventId: sale.id,
+      amount,
+      currency: sale.currency,
+      quantity: 1,
+      metadata: null,
+      status: sale.status,
+      reason: sale.reason,
+      result: null,
+      occurredAt,
+      createdAt: now,
+    };
+    const result = { event: eventJson(event), commissions: entries.map(commissionJson) };
+    event.result = result;
+    const statements: Statement[] = [
+      insertEventStatement(db, event),
+      bumpCounterStatement(db, counterKey, counter?.version ?? null, 1, amount, crypto.randomUUID()),
+    ];
+    if (entries.length > 0) statements.push(insertCommissionsStatement(db, entries));
+    for (const p of planned) if (p.closesOriginal) statements.push(...closeReversedStatements(db, p.reversesId, counterKey));
+    await runBatch(db, statements);
+    return result;
+  });
+}

@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { requireScope } from '../middleware/auth';
+import { validate } from '../lib/validate';
+import { listQuery, minorAmount } from '../lib/schemas';
+import { page } from '../lib/pagination';
+import { ConflictError, NotFoundError } from '../lib/errors';
+import { findProgram } from '../db/queries/programs';
+import { findPayout, listPayouts, markPayoutPaid, payoutEntries } from '../db/queries/ledger';
+import { commissionJson } from '../conversions/conversion-json';
+import { createPayouts } from './create-payouts';
+import { payoutJson } from './payout-json';
+
+const createPayoutsSchema = z.strictObject({ minAmount: minorAmount.default(1) });
+const markPaidSchema = z.strictObject({ reference: z.string().trim().min(1).max(200) });
+
+export const payoutRoutes = new Hono<AppEnv>()
+  // POST /v1/programs/:programId/payouts — build payouts from approved, unpaid entries
+  .post('/programs/:programId/payouts', requireScope('ledger:write'), validate('json', createPayoutsSchema), async (c) => {
+    const { db, clock } = c.var.deps;
+    const program = await findProgram(db, c.req.param('programId'));
+    if (!program) throw new NotFoundError('Program');
+    const created = await createPayouts({ db, now: clock(), programId: program.id, minAmount: c.req.valid('json').minAmount });
+    return c.json({ data: created.map(payoutJson) }, 201);
+  })
+  // GET /v1/programs/:programId/payouts
+  .get('/programs/:programId/payouts', requireScope('ledger:read'), validate('query', listQuery.extend({ partnerId: z.string().max(64).optional() })), async (c) => {
+    const { limit, cursor, partnerId } = c.req.valid('query');
+    const rows = await listPayouts(c.var.deps.db, { programId: c.req.param('programId'), partnerId, limit, cursor });
+    return c.json(page(rows, limit, payoutJson));
+  })
+  // GET /v1/payouts/:payoutId — a payout with its entries
+  .get('/payouts/:payoutId', requireScope('ledger:read'), async (c) => {
+    const { db } = c.var.deps;
+    const payout = await findPayout(db, c.req.param('payoutId'));
+    if (!payout) throw new NotFoundError('Payout');
+    return c.json({ ...payoutJson(payout), entries: (await payoutEntries(db, payout.id)).map(commissionJson) });
+  })
+  // POST /v1/payouts/:payoutId/mark-paid — record the transfer; its entries become paid
+  .post('/payouts/:payoutId/mark-paid', requireScope('ledger:write'), validate('json', markPaidSchema), async (c) => {
+    const { db, clock } = c.var.deps;
+    const { reference } = c.req.valid('json');
+    const current = await findPayout(db, c.req.param('payoutId'));
+    if (!current) throw new NotFoundError('Payout');
+    if (current.status === 'paid') {
+      if (current.reference === reference) return c.json(payoutJson(current));
+      throw new ConflictError('Payout is already paid with another reference', 'already_paid');
+    }
+    const row = await markPayoutPaid(db, current.id, reference, clock());
+    return c.json(payoutJson(row!));
+  });

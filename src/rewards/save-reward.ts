@@ -1,0 +1,53 @@
+import type { Db } from '../db/client';
+import type { RewardRow } from '../db/queries/conversions';
+import type { ProgramRow } from '../db/queries/programs';
+import { findReward, insertReward, updateReward } from '../db/queries/rewards';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { CreateRewardInput, UpdateRewardInput } from './schemas';
+
+/** A percentage is of a sale in the program currency, so it pays in that currency. */
+function checkRule(row: Pick<RewardRow, 'type' | 'unit' | 'startsAt' | 'endsAt'>, program: ProgramRow) {
+  if (row.type === 'percent' && row.unit !== program.currency) {
+    throw new ValidationError('unit', `a percent reward pays in the program currency ${program.currency}`, 'unit_mismatch');
+  }
+  if (row.startsAt && row.endsAt && row.startsAt >= row.endsAt) throw new ValidationError('endsAt', 'must be after startsAt');
+}
+
+export async function createReward({ db, now, program, input }: { db: Db; now: Date; program: ProgramRow; input: CreateRewardInput }) {
+  const row: RewardRow = {
+    id: newId('rwd'),
+    programId: program.id,
+    event: input.event,
+    recipient: input.recipient,
+    type: input.type,
+    amount: input.amount,
+    unit: input.unit ?? program.currency,
+    tiers: input.tiers ?? null,
+    tierPeriod: input.tierPeriod,
+    conditions: input.conditions ?? null,
+    caps: input.caps ?? null,
+    windowDays: input.windowDays ?? null,
+    holdDays: input.holdDays ?? null,
+    startsAt: input.startsAt ?? null,
+    endsAt: input.endsAt ?? null,
+    active: input.active,
+    createdAt: now,
+    updatedAt: now,
+  };
+  checkRule(row, program);
+  await insertReward(db, row);
+  return row;
+}
+
+/** Changes apply to conversions recorded from now on; commissions already booked never change. */
+export async function patchReward({ db, now, program, id, input }: { db: Db; now: Date; program: ProgramRow; id: string; input: UpdateRewardInput }) {
+  const current = await findReward(db, program.id, id);
+  if (!current) throw new NotFoundError('Reward');
+  const patch: Partial<RewardRow> = { updatedAt: now };
+  for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
+  checkRule({ ...current, ...patch }, program);
+  const row = await updateReward(db, id, patch);
+  if (!row) throw new NotFoundError('Reward');
+  return row;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isoDate, minorAmount } from '../lib/schemas';
+
+const period = z.enum(['lifetime', 'year', 'month']);
+const unit = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points');
+
+const condition = z.strictObject({
+  field: z.string().regex(/^(amount|quantity|metadata\.[A-Za-z0-9_.-]{1,100})$/, 'must be amount, quantity or metadata.<key>'),
+  op: z.enum(['eq', 'neq', 'in', 'gte', 'lte']),
+  value: z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(100)]),
+});
+
+const tier = z.strictObject({ upTo: z.number().int().min(1).max(1_000_000_000).nullable().optional(), amount: minorAmount });
+
+const ruleFields = {
+  event: z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be lead, sale or a custom event name'),
+  recipient: z.enum(['partner', 'customer']).default('partner'),
+  type: z.enum(['fixed', 'percent', 'per_unit']),
+  amount: minorAmount,
+  unit: unit.optional(),
+  tiers: z.array(tier).min(1).max(20).nullable().optional(),
+  tierPeriod: period.default('lifetime'),
+  conditions: z.array(condition).max(20).nullable().optional(),
+  caps: z
+    .strictObject({
+      perPartner: z.strictObject({ amount: minorAmount, period }).nullable().optional(),
+      perCustomer: z.strictObject({ count: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  windowDays: z.number().int().min(0).max(3650).nullable().optional(),
+  holdDays: z.number().int().min(0).max(3650).nullable().optional(),
+  startsAt: isoDate.nullable().optional(),
+  endsAt: isoDate.nullable().optional(),
+  active: z.boolean().default(true),
+};
+
+function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): boolean {
+  if (!tiers) return true;
+  let last = 0;
+  for (const [i, t] of tiers.entries()) {
+    if (t.upTo == null) return i === tiers.length - 1;
+    if (t.upTo <= last) return false;
+    last = t.upTo;
+  }
+  return true;
+}
+
+export const createRewardSchema = z
+  .strictObject(ruleFields)
+  .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] })
+  .refine((r) => r.type !== 'percent' || r.amount <= 100_000, { message: 'percent is in basis points (10000 = 100%)', path: ['amount'] })
+  .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { message: 'must be after startsAt', path: ['endsAt'] });
+
+export const updateRewardSchema = z
+  .strictObject({ ...ruleFields, recipient: ruleFields.recipient.optional(), tierPeriod: period.optional(), active: z.boolean().optional(), type: ruleFields.type.optional(), amount: minorAmount.optional(), event: ruleFields.event.optional() })
+  .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] });
+
+export type CreateRewardInput = z.infer<typeof createRewardSchema>;
+export type UpdateRewardInput = z.infer<typeof updateRewardSchema>;
