@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createNodeRuntime } from './node-runtime';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
+import { approveCommissions } from './ledger/approve-commissions';
 
 const env = process.env;
 const port = Number(env.PORT ?? 8787);
@@ -19,6 +20,13 @@ if (!env.ADMIN_API_KEY && (await countApiKeys(runtime.db)) === 0) {
 const server = serve({ fetch: runtime.app.fetch, port, hostname }, (info) => {
   console.log(`reflink listening on http://${hostname}:${info.port} (database: ${databaseUrl})`);
 });
+
+// The Workers cron's counterpart: approve commissions whose hold has passed.
+const approveEveryMs = Number(env.APPROVE_INTERVAL_SECONDS ?? 300) * 1000;
+const approveTimer = setInterval(() => {
+  approveCommissions(runtime.db, new Date()).catch((err: unknown) => console.error('approve job failed', String(err)));
+}, approveEveryMs);
+approveTimer.unref();
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -9,6 +9,7 @@ import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
+import { approveCommissions } from './ledger/approve-commissions';
 
 export interface Env {
   DB?: D1Database;
@@ -54,8 +55,9 @@ export default {
     const { app } = await runtime(env);
     return app.fetch(request, env, ctx);
   },
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    await runtime(env);
-    void ctx;
+  // Cron trigger (wrangler.toml): pending commissions whose hold has passed become approved.
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { deps } = await runtime(env);
+    ctx.waitUntil(approveCommissions(deps.db, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;

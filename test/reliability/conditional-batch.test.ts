@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { makeApp } from '../helpers/app';
+import { bumpCounterStatement, isRetryableConflict, readCounters } from '../../src/db/queries/conversions';
+import { events } from '../../src/db/schema';
+
+/**
+ * The guarantee under every cap and tier: a counter write made against a stale read fails, and
+ * takes the rest of its batch (the event, the commissions) down with it.
+ */
+describe('versioned counter writes inside db.batch()', () => {
+  async function eventCount(t: Awaited<ReturnType<typeof makeApp>>) {
+    const [row] = await t.db.select({ n: sql<number>`count(*)` }).from(events);
+    return Number(row!.n);
+  }
+
+  const eventRow = (id: string) => ({
+    id,
+    programId: 'prg_x',
+    type: 'sale' as const,
+    name: 'sale',
+    dedupeKey: `sale:${id}`,
+    requestHash: 'h',
+    externalId: id,
+    customerId: null,
+    customerExternalId: null,
+    partnerId: null,
+    linkId: null,
+    clickId: null,
+    saleEventId: null,
+    amount: 1,
+    currency: 'USD',
+    quantity: 1,
+    metadata: null,
+    status: 'unattributed' as const,
+    reason: null,
+    result: {},
+    occurredAt: new Date(0),
+    createdAt: new Date(0),
+  });
+
+  it('first write of a missing counter inserts it; a second writer that also saw it missing fails whole', async () => {
+    const t = await makeApp();
+    const { db } = t;
+    await db.batch([db.insert(events).values(eventRow('evt_a')), bumpCounterStatement(db, 'k', null, 1, 500, 'v1')]);
+    expect((await readCounters(db, ['k'])).get('k')).toMatchObject({ count: 1, total: 500, version: 'v1' });
+    const stale = db.batch([db.insert(events).values(eventRow('evt_b')), bumpCounterStatement(db, 'k', null, 1, 500, 'v2')]);
+    await expect(stale).rejects.toSatisfy(isRetryableConflict);
+    expect(await eventCount(t)).toBe(1);
+    expect((await readCounters(db, ['k'])).get('k')).toMatchObject({ count: 1, total: 500, version: 'v1' });
+  });
+
+  it('a write against the version it read succeeds; one against an older version fails and writes nothing', async () => {
+    const t = await makeApp();
+    const { db } = t;
+    await db.batch([bumpCounterStatement(db, 'cap', null, 1, 100, 'v1')]);
+    await db.batch([db.insert(events).values(eventRow('evt_1')), bumpCounterStatement(db, 'cap', 'v1', 1, 100, 'v2')]);
+    const stale = db.batch([db.insert(events).values(eventRow('evt_2')), bumpCounterStatement(db, 'cap', 'v1', 1, 100, 'v3')]);
+    await expect(stale).rejects.toSatisfy(isRetryableConflict);
+    expect(await eventCount(t)).toBe(1);
+    expect((await readCounters(db, ['cap'])).get('cap')).toMatchObject({ count: 2, total: 200, version: 'v2' });
+  });
+});
