@@ -1,4 +1,4 @@
-import { createClient } from '@libsql/client';
+import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
@@ -12,7 +12,9 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
  * Opens the embedded libSQL database for Node (a file path, `file:` URL, `:memory:`, or a remote
  * `libsql://`/`http://` URL) and applies the migrations in `drizzle/`.
  */
-export async function openNodeDb(url: string, authToken?: string): Promise<Db> {
+export type NodeDb = Db & { $client: Client };
+
+export async function openNodeDb(url: string, authToken?: string): Promise<NodeDb> {
   const isFile = !/^(libsql|https?|wss?):/.test(url);
   let clientUrl = url;
   if (isFile && url !== ':memory:') {
