@@ -18,7 +18,8 @@ export interface NodeRuntimeOptions {
 function nodeClientIp(req: Request, env: unknown, trustProxy: boolean): string | null {
   if (trustProxy) {
     const fwd = req.headers.get('x-forwarded-for');
-    if (fwd) return fwd.split(',')[0]!.trim();
+    // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.
+    if (fwd) return fwd.split(',').pop()!.trim();
   }
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? null;

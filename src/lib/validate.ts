@@ -11,7 +11,8 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
   return zValidator(target, schema, (result) => {
     if (!result.success) {
       const issue = result.error.issues[0];
-      const field = issue && issue.path.length > 0 ? issue.path.join('.') : target;
+      const path = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
+      const field = path.length > 0 ? path.join('.') : target;
       throw new ValidationError(field, issue?.message ?? 'invalid');
     }
   });
