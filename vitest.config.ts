@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+
+const migrationsDir = fileURLToPath(new URL('./drizzle', import.meta.url));
 
 export default defineConfig({
   test: {
@@ -9,6 +13,28 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/workers/**'],
           environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The real worker (src/worker.ts via wrangler.toml) on workerd, with a local D1.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ADMIN_API_KEY: 'test-admin-key',
+                VISITOR_SALT: 'test-salt',
+                PUBLIC_URL: 'https://ref.test',
+                TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/workers/**/*.test.ts'],
+          setupFiles: ['./test/workers/apply-migrations.ts'],
           testTimeout: 30_000,
         },
       },
