@@ -41,10 +41,14 @@ export interface AppEnv {
   };
 }
 
+/**
+ * Without VISITOR_SALT the salt is derived from the admin key hash, so every isolate and restart
+ * agrees (de-duplication keeps working); with neither, it is random per process.
+ */
 export function readConfig(vars: Record<string, string | undefined>, adminKeyHash: string | null): AppConfig {
   return {
     adminKeyHash,
-    visitorSalt: vars.VISITOR_SALT || crypto.randomUUID(),
+    visitorSalt: vars.VISITOR_SALT || (adminKeyHash ? `derived:${adminKeyHash}` : crypto.randomUUID()),
     publicUrl: vars.PUBLIC_URL ? vars.PUBLIC_URL.replace(/\/+$/, '') : null,
   };
 }

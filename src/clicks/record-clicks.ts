@@ -3,6 +3,21 @@ import { insertClicks, lastUniqueClicks, type ClickRow } from '../db/queries/cli
 import { sha256Hex } from '../lib/hash';
 import type { CapturedClick } from './click-sink';
 import { classifyClick } from './classify-click';
+import { campaignsOf, existingClickIds, rollupStatements } from '../db/queries/rollups';
+import { deltasFor, mergeDeltas } from '../reports/rollup-deltas';
+
+async function clickDeltas(db: Db, rows: readonly ClickRow[]) {
+  const campaigns = await campaignsOf(db, rows.map((r) => r.linkId));
+  return mergeDeltas(
+    rows.flatMap((r) =>
+      deltasFor(
+        { programId: r.programId, partnerId: r.partnerId, at: r.createdAt },
+        { ...r, campaign: campaigns.get(r.linkId) ?? null },
+        r.bot ? { botClicks: 1 } : { clicks: 1, uniqueClicks: r.unique ? 1 : 0 },
+      ),
+    ),
+  );
+}
 
 /**
  * Enriches captured clicks (device, browser, OS, bot flags, referrer host, paid-ads flag), hashes
@@ -11,7 +26,10 @@ import { classifyClick } from './classify-click';
  */
 export async function recordClicks(db: Db, captured: readonly CapturedClick[], salt: string): Promise<number> {
   if (captured.length === 0) return 0;
-  const sorted = [...captured].sort((a, b) => a.at.getTime() - b.at.getTime());
+  // A redelivered batch (queue retry after a lost ack) must not count its clicks twice in rollups.
+  const seen = await existingClickIds(db, captured.map((c) => c.id));
+  const sorted = captured.filter((c) => !seen.has(c.id)).sort((a, b) => a.at.getTime() - b.at.getTime());
+  if (sorted.length === 0) return 0;
   const hashes = await Promise.all(sorted.map((c) => sha256Hex(`${c.ip ?? ''}|${c.userAgent ?? ''}|${salt}`)));
   const lastUnique = await lastUniqueClicks(db, hashes);
   const rows: ClickRow[] = sorted.map((c, i) => {
@@ -45,6 +63,6 @@ export async function recordClicks(db: Db, captured: readonly CapturedClick[], s
       visitorHash,
     };
   });
-  await insertClicks(db, rows);
+  await insertClicks(db, rows, rollupStatements(db, await clickDeltas(db, rows)));
   return rows.length;
 }

@@ -2,7 +2,7 @@ import type { AppDeps } from '../env';
 import {
   activeRewardsFor,
   bumpCounterStatement,
-  insertCommissionsStatement,
+  insertCommissionsStatements,
   insertCustomerStatement,
   insertEventStatement,
   readCounters,
@@ -145,7 +145,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   if (plan.customerIsNew) statements.unshift(insertCustomerStatement(db, plan.customer));
   else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customer.id, plan.customer));
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
-  if (commissions.length > 0) statements.push(insertCommissionsStatement(db, commissions));
+  if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
   await runBatch(db, statements);
   return result;
 }

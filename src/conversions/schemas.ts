@@ -20,7 +20,8 @@ export const trackLeadSchema = z.strictObject({
     email: z.email().max(320).optional(),
     name: z.string().trim().min(1).max(200).optional(),
   }),
-  eventName: eventName.default('lead'),
+  // A lead named "sale" would be evaluated against the sale rules without a sale amount.
+  eventName: eventName.refine((n) => n !== 'sale', { message: 'use /v1/track/sale for sales' }).default('lead'),
   occurredAt: isoDate.optional(),
   metadata,
 });
@@ -32,7 +33,8 @@ export const trackSaleSchema = z.strictObject({
   amount: minorAmount,
   currency: currencySchema,
   quantity: z.number().int().min(1).max(1_000_000).default(1),
-  eventName: eventName.default('sale'),
+  // A sale named "lead" would earn the per-referral lead rules once per order.
+  eventName: eventName.refine((n) => n !== 'lead', { message: 'use /v1/track/lead for leads' }).default('sale'),
   occurredAt: isoDate.optional(),
   metadata,
 });

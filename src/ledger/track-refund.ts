@@ -2,7 +2,7 @@ import type { AppDeps } from '../env';
 import {
   bumpCounterStatement,
   findEventByDedupeKey,
-  insertCommissionsStatement,
+  insertCommissionsStatements,
   insertEventStatement,
   readCounters,
   runBatch,
@@ -113,7 +113,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       insertEventStatement(db, event),
       bumpCounterStatement(db, counterKey, counter?.version ?? null, 1, amount, crypto.randomUUID()),
     ];
-    if (entries.length > 0) statements.push(insertCommissionsStatement(db, entries));
+    if (entries.length > 0) statements.push(...insertCommissionsStatements(db, entries));
     for (const p of planned) if (p.closesOriginal) statements.push(...closeReversedStatements(db, p.reversesId, counterKey));
     await runBatch(db, statements);
     return result;

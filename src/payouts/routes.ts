@@ -48,5 +48,7 @@ export const payoutRoutes = new Hono<AppEnv>()
       throw new ConflictError('Payout is already paid with another reference', 'already_paid');
     }
     const row = await markPayoutPaid(db, current.id, reference, clock());
+    // A concurrent mark-paid with another reference may have won between the read and the write.
+    if (row!.reference !== reference) throw new ConflictError('Payout is already paid with another reference', 'already_paid');
     return c.json(payoutJson(row!));
   });

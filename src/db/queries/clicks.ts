@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../client';
 import { clicks } from '../schema';
 
@@ -29,9 +30,9 @@ export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[])
   return last;
 }
 
-/** Inserts clicks in one batch, idempotent on click id (a redelivered batch writes nothing twice). */
-export async function insertClicks(db: Db, rows: readonly ClickRow[]): Promise<void> {
-  const statements = chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part).onConflictDoNothing());
+/** Inserts clicks (idempotent on click id) together with `extra` statements, in one batch. */
+export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: BatchItem<'sqlite'>[] = []): Promise<void> {
+  const statements = [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part).onConflictDoNothing()), ...extra];
   const [first, ...rest] = statements;
   if (!first) return;
   await db.batch([first, ...rest]);

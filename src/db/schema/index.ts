@@ -7,3 +7,4 @@ export * from './customers';
 export * from './events';
 export * from './rewards';
 export * from './commissions';
+export * from './rollups';

@@ -1,0 +1,86 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { clicks, dailyCommissionRollups, dailyRollups, links } from '../schema';
+import type { CommissionDelta, DimFacts, RollupDelta } from '../../reports/rollup-deltas';
+
+const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound parameters
+const COMMISSION_ROWS_PER_STATEMENT = 14; // 7 columns
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Upserts that add deltas to rollup rows; meant to ride in the same batch as the facts. */
+export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commissionDeltas: readonly CommissionDelta[] = []) {
+  const add = (col: keyof typeof dailyRollups.$inferSelect) => sql.raw(`${dailyRollups[col].name} + excluded.${dailyRollups[col].name}`);
+  const a = chunk(deltas, ROLLUP_ROWS_PER_STATEMENT).map((part) =>
+    db
+      .insert(dailyRollups)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [dailyRollups.programId, dailyRollups.dim, dailyRollups.day, dailyRollups.partnerId, dailyRollups.key],
+        set: {
+          clicks: add('clicks'),
+          uniqueClicks: add('uniqueClicks'),
+          botClicks: add('botClicks'),
+          leads: add('leads'),
+          sales: add('sales'),
+          revenue: add('revenue'),
+        },
+      }),
+  );
+  const b = chunk(commissionDeltas, COMMISSION_ROWS_PER_STATEMENT).map((part) =>
+    db
+      .insert(dailyCommissionRollups)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [
+          dailyCommissionRollups.programId,
+          dailyCommissionRollups.dim,
+          dailyCommissionRollups.day,
+          dailyCommissionRollups.partnerId,
+          dailyCommissionRollups.key,
+          dailyCommissionRollups.unit,
+        ],
+        set: { amount: sql.raw('amount + excluded.amount') },
+      }),
+  );
+  return [...a, ...b];
+}
+
+/** Dimension facts of a conversion: its attributing click (if any) and its link's campaign. */
+export async function dimFactsOf(db: Db, clickId: string | null, linkId: string | null): Promise<DimFacts> {
+  const facts: DimFacts = { linkId, campaign: null, country: null, deviceType: null, browser: null, os: null, referrerHost: null };
+  if (clickId) {
+    const [c] = await db
+      .select({ country: clicks.country, deviceType: clicks.deviceType, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost })
+      .from(clicks)
+      .where(eq(clicks.id, clickId))
+      .limit(1);
+    if (c) Object.assign(facts, c);
+  }
+  if (linkId) {
+    const [l] = await db.select({ campaign: links.campaign }).from(links).where(eq(links.id, linkId)).limit(1);
+    facts.campaign = l?.campaign ?? null;
+  }
+  return facts;
+}
+
+export async function campaignsOf(db: Db, linkIds: readonly string[]): Promise<Map<string, string | null>> {
+  const map = new Map<string, string | null>();
+  const unique = [...new Set(linkIds)];
+  for (const part of chunk(unique, 90)) {
+    for (const r of await db.select({ id: links.id, campaign: links.campaign }).from(links).where(inArray(links.id, part))) map.set(r.id, r.campaign);
+  }
+  return map;
+}
+
+export async function existingClickIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunk(ids, 90)) {
+    for (const r of await db.select({ id: clicks.id }).from(clicks).where(inArray(clicks.id, part))) found.add(r.id);
+  }
+  return found;
+}

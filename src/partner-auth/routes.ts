@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { requireScope } from '../middleware/auth';
+import { validate } from '../lib/validate';
+import { ApiError, NotFoundError, ValidationError } from '../lib/errors';
+import { findPartner } from '../db/queries/partners';
+import { baseUrlOf } from '../links/base-url';
+import { issueTokenSchema } from './schemas';
+import { signingKeysOf } from './signing-keys';
+import { issuePartnerToken } from './issue-partner-token';
+
+export const partnerTokenRoutes = new Hono<AppEnv>()
+  // POST /v1/partners/:partnerId/tokens — a sign-in token for the partner portal and /v1/me
+  .post('/partners/:partnerId/tokens', requireScope('programs:write'), validate('json', issueTokenSchema), async (c) => {
+    const { db, config, clock } = c.var.deps;
+    const keys = await signingKeysOf(config);
+    if (!keys) throw new ApiError('forbidden', 'partner sign-in is not configured: set JWT_SECRET', 'not_configured');
+    const partner = await findPartner(db, c.req.param('partnerId'));
+    if (!partner) throw new NotFoundError('Partner');
+    if (partner.status !== 'active') throw new ValidationError('partnerId', 'partner is suspended', 'partner_suspended');
+    const { token, expiresAt } = await issuePartnerToken({ keys, now: clock(), partner, ttlSeconds: c.req.valid('json').ttlSeconds });
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      { token, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login?token=${encodeURIComponent(token)}` },
+      201,
+    );
+  });
