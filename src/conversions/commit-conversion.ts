@@ -20,6 +20,7 @@ import { toRule } from '../rewards/to-rule';
 import type { ConversionFacts } from '../rewards/engine';
 import { commissionJson, customerJson, eventJson } from './conversion-json';
 import type { Touch } from './resolve-attribution';
+import { eventRollupStatements } from '../reports/event-rollups';
 
 export interface ConversionPlan {
   program: ProgramRow;
@@ -146,6 +147,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customer.id, plan.customer));
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
   if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
+  statements.push(...(await eventRollupStatements(db, event, commissions)));
   await runBatch(db, statements);
   return result;
 }

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../env';
+import { checkOccurredAt } from './check-occurred-at';
 import { findCustomer, findPartnersByIds } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
@@ -60,7 +61,7 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
         currency: input.currency,
         quantity: input.quantity,
         metadata: input.metadata,
-        occurredAt: input.occurredAt ?? now,
+        occurredAt: checkOccurredAt(input.occurredAt, now),
       }),
     );
   });

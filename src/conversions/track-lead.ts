@@ -1,4 +1,5 @@
 import type { AppDeps } from '../env';
+import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
 import { findProgram } from '../db/queries/programs';
 import { NotFoundError, ValidationError } from '../lib/errors';
@@ -42,7 +43,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
     const replay = await replayOrConflict(db, program.id, dedupeKey, requestHash);
     if (replay) return replay;
     const now = deps.clock();
-    const occurredAt = input.occurredAt ?? now;
+    const occurredAt = checkOccurredAt(input.occurredAt, now);
     const existing = await findCustomer(db, program.id, input.customer.externalId);
 
     let candidate: Candidate = null;

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../env';
+import { checkOccurredAt } from '../conversions/check-occurred-at';
 import {
   bumpCounterStatement,
   findEventByDedupeKey,
@@ -19,6 +20,7 @@ import { replayOrConflict } from '../conversions/replay-or-conflict';
 import { withConversionRetry } from '../conversions/with-retry';
 import type { TrackRefundInput } from '../conversions/schemas';
 import { planReversals } from './plan-reversals';
+import { eventRollupStatements } from '../reports/event-rollups';
 
 /**
  * Records a (partial) refund of a sale and takes back the matching share of its commissions:
@@ -47,7 +49,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     if (amount > remaining) throw new ValidationError('amount', `exceeds the refundable remainder ${remaining}`, 'refund_exceeds_sale');
 
     const now = deps.clock();
-    const occurredAt = input.occurredAt ?? now;
+    const occurredAt = checkOccurredAt(input.occurredAt, now);
     const eventId = newId('evt');
     const originals = await commissionsOfSale(db, sale.id);
     const planned = planReversals(
@@ -115,6 +117,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     ];
     if (entries.length > 0) statements.push(...insertCommissionsStatements(db, entries));
     for (const p of planned) if (p.closesOriginal) statements.push(...closeReversedStatements(db, p.reversesId, counterKey));
+    statements.push(...(await eventRollupStatements(db, event, entries)));
     await runBatch(db, statements);
     return result;
   });

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
-import { requirePartner, type PartnerEnv } from '../partner-auth/require-partner';
+import type { AppEnv } from '../env';
+import { requirePartner, partnerAuthOf } from '../partner-auth/require-partner';
 import { validate } from '../lib/validate';
 import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
-import { NotFoundError } from '../lib/errors';
-import { findProgram } from '../db/queries/programs';
+import { ApiError } from '../lib/errors';
+import type { Db } from '../db/client';
 import { listLinksOfPartner } from '../db/queries/links';
 import { listPayouts } from '../db/queries/ledger';
-import { listPartnerCommissions } from '../db/queries/me';
+import { findPartnerWithProgram, listPartnerCommissions } from '../db/queries/me';
 import { partnerJson } from '../partners/partner-json';
 import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
@@ -18,52 +19,55 @@ import { payoutJson } from '../payouts/payout-json';
 import { balanceOf } from '../ledger/balance-of';
 import { myCommissionsQuery } from './schemas';
 
+async function loadMe(db: Db, me: { partnerId: string; programId: string }) {
+  const found = await findPartnerWithProgram(db, me.partnerId, me.programId);
+  // requirePartner just saw it; gone since means the token no longer stands for anyone.
+  if (!found) throw new ApiError('unauthorized', 'Invalid or expired partner token');
+  return found;
+}
+
 /**
- * The partner's own API. Every handler reads the partner from the token (never from the path or
- * query), so there is no id a partner could swap for another's.
+ * The partner's own API. Every handler takes the partner from the verified token (never from the
+ * path or query), so there is no id a partner could swap for another's.
  */
-export const meRoutes = new Hono<PartnerEnv>()
+export const meRoutes = new Hono<AppEnv>()
   .use('*', requirePartner)
   // GET /v1/me — the signed-in partner and its program
   .get('/', async (c) => {
-    const { partner } = c.var;
-    const program = await findProgram(c.var.deps.db, partner.programId);
-    if (!program) throw new NotFoundError('Program');
+    const { partner, program } = await loadMe(c.var.deps.db, partnerAuthOf(c));
     return c.json({ ...partnerJson(partner), program: { id: program.id, name: program.name, currency: program.currency } });
   })
   // GET /v1/me/links
   .get('/links', validate('query', listQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const rows = await listLinksOfPartner(c.var.deps.db, c.var.partner.id, limit, cursor);
+    const rows = await listLinksOfPartner(c.var.deps.db, partnerAuthOf(c).partnerId, limit, cursor);
     const base = baseUrlOf(c);
     return c.json(page(rows, limit, (l) => linkJson(l, base)));
   })
   // POST /v1/me/links — a new short link to one of the program's allowed hosts
   .post('/links', validate('json', createLinkSchema), async (c) => {
     const { db, clock, linkCache } = c.var.deps;
-    const { partner } = c.var;
-    const program = await findProgram(db, partner.programId);
-    if (!program) throw new NotFoundError('Program');
+    const { partner, program } = await loadMe(db, partnerAuthOf(c));
     const link = await createLink({ db, now: clock(), program, partner, input: c.req.valid('json') });
     linkCache.forget(link.codeKey); // a redirect may have cached this code as a miss
     return c.json(linkJson(link, baseUrlOf(c)), 201);
   })
   // GET /v1/me/commissions?status — what the partner earned, newest first
   .get('/commissions', validate('query', myCommissionsQuery), async (c) => {
-    const { partner } = c.var;
     const q = c.req.valid('query');
-    const rows = await listPartnerCommissions(c.var.deps.db, { ...q, programId: partner.programId, partnerId: partner.id });
+    const { partnerId, programId } = partnerAuthOf(c);
+    const rows = await listPartnerCommissions(c.var.deps.db, { ...q, partnerId, programId });
     return c.json(page(rows, q.limit, commissionJson));
   })
   // GET /v1/me/payouts
   .get('/payouts', validate('query', listQuery), async (c) => {
-    const { partner } = c.var;
     const { limit, cursor } = c.req.valid('query');
-    const rows = await listPayouts(c.var.deps.db, { programId: partner.programId, partnerId: partner.id, limit, cursor });
+    const { partnerId, programId } = partnerAuthOf(c);
+    const rows = await listPayouts(c.var.deps.db, { programId, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
   })
   // GET /v1/me/balance — per unit: pending, approved, paid
   .get('/balance', async (c) => {
-    const { partner } = c.var;
-    return c.json({ partnerId: partner.id, balances: await balanceOf(c.var.deps.db, partner.id) });
+    const { partnerId } = partnerAuthOf(c);
+    return c.json({ partnerId, balances: await balanceOf(c.var.deps.db, partnerId) });
   });

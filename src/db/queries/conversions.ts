@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../client';
 import { errorText } from '../client';
@@ -24,7 +24,7 @@ export async function findLinkByCode(db: Db, codeKey: string) {
   const [row] = await db
     .select({ linkId: links.id, programId: links.programId, partnerId: links.partnerId })
     .from(links)
-    .where(eq(links.codeKey, codeKey))
+    .where(and(eq(links.codeKey, codeKey), isNull(links.archivedAt)))
     .limit(1);
   return row ?? null;
 }

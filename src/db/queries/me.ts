@@ -1,15 +1,27 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
-import { commissions, partners } from '../schema';
+import { commissions, partners, programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 import type { PartnerRow } from './partners';
+import type { ProgramRow } from './programs';
 
-/** The partner a token names, only if it still belongs to the token's program (primary-key lookup). */
-export async function findPartnerInProgram(db: Db, partnerId: string, programId: string): Promise<PartnerRow | null> {
+/** The status of the partner a token names, if it still belongs to the token's program (primary-key lookup). */
+export async function findPartnerStatus(db: Db, partnerId: string, programId: string): Promise<PartnerRow['status'] | null> {
   const [row] = await db
-    .select()
+    .select({ status: partners.status })
     .from(partners)
+    .where(and(eq(partners.id, partnerId), eq(partners.programId, programId)))
+    .limit(1);
+  return row?.status ?? null;
+}
+
+/** A partner with its program, in one query, scoped by both ids. */
+export async function findPartnerWithProgram(db: Db, partnerId: string, programId: string): Promise<{ partner: PartnerRow; program: ProgramRow } | null> {
+  const [row] = await db
+    .select({ partner: partners, program: programs })
+    .from(partners)
+    .innerJoin(programs, eq(programs.id, partners.programId))
     .where(and(eq(partners.id, partnerId), eq(partners.programId, programId)))
     .limit(1);
   return row ?? null;

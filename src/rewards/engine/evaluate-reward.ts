@@ -42,9 +42,10 @@ export function evaluateReward({ rule, facts, counters }: EvaluateInput): Reward
     return skip('conditions_not_met', `condition ${describeCondition(conditions.failed)} not met (got ${actual})`);
   }
 
+  // Nothing a customer did before a partner referred them earns that partner, window or not.
+  const elapsedMs = occurredMs - facts.attributedAt.getTime();
+  if (elapsedMs < 0) return skip('outside_window', 'occurred before the customer was attributed');
   if (rule.windowDays != null) {
-    const elapsedMs = occurredMs - facts.attributedAt.getTime();
-    if (elapsedMs < 0) return skip('outside_window', 'occurred before the customer was attributed');
     if (elapsedMs > rule.windowDays * DAY_MS) {
       return skip('outside_window', `occurred more than ${rule.windowDays} days after attribution`);
     }

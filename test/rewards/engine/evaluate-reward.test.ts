@@ -48,7 +48,7 @@ describe('evaluateReward — eligibility', () => {
     ['window: 0 days allows the same instant', { windowDays: 0 }, { attributedAt: T0 }, {}, 500],
     ['window: 0 days rejects 1 ms later', { windowDays: 0 }, { attributedAt: new Date(T0.getTime() - 1) }, {}, 'outside_window'],
     ['no window: years later still earns', { windowDays: null }, { attributedAt: new Date('2020-01-01T00:00:00.000Z') }, {}, 500],
-    ['no window: before attribution still earns', {}, { attributedAt: new Date(T0.getTime() + DAY) }, {}, 500],
+    ['no window: before attribution is outside_window', {}, { attributedAt: new Date(T0.getTime() + DAY) }, {}, 'outside_window'],
     ['conditions win over window', { windowDays: 1, conditions: [{ field: 'quantity', op: 'eq', value: 2 }] }, { attributedAt: new Date(0) }, {}, 'conditions_not_met'],
     ['customer limit not reached', { caps: { perCustomer: { count: 2 } } }, {}, { customerCount: 1 }, 500],
     ['customer limit reached', { caps: { perCustomer: { count: 2 } } }, {}, { customerCount: 2 }, 'customer_limit_reached'],

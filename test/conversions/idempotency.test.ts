@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../helpers/app';
+import { expectApiError } from '../foundation/support';
+import { programInput } from '../helpers/app';
+import { addReward, commissions, events, leadByCode, setup } from './support';
+
+/** Sends the same call 6 times (1 + 5 replays); every answer must be the first one, byte for byte. */
+async function sendSixTimes(t: TestApp, path: string, body: Record<string, unknown>) {
+  const first = await t.request('POST', path, body);
+  expect(first.status).toBe(200);
+  const text = await first.text();
+  for (let i = 0; i < 5; i++) {
+    t.advance(60_000); // replays come later; the answer must not change
+    const again = await t.request('POST', path, body);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(text);
+  }
+  return JSON.parse(text);
+}
+
+async function fixture() {
+  const { t, program, partner } = await setup({ holdDays: 0 });
+  await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 700 });
+  await addReward(t, program.id, { event: 'sale', type: 'percent', amount: 2000 });
+  await addReward(t, program.id, { event: 'demo_requested', type: 'fixed', amount: 300 });
+  return { t, program, partner };
+}
+
+describe('tracking calls are idempotent', () => {
+  it('lead ×6 → one event, one commission, identical bodies', async () => {
+    const { t, program, partner } = await fixture();
+    const body = { code: partner.code, customer: { externalId: 'cus_1', email: 'c1@example.com' }, metadata: { a: 1, b: 'x' } };
+    const r = await sendSixTimes(t, '/v1/track/lead', body);
+    expect(r.commissions).toHaveLength(1);
+    // Key order does not make a different request.
+    const reordered = await t.json('POST', '/v1/track/lead', { metadata: { b: 'x', a: 1 }, customer: { email: 'c1@example.com', externalId: 'cus_1' }, code: partner.code });
+    expect(reordered.body).toEqual(r);
+    expect(await events(t, program.id)).toHaveLength(1);
+    expect(await commissions(t, program.id)).toHaveLength(1);
+  });
+
+  it('sale ×6 → one event, one commission', async () => {
+    const { t, program, partner } = await fixture();
+    await leadByCode(t, partner.code, 'cus_1');
+    const r = await sendSixTimes(t, '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 10001, currency: 'EUR', quantity: 2 });
+    expect(r.commissions.map((c: any) => c.amount)).toEqual([2000]);
+    expect(await events(t, program.id)).toHaveLength(2);
+    expect(await commissions(t, program.id)).toHaveLength(2);
+  });
+
+  it('custom event ×6, with and without externalId', async () => {
+    const { t, program, partner } = await fixture();
+    await leadByCode(t, partner.code, 'cus_1');
+    await sendSixTimes(t, '/v1/track/event', { programId: program.id, customerExternalId: 'cus_1', eventName: 'demo_requested' });
+    await sendSixTimes(t, '/v1/track/event', { programId: program.id, customerExternalId: 'cus_1', eventName: 'demo_requested', externalId: 'demo-2' });
+    expect(await events(t, program.id)).toHaveLength(3);
+    expect((await commissions(t, program.id)).map((c) => c.amount).sort()).toEqual([300, 300, 700]);
+  });
+
+  it('refund ×6 → one refund event, one reversal', async () => {
+    const { t, program, partner } = await fixture();
+    await leadByCode(t, partner.code, 'cus_1');
+    await t.json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 10000, currency: 'EUR' });
+    const r = await sendSixTimes(t, '/v1/track/refund', { programId: program.id, saleExternalId: 'ord_1', externalId: 'rf_1', amount: 2500 });
+    expect(r.commissions.map((c: any) => [c.kind, c.amount])).toEqual([['reversal', -500]]);
+    expect((await events(t, program.id)).map((e) => e.type).sort()).toEqual(['lead', 'refund', 'sale']);
+    expect(await commissions(t, program.id)).toHaveLength(3);
+  });
+
+  it('the same externalId with a different payload is 409 and writes nothing', async () => {
+    const { t, program, partner } = await fixture();
+    await leadByCode(t, partner.code, 'cus_1');
+    const saleBody = { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 10000, currency: 'EUR' };
+    expect((await t.json('POST', '/v1/track/sale', saleBody)).status).toBe(200);
+    await t.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus_1', eventName: 'demo_requested', externalId: 'd1' });
+    await t.json('POST', '/v1/track/refund', { programId: program.id, saleExternalId: 'ord_1', externalId: 'rf_1', amount: 100 });
+    const before = { events: (await events(t, program.id)).length, commissions: (await commissions(t, program.id)).length };
+
+    const conflicts = [
+      await t.json('POST', '/v1/track/sale', { ...saleBody, amount: 10001 }),
+      await t.json('POST', '/v1/track/lead', { code: partner.code, customer: { externalId: 'cus_1', email: 'new@example.com' } }),
+      await t.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus_1', eventName: 'demo_requested', externalId: 'd1', metadata: { x: 1 } }),
+      await t.json('POST', '/v1/track/refund', { programId: program.id, saleExternalId: 'ord_1', externalId: 'rf_1', amount: 200 }),
+    ];
+    for (const r of conflicts) {
+      expectApiError(r, 409, 'conflict');
+      expect(r.body.error.reason).toBe('idempotency_conflict');
+    }
+    expect({ events: (await events(t, program.id)).length, commissions: (await commissions(t, program.id)).length }).toEqual(before);
+  });
+});
+
+describe('concurrent tracking calls', () => {
+  it('5 identical sales at once → one event, one commission, the same body for all', async () => {
+    const { t, program, partner } = await fixture();
+    await leadByCode(t, partner.code, 'cus_1');
+    const body = { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 1000, currency: 'EUR' };
+    const rs = await Promise.all(Array.from({ length: 5 }, () => t.json('POST', '/v1/track/sale', body)));
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(rs.map((r) => JSON.stringify(r.body))).size).toBe(1);
+    expect(await events(t, program.id)).toHaveLength(2);
+    expect((await commissions(t, program.id)).map((c) => c.amount).sort()).toEqual([200, 700]);
+  });
+
+  it('15 referrals at once never exceed a 50000 partner cap', async () => {
+    const { t, program, partner } = await setup();
+    await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 5000, caps: { perPartner: { amount: 50000, period: 'year' } } });
+    const rs = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => t.json('POST', '/v1/track/lead', { code: partner.code, customer: { externalId: `cus_${i}` } })),
+    );
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(rs.filter((r) => r.body.commissions.length === 1)).toHaveLength(10);
+    expect(rs.filter((r) => r.body.skipped[0]?.reason === 'cap_reached')).toHaveLength(5);
+    const all = await commissions(t, program.id);
+    expect(all.reduce((s, c) => s + c.amount, 0)).toBe(50000);
+  });
+});
+
+describe('Idempotency-Key header', () => {
+  it('POST /v1/programs: a replay returns the same program; another body is 409 idempotency_key_reused', async () => {
+    const t = (await setup()).t;
+    const list = async () => (await t.json('GET', '/v1/programs?limit=200')).body.data.length;
+    const before = await list();
+    const headers = { 'idempotency-key': 'create-program-1' };
+    const first = await t.json('POST', '/v1/programs', { ...programInput, name: 'Keyed' }, headers);
+    expect(first.status).toBe(201);
+    for (let i = 0; i < 3; i++) {
+      const again = await t.json('POST', '/v1/programs', { ...programInput, name: 'Keyed' }, headers);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.res.headers.get('idempotent-replayed')).toBe('true');
+    }
+    const other = await t.json('POST', '/v1/programs', { ...programInput, name: 'Other' }, headers);
+    expectApiError(other, 409, 'conflict');
+    expect(other.body.error.reason).toBe('idempotency_key_reused');
+    expect(await list()).toBe(before + 1);
+  });
+
+  it('a failed (4xx validation) request does not poison the key', async () => {
+    const t = (await setup()).t;
+    const headers = { 'idempotency-key': 'k-2' };
+    const bad = await t.json('POST', '/v1/programs', { ...programInput, currency: 'XXX' }, headers);
+    expect(bad.status).toBe(422);
+    const again = await t.json('POST', '/v1/programs', { ...programInput, currency: 'XXX' }, headers);
+    expect(again.status).toBe(422);
+    expect(again.body.error.code).toBe('validation_failed');
+  });
+});
