@@ -15,6 +15,7 @@ import { rewardRoutes } from './rewards/routes';
 import { ledgerRoutes } from './ledger/routes';
 import { payoutRoutes } from './payouts/routes';
 import { idempotency } from './middleware/idempotency';
+import { reportRoutes } from './reports/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', rewardRoutes);
   app.route('/v1', ledgerRoutes);
   app.route('/v1', payoutRoutes);
+  app.route('/v1', reportRoutes);
   app.route('/', redirectRoutes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.var.requestId), 404));

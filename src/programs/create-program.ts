@@ -18,6 +18,7 @@ export async function createProgram({ db, now, input }: { db: Db; now: Date; inp
     holdDays: input.holdDays,
     clickIdParam: input.clickIdParam,
     dedupWindowSeconds: input.dedupWindowSeconds,
+    leaderboardEnabled: input.leaderboardEnabled,
     createdAt: now,
     updatedAt: now,
   };

@@ -11,6 +11,7 @@ export function programJson(p: ProgramRow) {
     holdDays: p.holdDays,
     clickIdParam: p.clickIdParam,
     dedupWindowSeconds: p.dedupWindowSeconds,
+    leaderboardEnabled: p.leaderboardEnabled,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -30,6 +30,7 @@ export const createProgramSchema = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/, 'must be a simple query parameter name')
     .default('rcid'),
   dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).default(3600),
+  leaderboardEnabled: z.boolean().default(false),
 });
 
 export const updateProgramSchema = z.strictObject({
@@ -43,6 +44,7 @@ export const updateProgramSchema = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/, 'must be a simple query parameter name')
     .optional(),
   dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
+  leaderboardEnabled: z.boolean().optional(),
 });
 
 export type CreateProgramInput = z.infer<typeof createProgramSchema>;

@@ -17,6 +17,7 @@ export async function updateProgram({ db, now, id, input }: { db: Db; now: Date;
   if (input.holdDays !== undefined) patch.holdDays = input.holdDays;
   if (input.clickIdParam !== undefined) patch.clickIdParam = input.clickIdParam;
   if (input.dedupWindowSeconds !== undefined) patch.dedupWindowSeconds = input.dedupWindowSeconds;
+  if (input.leaderboardEnabled !== undefined) patch.leaderboardEnabled = input.leaderboardEnabled;
   const row = await writeProgram(db, id, patch);
   if (!row) throw new NotFoundError('Program');
   return row;

@@ -21,6 +21,7 @@ describe('programs — happy', () => {
       holdDays: 30,
       clickIdParam: 'rcid',
       dedupWindowSeconds: 3600,
+      leaderboardEnabled: false,
       createdAt: t.now.toISOString(),
       updatedAt: t.now.toISOString(),
     });

@@ -13,6 +13,8 @@ export const programs = sqliteTable(
     holdDays: integer('hold_days').notNull(),
     clickIdParam: text('click_id_param').notNull(),
     dedupWindowSeconds: integer('dedup_window_seconds').notNull(),
+    /** Show the program's leaderboard to partners in the portal (referral contests). */
+    leaderboardEnabled: integer('leaderboard_enabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

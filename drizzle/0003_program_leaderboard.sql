@@ -1,0 +1,1 @@
+ALTER TABLE `programs` ADD `leaderboard_enabled` integer DEFAULT false NOT NULL;
