@@ -16,6 +16,7 @@ import { ledgerRoutes } from './ledger/routes';
 import { payoutRoutes } from './payouts/routes';
 import { idempotency } from './middleware/idempotency';
 import { reportRoutes } from './reports/routes';
+import { rateLimit } from './middleware/rate-limit';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  app.use('/v1/*', rateLimit);
   app.use('/v1/*', idempotency);
 
   app.route('/health', healthRoutes);

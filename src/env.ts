@@ -3,6 +3,7 @@ import type { LinkCache } from './links/link-cache';
 import type { ClickSink } from './clicks/click-sink';
 import type { Clock } from './lib/time';
 import type { KeyedMutex } from './lib/keyed-mutex';
+import type { RateLimiter } from './middleware/rate-limit';
 
 /** Configuration read once from the environment (Workers bindings or process.env). */
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface AppDeps {
   clickSink: ClickSink;
   /** Per-partner serialisation of conversion writes within this isolate (contention only). */
   locks: KeyedMutex;
+  /** Per-credential API rate limit; absent = unlimited. */
+  rateLimiter?: RateLimiter;
   /** The client's IP for visitor hashing; never stored or logged. */
   clientIp: (req: Request, raw: unknown) => string | null;
   /** ISO country of the client, from cf.country on Workers or a proxy header on Node. */

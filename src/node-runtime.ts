@@ -4,6 +4,7 @@ import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
+import { TokenBuckets } from './lib/token-bucket';
 import { sha256Hex } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
 
@@ -32,6 +33,9 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
   const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
   const countryHeader = (env.COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase();
+  // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
+  const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
+  const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
   const clickSink = new BufferedClickSink(db, config.visitorSalt, opts.clickBuffer);
   const deps: AppDeps = {
     db,
@@ -39,6 +43,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     clock: opts.clock ?? systemClock,
     linkCache: new LinkCache(),
     locks: new KeyedMutex(),
+    rateLimiter: buckets ? { limit: (key) => buckets.take(key) } : undefined,
     clickSink,
     clientIp: (req, raw) => nodeClientIp(req, raw, trustProxy),
     clientCountry: (req) => req.headers.get(countryHeader),

@@ -7,6 +7,8 @@ import { schema, type Db } from './db/client';
 import { DirectClickSink } from './clicks/direct-click-sink';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
+import { TokenBuckets } from './lib/token-bucket';
+import { bindingLimiter, type RateLimiter } from './middleware/rate-limit';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
 import { approveCommissions } from './ledger/approve-commissions';
@@ -18,6 +20,9 @@ export interface Env {
   ADMIN_API_KEY?: string;
   VISITOR_SALT?: string;
   PUBLIC_URL?: string;
+  /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
+  RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
+  RATE_LIMIT_PER_SECOND?: string;
 }
 
 function openDb(env: Env): Db {
@@ -36,12 +41,20 @@ async function runtime(env: Env) {
   if (built && built.env === env) return built;
   const db = openDb(env);
   const config = readConfig(env as Record<string, string | undefined>, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
+  const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
+  const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
+  const rateLimiter: RateLimiter | undefined = env.RATE_LIMITER
+    ? bindingLimiter(env.RATE_LIMITER, 60)
+    : buckets
+      ? { limit: (key) => buckets.take(key) }
+      : undefined;
   const deps: AppDeps = {
     db,
     config,
     clock: systemClock,
     linkCache: new LinkCache(),
     locks: new KeyedMutex(),
+    rateLimiter,
     clickSink: new DirectClickSink(db, config.visitorSalt),
     clientIp: (req) => req.headers.get('cf-connecting-ip'),
     clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,

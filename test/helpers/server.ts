@@ -10,7 +10,7 @@ export async function startServer(opts: Partial<NodeRuntimeOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-'));
   const rt = await createNodeRuntime({
     databaseUrl: join(dir, 'reflink.db'),
-    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', ...opts.env },
+    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...opts.env },
     ...opts,
   });
   const server: ServerType = await new Promise((resolve) => {

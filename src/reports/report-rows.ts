@@ -1,0 +1,56 @@
+/** The figures of one report row (or the totals); amounts in minor units. */
+export interface Metrics {
+  clicks: number;
+  uniqueClicks: number;
+  leads: number;
+  sales: number;
+  revenue: number;
+  commissions: { unit: string; amount: number }[];
+  conversionRate: number;
+}
+
+export interface Counts {
+  clicks: number;
+  uniqueClicks: number;
+  leads: number;
+  sales: number;
+  revenue: number;
+}
+
+/** Counts plus commissions per unit, summed while rows are bucketed. */
+export interface Acc extends Counts {
+  units: Map<string, number>;
+}
+
+export const emptyAcc = (): Acc => ({ clicks: 0, uniqueClicks: 0, leads: 0, sales: 0, revenue: 0, units: new Map() });
+
+export function addCounts(acc: Acc, c: Counts): void {
+  acc.clicks += c.clicks;
+  acc.uniqueClicks += c.uniqueClicks;
+  acc.leads += c.leads;
+  acc.sales += c.sales;
+  acc.revenue += c.revenue;
+}
+
+export function addUnit(acc: Acc, unit: string, amount: number): void {
+  acc.units.set(unit, (acc.units.get(unit) ?? 0) + amount);
+}
+
+/** sales / unique clicks, 4 decimals; 0 without unique clicks. */
+export function conversionRate(sales: number, uniqueClicks: number): number {
+  return uniqueClicks > 0 ? Math.round((sales / uniqueClicks) * 10_000) / 10_000 : 0;
+}
+
+/** Units whose entries net to zero are left out; units sorted by code. */
+export function metricsOf(acc: Acc): Metrics {
+  const commissions = [...acc.units]
+    .filter(([, amount]) => amount !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([unit, amount]) => ({ unit, amount }));
+  const { clicks, uniqueClicks, leads, sales, revenue } = acc;
+  return { clicks, uniqueClicks, leads, sales, revenue, commissions, conversionRate: conversionRate(sales, uniqueClicks) };
+}
+
+/** A row counts as activity when any figure is non-zero (bot clicks are not a figure). */
+export const hasActivity = (m: Metrics) =>
+  m.clicks !== 0 || m.uniqueClicks !== 0 || m.leads !== 0 || m.sales !== 0 || m.revenue !== 0 || m.commissions.length > 0;
