@@ -17,6 +17,8 @@ import { payoutRoutes } from './payouts/routes';
 import { idempotency } from './middleware/idempotency';
 import { reportRoutes } from './reports/routes';
 import { rateLimit } from './middleware/rate-limit';
+import { partnerTokenRoutes } from './partner-auth/routes';
+import { meRoutes } from './me/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', ledgerRoutes);
   app.route('/v1', payoutRoutes);
   app.route('/v1', reportRoutes);
+  app.route('/v1', partnerTokenRoutes);
+  app.route('/v1/me', meRoutes);
   app.route('/', redirectRoutes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.var.requestId), 404));

@@ -4,9 +4,10 @@ import type { ClickSink } from './clicks/click-sink';
 import type { Clock } from './lib/time';
 import type { KeyedMutex } from './lib/keyed-mutex';
 import type { RateLimiter } from './middleware/rate-limit';
+import { readPartnerAuthConfig, type PartnerAuthConfig } from './partner-auth/config';
 
-/** Configuration read once from the environment (Workers bindings or process.env). */
-export interface AppConfig {
+/** Configuration read once from the environment (jwtSecret/jwtPrivateKey: partner sign-in). */
+export interface AppConfig extends PartnerAuthConfig {
   /** SHA-256 hex of the root ADMIN_API_KEY; null when only stored keys are accepted. */
   adminKeyHash: string | null;
   /** Secret salt mixed into visitor hashes (never stored). */
@@ -53,5 +54,6 @@ export function readConfig(vars: Record<string, string | undefined>, adminKeyHas
     adminKeyHash,
     visitorSalt: vars.VISITOR_SALT || (adminKeyHash ? `derived:${adminKeyHash}` : crypto.randomUUID()),
     publicUrl: vars.PUBLIC_URL ? vars.PUBLIC_URL.replace(/\/+$/, '') : null,
+    ...readPartnerAuthConfig(vars),
   };
 }

@@ -20,6 +20,8 @@ export interface Env {
   ADMIN_API_KEY?: string;
   VISITOR_SALT?: string;
   PUBLIC_URL?: string;
+  JWT_SECRET?: string;
+  JWT_PRIVATE_KEY?: string;
   /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
   RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
   RATE_LIMIT_PER_SECOND?: string;

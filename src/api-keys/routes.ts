@@ -38,6 +38,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   .post('/', requireScope('*'), validate('json', createKeySchema), async (c) => {
     const { name, scopes } = c.req.valid('json');
     const { row, secret } = await mintApiKey(c.var.deps.db, name, scopes, c.var.deps.clock());
+    c.header('Cache-Control', 'no-store');
     return c.json({ ...keyJson(row), key: secret }, 201);
   })
   // GET /v1/api-keys — list keys (never their secrets)

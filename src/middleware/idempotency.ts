@@ -7,7 +7,8 @@ import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releas
 /**
  * `Idempotency-Key` on any POST: the first request's response is stored (per credential, method
  * and path) and returned again for a retry with the same body; a different body is a 409, and a
- * retry while the first is still running is a 409 too. 5xx and auth failures are not stored.
+ * retry while the first is still running is a 409 too. 5xx, auth failures and `no-store` responses
+ * (which carry secrets) are not stored: such a retry runs again.
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('idempotency-key');
@@ -39,7 +40,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw err;
   }
   const status = c.res.status;
-  if (status >= 500 || status === 401 || status === 403 || status === 429 || c.error) {
+  // A `no-store` response carries a secret (a new API key, a partner token): never persist it.
+  const secret = /no-store/i.test(c.res.headers.get('cache-control') ?? '');
+  if (status >= 500 || status === 401 || status === 403 || status === 429 || c.error || secret) {
     await releaseIdempotencyKey(db, key);
     return;
   }

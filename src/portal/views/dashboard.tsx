@@ -1,0 +1,131 @@
+import { formatMinor } from '../../lib/money';
+import type { Dashboard } from '../load-dashboard';
+import { DailyChart } from './chart';
+import { Layout } from './layout';
+
+export interface LeaderboardRow {
+  rank: number;
+  partnerId: string;
+  partnerName: string;
+  value: number;
+}
+
+const copyScript = `document.querySelectorAll('[data-copy]').forEach(function(b){b.addEventListener('click',function(){
+var i=document.getElementById(b.getAttribute('data-copy'));var done=function(){b.textContent='Copied';b.setAttribute('aria-live','polite');};
+if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(done,function(){i.select();document.execCommand('copy');done();});}
+else{i.select();document.execCommand('copy');done();}});});`;
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: string; csrf: string; nonce: string; leaderboard: LeaderboardRow[] | null; notice?: string }) {
+  const { d, days, baseUrl, csrf, nonce, leaderboard } = props;
+  return (
+    <Layout title={`${d.program.name} — partner portal`} nonce={nonce}>
+      <header>
+        <div>
+          <h1>{d.program.name}</h1>
+          <div class="muted">Signed in as {d.partner.name} · referral code <b>{d.partner.code}</b></div>
+        </div>
+        <nav aria-label="Portal">
+          <a href="/portal?days=30" aria-current={days === 30 ? 'page' : undefined}>30 days</a>
+          <a href="/portal?days=90" aria-current={days === 90 ? 'page' : undefined}>90 days</a>
+          <a href={`/portal/report.csv?days=${days}`} download>Download CSV</a>
+          <a href="/portal/logout">Sign out</a>
+        </nav>
+      </header>
+      <main>
+        {props.notice ? <p role="status">{props.notice}</p> : null}
+        <section aria-labelledby="earnings">
+          <h2 id="earnings">Earnings</h2>
+          {d.balances.length === 0 ? <p class="muted">No earnings yet.</p> : null}
+          {d.balances.map((b) => (
+            <div class="cards" data-unit={b.unit}>
+              <div class="card"><span class="muted">Pending ({b.unit})</span><b data-balance="pending">{formatMinor(b.pending, b.unit)}</b></div>
+              <div class="card"><span class="muted">Approved ({b.unit})</span><b data-balance="approved">{formatMinor(b.approved, b.unit)}</b></div>
+              <div class="card"><span class="muted">Paid ({b.unit})</span><b data-balance="paid">{formatMinor(b.paid, b.unit)}</b></div>
+            </div>
+          ))}
+        </section>
+        <section aria-labelledby="activity">
+          <h2 id="activity">Last {days} days</h2>
+          <DailyChart series={d.series} />
+        </section>
+        <section aria-labelledby="links">
+          <h2 id="links">Your links</h2>
+          {d.links.map((l) => {
+            const share = `${baseUrl}/${encodeURIComponent(l.code)}`;
+            return (
+              <div class="link-row" data-link={l.code}>
+                <label class="sr-only" for={`share-${l.id}`}>Share URL for {l.code}</label>
+                <input id={`share-${l.id}`} value={share} readonly />
+                <button type="button" data-copy={`share-${l.id}`}>Copy</button>
+                <span class="muted">→ {l.url}{l.campaign ? ` · ${l.campaign}` : ''}{l.archivedAt ? ' · archived' : ''}</span>
+              </div>
+            );
+          })}
+          <form method="post" action="/portal/links" class="link-row" style="margin-top:1rem">
+            <input type="hidden" name="csrf" value={csrf} />
+            <label class="sr-only" for="new-url">Destination URL</label>
+            <input id="new-url" name="url" type="url" placeholder={d.program.defaultUrl} />
+            <label class="sr-only" for="new-campaign">Campaign</label>
+            <input id="new-campaign" name="campaign" placeholder="campaign (optional)" />
+            <button type="submit">Create link</button>
+          </form>
+        </section>
+        <section aria-labelledby="commissions">
+          <h2 id="commissions">Commissions</h2>
+          <table>
+            <thead><tr><th>Date</th><th class="num">Amount</th><th>Status</th><th>Why</th></tr></thead>
+            <tbody>
+              {d.commissions.map((c) => (
+                <tr data-commission={c.id}>
+                  <td>{day(c.createdAt)}</td>
+                  <td class="num">{formatMinor(c.amount, c.unit)} {c.unit}</td>
+                  <td>{c.status}</td>
+                  <td>{c.explanation}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="payouts">
+          <h2 id="payouts">Payouts</h2>
+          {d.payouts.length === 0 ? <p class="muted">No payouts yet.</p> : null}
+          <table>
+            <tbody>
+              {d.payouts.map((p) => (
+                <tr data-payout={p.id}>
+                  <td>{day(p.createdAt)}</td>
+                  <td class="num">{formatMinor(p.amount, p.unit)} {p.unit}</td>
+                  <td>{p.status}{p.reference ? ` · ${p.reference}` : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        {leaderboard ? (
+          <section aria-labelledby="leaderboard">
+            <h2 id="leaderboard">Leaderboard (sales, last {days} days)</h2>
+            <ol>
+              {leaderboard.map((r) => (
+                <li data-rank={r.rank}>{r.partnerId === d.partner.id ? <b>{r.partnerName} (you)</b> : r.partnerName} — {r.value}</li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
+      </main>
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: copyScript }} />
+    </Layout>
+  );
+}
+
+export function MessagePage(props: { title: string; message: string; nonce: string }) {
+  return (
+    <Layout title={props.title} nonce={props.nonce}>
+      <main>
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+      </main>
+    </Layout>
+  );
+}

@@ -1,0 +1,90 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { ROLLUP_DIMS, type RollupDim } from './rollup-deltas';
+
+/**
+ * A dimension's key as the write path computes it (unknown = ''), over the aliases
+ * c (the click), l (the link) and, for conversions, e (the event). A conversion's click facts are
+ * those of its attributing click (e.click_id), its link and campaign those of e.link_id.
+ */
+function keyOf(dim: RollupDim, source: 'click' | 'event'): SQL {
+  switch (dim) {
+    case 'all':
+      return sql.raw(`''`);
+    case 'link':
+      return sql.raw(source === 'click' ? `coalesce(c.link_id, '')` : `coalesce(e.link_id, '')`);
+    case 'campaign':
+      return sql.raw(`coalesce(l.campaign, '')`);
+    case 'country':
+      return sql.raw(`coalesce(c.country, '')`);
+    case 'device':
+      return sql.raw(`coalesce(c.device_type, '')`);
+    case 'browser':
+      return sql.raw(`coalesce(c.browser, '')`);
+    case 'os':
+      return sql.raw(`coalesce(c.os, '')`);
+    case 'referrer':
+      return sql.raw(`coalesce(c.referrer_host, '')`);
+  }
+}
+
+const dayOf = (col: string) => sql.raw(`strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`);
+const scope = (col: string, programId: string | undefined) => (programId === undefined ? sql`` : sql` and ${sql.raw(col)} = ${programId}`);
+// Only attributed events with a partner count, as on the write path (a refund shares its sale's status).
+const ATTRIBUTED = sql.raw(`e.status = 'attributed' and e.partner_id is not null`);
+
+function countsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
+  return db.run(sql`
+    insert into daily_rollups (program_id, partner_id, day, dim, key, clicks, unique_clicks, bot_clicks, leads, sales, revenue)
+    select program_id, partner_id, day, ${dim}, key, sum(clicks), sum(unique_clicks), sum(bot_clicks), sum(leads), sum(sales), sum(revenue)
+    from (
+      select c.program_id, c.partner_id, ${dayOf('c.created_at')} as day, ${keyOf(dim, 'click')} as key,
+        case when c.bot then 0 else 1 end as clicks,
+        case when c.bot = 0 and c.is_unique then 1 else 0 end as unique_clicks,
+        case when c.bot then 1 else 0 end as bot_clicks,
+        0 as leads, 0 as sales, 0 as revenue
+      from clicks c left join links l on l.id = c.link_id
+      where 1 = 1${scope('c.program_id', programId)}
+      union all
+      select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${keyOf(dim, 'event')} as key,
+        0, 0, 0,
+        case when e.type = 'lead' then 1 else 0 end,
+        case when e.type = 'sale' then 1 else 0 end,
+        case e.type when 'sale' then coalesce(e.amount, 0) when 'refund' then -coalesce(e.amount, 0) else 0 end
+      from events e left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
+      where ${ATTRIBUTED} and e.type in ('lead', 'sale', 'refund')${scope('e.program_id', programId)}
+    ) as facts
+    group by program_id, partner_id, day, key`);
+}
+
+function commissionsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
+  return db.run(sql`
+    insert into daily_commission_rollups (program_id, partner_id, day, dim, key, unit, amount)
+    select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${dim}, ${keyOf(dim, 'event')} as key, com.unit, sum(com.amount)
+    from commissions com join events e on e.id = com.event_id
+      left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
+    where com.recipient = 'partner' and ${ATTRIBUTED}${scope('e.program_id', programId)}
+    group by e.program_id, e.partner_id, day, key, com.unit`);
+}
+
+async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_rollups', programId: string | undefined) {
+  const where = programId === undefined ? sql`` : sql` where program_id = ${programId}`;
+  const [row] = await db.all<{ n: number }>(sql`select count(*) as n from ${sql.raw(table)}${where}`);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Recomputes the daily rollups of one program (or of all) from the raw clicks, events and ledger,
+ * in one atomic batch: delete, then one INSERT … SELECT … GROUP BY per dimension and table.
+ * Campaigns are read from the links as they are now (the write path used the campaign at the time).
+ */
+export async function rebuildRollups(db: Db, programId?: string): Promise<{ rollupRows: number; commissionRollupRows: number }> {
+  const where = programId === undefined ? sql`` : sql` where program_id = ${programId}`;
+  await db.batch([
+    db.run(sql`delete from daily_rollups${where}`),
+    db.run(sql`delete from daily_commission_rollups${where}`),
+    ...ROLLUP_DIMS.map((dim) => countsStatement(db, dim, programId)),
+    ...ROLLUP_DIMS.map((dim) => commissionsStatement(db, dim, programId)),
+  ]);
+  return { rollupRows: await countRows(db, 'daily_rollups', programId), commissionRollupRows: await countRows(db, 'daily_commission_rollups', programId) };
+}
