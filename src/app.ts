@@ -19,6 +19,7 @@ import { reportRoutes } from './reports/routes';
 import { rateLimit } from './middleware/rate-limit';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
+import { portalRoutes } from './portal/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', reportRoutes);
   app.route('/v1', partnerTokenRoutes);
   app.route('/v1/me', meRoutes);
+  app.route('/portal', portalRoutes);
   app.route('/', redirectRoutes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, c.var.requestId), 404));

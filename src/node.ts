@@ -1,10 +1,11 @@
 import { serve } from '@hono/node-server';
 import { createNodeRuntime } from './node-runtime';
+import { ensureJwtSecret } from './node-secrets';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
 import { approveCommissions } from './ledger/approve-commissions';
 
-const env = process.env;
+const env = ensureJwtSecret(process.env, process.env.DATABASE_URL ?? './.data/reflink.db');
 const port = Number(env.PORT ?? 8787);
 const hostname = env.HOST ?? '127.0.0.1';
 const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';

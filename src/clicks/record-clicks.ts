@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import { isUniqueViolation, type Db } from '../db/client';
 import { insertClicks, lastUniqueClicks, type ClickRow } from '../db/queries/clicks';
 import { sha256Hex } from '../lib/hash';
 import type { CapturedClick } from './click-sink';
@@ -25,6 +25,17 @@ async function clickDeltas(db: Db, rows: readonly ClickRow[]) {
  * on the same link within the program's dedup window, and writes them in one batch.
  */
 export async function recordClicks(db: Db, captured: readonly CapturedClick[], salt: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeClicks(db, captured, salt);
+    } catch (err) {
+      // Another delivery of some of these clicks landed meanwhile: drop the stored ones and retry.
+      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: string): Promise<number> {
   if (captured.length === 0) return 0;
   // A redelivered batch (queue retry after a lost ack) must not count its clicks twice in rollups.
   const seen = await existingClickIds(db, captured.map((c) => c.id));

@@ -70,7 +70,8 @@ const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 
 /**
  * A program's report from the daily rollups only (never the raw clicks or events), so its cost is
  * O(days × groups). Bot clicks are never counted; keys without any activity are left out. Time
- * rows come in key order, other rows by revenue (highest first), then key.
+ * rows come in key order, other rows by revenue (highest first), then key. A week is keyed by its
+ * Monday even when that falls before `from`; only days in range are counted either way.
  */
 export async function buildReport({ db, programId, partnerId, query }: { db: Db; programId: string; partnerId?: string; query: ReportQuery }): Promise<Report> {
   const program = await findProgram(db, programId);

@@ -28,15 +28,23 @@ function keyOf(dim: RollupDim, source: 'click' | 'event'): SQL {
   }
 }
 
+/**
+ * D1's batch() can only carry raw SQL without bound parameters, so the few values here (a dimension
+ * name from ROLLUP_DIMS, a checked program id) are inlined as quoted SQL string literals.
+ */
+function lit(value: string): SQL {
+  return sql.raw(`'${value.replace(/'/g, "''")}'`);
+}
+
 const dayOf = (col: string) => sql.raw(`strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`);
-const scope = (col: string, programId: string | undefined) => (programId === undefined ? sql`` : sql` and ${sql.raw(col)} = ${programId}`);
+const scope = (col: string, programId: string | undefined) => (programId === undefined ? sql`` : sql` and ${sql.raw(col)} = ${lit(programId)}`);
 // Only attributed events with a partner count, as on the write path (a refund shares its sale's status).
 const ATTRIBUTED = sql.raw(`e.status = 'attributed' and e.partner_id is not null`);
 
 function countsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
   return db.run(sql`
     insert into daily_rollups (program_id, partner_id, day, dim, key, clicks, unique_clicks, bot_clicks, leads, sales, revenue)
-    select program_id, partner_id, day, ${dim}, key, sum(clicks), sum(unique_clicks), sum(bot_clicks), sum(leads), sum(sales), sum(revenue)
+    select program_id, partner_id, day, ${lit(dim)}, key, sum(clicks), sum(unique_clicks), sum(bot_clicks), sum(leads), sum(sales), sum(revenue)
     from (
       select c.program_id, c.partner_id, ${dayOf('c.created_at')} as day, ${keyOf(dim, 'click')} as key,
         case when c.bot then 0 else 1 end as clicks,
@@ -60,7 +68,7 @@ function countsStatement(db: Db, dim: RollupDim, programId: string | undefined) 
 function commissionsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
   return db.run(sql`
     insert into daily_commission_rollups (program_id, partner_id, day, dim, key, unit, amount)
-    select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${dim}, ${keyOf(dim, 'event')} as key, com.unit, sum(com.amount)
+    select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${lit(dim)}, ${keyOf(dim, 'event')} as key, com.unit, sum(com.amount)
     from commissions com join events e on e.id = com.event_id
       left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
     where com.recipient = 'partner' and ${ATTRIBUTED}${scope('e.program_id', programId)}
@@ -79,7 +87,8 @@ async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_roll
  * Campaigns are read from the links as they are now (the write path used the campaign at the time).
  */
 export async function rebuildRollups(db: Db, programId?: string): Promise<{ rollupRows: number; commissionRollupRows: number }> {
-  const where = programId === undefined ? sql`` : sql` where program_id = ${programId}`;
+  if (programId !== undefined && !/^prg_[A-Za-z0-9_-]{1,60}$/.test(programId)) throw new Error(`not a program id: ${programId}`);
+  const where = programId === undefined ? sql`` : sql` where program_id = ${lit(programId)}`;
   await db.batch([
     db.run(sql`delete from daily_rollups${where}`),
     db.run(sql`delete from daily_commission_rollups${where}`),

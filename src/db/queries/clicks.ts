@@ -30,9 +30,13 @@ export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[])
   return last;
 }
 
-/** Inserts clicks (idempotent on click id) together with `extra` statements, in one batch. */
+/**
+ * Inserts clicks together with `extra` statements (their rollups) in one batch. A click id that is
+ * already stored fails the whole batch, so its rollups can never be counted twice; the caller
+ * filters stored ids and tries again.
+ */
 export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: BatchItem<'sqlite'>[] = []): Promise<void> {
-  const statements = [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part).onConflictDoNothing()), ...extra];
+  const statements = [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)), ...extra];
   const [first, ...rest] = statements;
   if (!first) return;
   await db.batch([first, ...rest]);

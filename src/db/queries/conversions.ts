@@ -76,12 +76,18 @@ export async function readCounters(db: Db, keys: readonly string[]): Promise<Map
  * whole batch it is in, so the event, its commissions and the counters land together or not at all.
  */
 export function bumpCounterStatement(db: Db, key: string, expectedVersion: string | null, count: number, total: number, newVersion: string) {
-  return db.run(sql`
-    insert into ${rewardCounters} (key, count, total, version) values (${key}, ${count}, ${total}, ${newVersion})
-    on conflict (key) do update set
-      count = case when ${rewardCounters.version} = ${expectedVersion ?? ''} then ${rewardCounters.count} + excluded.count else null end,
-      total = ${rewardCounters.total} + excluded.total,
-      version = excluded.version`);
+  // A query builder, not db.run(sql): D1's batch() only takes statements drizzle has prepared.
+  return db
+    .insert(rewardCounters)
+    .values({ key, count, total, version: newVersion })
+    .onConflictDoUpdate({
+      target: rewardCounters.key,
+      set: {
+        count: sql`case when ${rewardCounters.version} = ${expectedVersion ?? ''} then ${rewardCounters.count} + excluded.count else null end`,
+        total: sql`${rewardCounters.total} + excluded.total`,
+        version: sql`excluded.version`,
+      },
+    });
 }
 
 /** A write lost a race (counter moved, customer or event created meanwhile): redo the whole conversion. */

@@ -33,8 +33,10 @@ export function closeReversedStatements(db: Db, originalId: string, guardCounter
       .update(commissions)
       .set({ status: 'reversed' })
       .where(and(eq(commissions.id, originalId), isNull(commissions.payoutId), inArray(commissions.status, ['pending', 'approved']))),
-    db.run(sql`update ${rewardCounters} set count = null where key = ${guardCounterKey}
-      and (select c2.status from ${commissions} c2 where c2.id = ${originalId}) <> 'reversed'`),
+    db
+      .update(rewardCounters)
+      .set({ count: sql`null` })
+      .where(and(eq(rewardCounters.key, guardCounterKey), sql`(select c2.status from ${commissions} c2 where c2.id = ${originalId}) <> 'reversed'`)),
     db
       .update(commissions)
       .set({ status: 'reversed' })

@@ -1,0 +1,15 @@
+// npm run db:rebuild-rollups [-- <programId>] — recompute the daily rollups from raw clicks, events and ledger
+import { openNodeDb } from '../src/db/node-client';
+import { rebuildRollups } from '../src/reports/rebuild-rollups';
+
+const url = process.env.DATABASE_URL ?? './.data/reflink.db';
+const programId = process.argv[2];
+const db = await openNodeDb(url, process.env.DATABASE_AUTH_TOKEN);
+const t0 = performance.now();
+const counts = await rebuildRollups(db, programId);
+console.log(
+  `rebuilt rollups ${programId ? `of ${programId}` : 'of every program'} in ${url}: ` +
+    `${counts.rollupRows} daily_rollups rows, ${counts.commissionRollupRows} daily_commission_rollups rows ` +
+    `(${Math.round(performance.now() - t0)} ms)`,
+);
+db.$client.close();

@@ -1,0 +1,95 @@
+import { Hono, type Context } from 'hono';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { AppEnv } from '../env';
+import { ValidationError } from '../lib/errors';
+import { randomToken } from '../lib/hash';
+import { DAY_MS } from '../lib/time';
+import { baseUrlOf } from '../links/base-url';
+import { createLink } from '../links/create-link';
+import { findPartnerWithProgram } from '../db/queries/me';
+import { buildReport } from '../reports/build-report';
+import { buildLeaderboard } from '../reports/build-leaderboard';
+import { csvFilename, reportCsv } from '../reports/report-csv';
+import { utcDay } from '../reports/rollup-deltas';
+import { checkCsrf, checkPartnerToken, csrfTokenOf, currentSession, endSession, startSession } from './session';
+import { loadDashboard } from './load-dashboard';
+import { DashboardPage, MessagePage } from './views/dashboard';
+import { cspFor } from './views/layout';
+
+function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 422, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
+  const nonce = randomToken(16);
+  c.header('Content-Security-Policy', cspFor(nonce));
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  return c.html(render(nonce), status);
+}
+
+const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401) =>
+  page(c, status, (nonce) => <MessagePage title="Please sign in" message={message} nonce={nonce} />);
+
+const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
+
+/** The partner portal: server-rendered pages over the partner's own data, behind a session cookie. */
+export const portalRoutes = new Hono<AppEnv>()
+  // GET /portal/login?token= — exchange a partner token for a session cookie, drop it from the URL
+  .get('/login', async (c) => {
+    const token = c.req.query('token');
+    const claims = await checkPartnerToken(c, token);
+    if (!token || !claims) return signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
+    startSession(c, token, claims);
+    return c.redirect('/portal', 303);
+  })
+  // GET|POST /portal/logout — end the session
+  .on(['GET', 'POST'], '/logout', (c) => {
+    endSession(c);
+    return page(c, 200, (nonce) => <MessagePage title="Signed out" message="You are signed out." nonce={nonce} />);
+  })
+  // GET /portal?days=30|90 — the partner's dashboard
+  .get('/', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Open the sign-in link you received to see your referrals.');
+    const { db, clock } = c.var.deps;
+    const days = daysOf(c);
+    const now = clock();
+    const d = await loadDashboard(db, session.claims, now, days);
+    if (!d) return signedOut(c, 'Your partner account is no longer available.');
+    const leaderboard = d.program.leaderboardEnabled
+      ? (await buildLeaderboard({ db, programId: d.program.id, from: utcDay(new Date(now.getTime() - (days - 1) * DAY_MS)), to: utcDay(now), metric: 'sales', limit: 10 })).data.map((r) => ({ ...r, partnerName: r.partnerName ?? '—' }))
+      : null;
+    const csrf = await csrfTokenOf(session.token);
+    const notice = c.req.query('created') ? `Link ${c.req.query('created')} created.` : undefined;
+    return page(c, 200, (nonce) => <DashboardPage d={d} days={days} baseUrl={baseUrlOf(c)} csrf={csrf} nonce={nonce} leaderboard={leaderboard} notice={notice} />);
+  })
+  // GET /portal/report.csv?days=30|90 — the partner's own daily report as CSV
+  .get('/report.csv', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
+    const now = c.var.deps.clock();
+    const days = daysOf(c);
+    const query = { from: utcDay(new Date(now.getTime() - (days - 1) * DAY_MS)), to: utcDay(now), groupBy: 'day' as const };
+    const report = await buildReport({ db: c.var.deps.db, programId: session.claims.programId, partnerId: session.claims.partnerId, query });
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="${csvFilename(report, session.claims.programId)}"`);
+    c.header('Cache-Control', 'no-store');
+    return c.body(reportCsv(report));
+  })
+  // POST /portal/links — create a link from the portal form (CSRF token + same-origin check)
+  .post('/links', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
+    const form = await c.req.parseBody();
+    if (!(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
+    const { db, clock, linkCache } = c.var.deps;
+    const found = await findPartnerWithProgram(db, session.claims.partnerId, session.claims.programId);
+    if (!found) return signedOut(c, 'Your partner account is no longer available.');
+    const url = typeof form.url === 'string' && form.url.trim() ? form.url.trim() : undefined;
+    const campaign = typeof form.campaign === 'string' && form.campaign.trim() ? form.campaign.trim().slice(0, 100) : undefined;
+    try {
+      const link = await createLink({ db, now: clock(), program: found.program, partner: found.partner, input: { url, campaign } });
+      linkCache.forget(link.codeKey);
+      return c.redirect(`/portal?created=${encodeURIComponent(link.code)}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return page(c, 422, (nonce) => <MessagePage title="Link not created" message={`That destination is not allowed: ${err.message}`} nonce={nonce} />);
+    }
+  });
