@@ -4,7 +4,7 @@ import { requirePartner, partnerAuthOf } from '../partner-auth/require-partner';
 import { validate } from '../lib/validate';
 import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
-import { ApiError } from '../lib/errors';
+import { ApiError, NotFoundError } from '../lib/errors';
 import type { Db } from '../db/client';
 import { listLinksOfPartner } from '../db/queries/links';
 import { listPayouts } from '../db/queries/ledger';
@@ -18,6 +18,8 @@ import { commissionJson } from '../conversions/conversion-json';
 import { payoutJson } from '../payouts/payout-json';
 import { balanceOf } from '../ledger/balance-of';
 import { myCommissionsQuery } from './schemas';
+import { reportQuery } from '../reports/schemas';
+import { sendReport } from '../reports/send-report';
 
 async function loadMe(db: Db, me: { partnerId: string; programId: string }) {
   const found = await findPartnerWithProgram(db, me.partnerId, me.programId);
@@ -65,6 +67,13 @@ export const meRoutes = new Hono<AppEnv>()
     const { partnerId, programId } = partnerAuthOf(c);
     const rows = await listPayouts(c.var.deps.db, { programId, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
+  })
+  // GET /v1/me/report — the program report language, always scoped to the signed-in partner
+  .get('/report', validate('query', reportQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { partnerId, programId } = partnerAuthOf(c);
+    if (q.partnerId !== undefined && q.partnerId !== partnerId) throw new NotFoundError('Partner');
+    return sendReport(c, programId, partnerId, q);
   })
   // GET /v1/me/balance — per unit: pending, approved, paid
   .get('/balance', async (c) => {

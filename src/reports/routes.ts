@@ -6,29 +6,20 @@ import { findPartner } from '../db/queries/partners';
 import { NotFoundError } from '../lib/errors';
 import { resolveRange } from './date-range';
 import { kpisQuery, leaderboardQuery, reportQuery } from './schemas';
-import { buildReport } from './build-report';
-import { csvFilename, reportCsv } from './report-csv';
+import { sendReport } from './send-report';
 import { buildLeaderboard } from './build-leaderboard';
 import { buildKpis } from './build-kpis';
 
 export const reportRoutes = new Hono<AppEnv>()
   // GET /v1/programs/:programId/report — clicks, conversions, revenue and commissions per group (JSON or CSV)
   .get('/programs/:programId/report', requireScope('ledger:read'), validate('query', reportQuery), async (c) => {
-    const { db, clock } = c.var.deps;
     const q = c.req.valid('query');
     const programId = c.req.param('programId');
-    const range = resolveRange(q.from, q.to, clock());
     if (q.partnerId !== undefined) {
-      const partner = await findPartner(db, q.partnerId);
+      const partner = await findPartner(c.var.deps.db, q.partnerId);
       if (!partner || partner.programId !== programId) throw new NotFoundError('Partner');
     }
-    const query = { from: range.from, to: range.to, groupBy: q.groupBy, ...(q.campaign !== undefined ? { campaign: q.campaign } : {}) };
-    const report = await buildReport({ db, programId, ...(q.partnerId !== undefined ? { partnerId: q.partnerId } : {}), query });
-    if (q.format === 'json') return c.json(report);
-    return c.body(reportCsv(report), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${csvFilename(report, programId)}"`,
-    });
+    return sendReport(c, programId, q.partnerId, q);
   })
   // GET /v1/programs/:programId/leaderboard — top partners by leads, sales, revenue or commissions
   .get('/programs/:programId/leaderboard', requireScope('ledger:read'), validate('query', leaderboardQuery), async (c) => {
