@@ -1,0 +1,101 @@
+import { createClient } from '@libsql/client';
+import { join } from 'node:path';
+import { spawnServer } from '../test/helpers/spawn-server';
+import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
+import { cannonGet, median, type LoadResult } from './cannon';
+
+export interface RedirectBench {
+  rounds: number;
+  seconds: number;
+  bare: LoadResult[];
+  reflink: LoadResult[];
+  /** 302s autocannon counted against reflink (warm-up and sanity request included). */
+  accepted: number;
+  /** Rows in `clicks` after SIGTERM (the server drains its buffer before exiting). */
+  stored: number;
+  /** Rows written while each reflink round ran, per second of that round (the writer keeping up). */
+  persistedPerSecond: number[];
+  /** Clicks still buffered when the last round ended (written by the SIGTERM flush). */
+  bufferedAtEnd: number;
+  shutdownMs: number;
+  exitCode: number | null;
+}
+
+async function countClicks(file: string): Promise<number> {
+  const client = createClient({ url: `file:${file}` });
+  try {
+    const rs = await client.execute('SELECT count(*) AS n FROM clicks');
+    return Number(rs.rows[0]!.n);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * GET /:code with click capture on versus a bare Hono 302 on the same runtime, rounds interleaved
+ * (bare, reflink, bare, reflink, …) so drift on a shared machine hits both alike.
+ */
+export async function benchRedirect(dir: string, rounds: number, seconds: number): Promise<RedirectBench> {
+  const file = join(dir, 'redirect.db');
+  const [bare, reflink] = await Promise.all([
+    spawnServer({ script: 'bench/bare-server.ts', readyPath: '/bench-go' }),
+    spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } }),
+  ]);
+  try {
+    const { partners } = await createProgram(reflink, 1);
+    await api(reflink, 'POST', `/v1/partners/${partners[0]!.id}/links`, {
+      url: 'https://shop.test/pricing?plan=pro',
+      code: 'bench-go',
+      utm: { source: 'bench', medium: 'load' },
+    });
+    const probe = await fetch(`${reflink.base}/bench-go`, { redirect: 'manual' });
+    if (probe.status !== 302 || !probe.headers.get('location')?.includes('rcid=clk_')) {
+      throw new Error(`redirect probe: ${probe.status} ${probe.headers.get('location')}`);
+    }
+    let accepted = 1;
+
+    // Warm-up (JIT, link cache, SQLite page cache); counted for persistence, not for speed.
+    await cannonGet(`${bare.base}/bench-go`, 2);
+    accepted += (await cannonGet(`${reflink.base}/bench-go`, 2)).s3xx;
+
+    const result: RedirectBench = { rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null };
+    let lastEndCount = 0;
+    for (let r = 0; r < rounds; r++) {
+      result.bare.push(await cannonGet(`${bare.base}/bench-go`, seconds));
+      const before = await countClicks(file);
+      const run = await cannonGet(`${reflink.base}/bench-go`, seconds);
+      lastEndCount = await countClicks(file);
+      result.reflink.push(run);
+      accepted += run.s3xx;
+      result.persistedPerSecond.push((lastEndCount - before) / run.seconds);
+    }
+    result.accepted = accepted;
+    result.bufferedAtEnd = Math.max(0, accepted - lastEndCount);
+
+    const t0 = performance.now();
+    result.exitCode = await reflink.stop('SIGTERM');
+    result.shutdownMs = performance.now() - t0;
+    result.stored = await countClicks(file);
+    return result;
+  } finally {
+    await Promise.all([bare.stop('SIGTERM'), reflink.stop('SIGKILL')]);
+  }
+}
+
+export function redirectSummary(b: RedirectBench) {
+  const bareRps = median(b.bare.map((x) => x.rps));
+  const refRps = median(b.reflink.map((x) => x.rps));
+  return {
+    bareRps,
+    refRps,
+    ratio: refRps / bareRps,
+    bareP50: median(b.bare.map((x) => x.p50)),
+    bareP99: median(b.bare.map((x) => x.p99)),
+    refP50: median(b.reflink.map((x) => x.p50)),
+    refP99: median(b.reflink.map((x) => x.p99)),
+    refP99Worst: Math.max(...b.reflink.map((x) => x.p99)),
+    /** Responses other than 302, plus socket errors and timeouts. */
+    refBad: b.reflink.reduce((a, x) => a + x.s2xx + x.non2xx - x.s3xx + x.errors + x.timeouts, 0),
+    persisted: median(b.persistedPerSecond),
+  };
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { spawnServer, type SpawnedServer } from '../test/helpers/spawn-server';
+import { ADMIN_KEY, api, createProgram } from './api';
+import { median } from './cannon';
+import { seedClicks, seedConversions, type SeedTarget } from './seed';
+import { openNodeDb } from '../src/db/node-client';
+import { rebuildRollups } from '../src/reports/rebuild-rollups';
+
+export interface ReportScale {
+  clicks: number;
+  conversions: number;
+  seedSeconds: number | null;
+  /** Rebuilding daily rollups from the seeded raw rows (the report reads rollups). */
+  rollupSeconds: number | null;
+  /** Per report shape (`by day, 90 days`, `by partner, 90 days`): p50/p99 of sequential requests. */
+  latency: { shape: string; p50Ms: number; p99Ms: number }[];
+  note?: string;
+}
+export type ReportBench = { measured: false; reason: string } | { measured: true; scales: ReportScale[]; notes: string[] };
+
+/** Full-scale target: 1,000,000 clicks and 100,000 conversions; also 10x fewer and 10x more. */
+export const SCALES = (process.env.BENCH_SCALES ?? '0.1,1,10')
+  .split(',')
+  .map(Number)
+  .map((f) => ({ clicks: 1_000_000 * f, conversions: 100_000 * f }));
+const SEED_BUDGET_S = 180;
+const REQUESTS = 20;
+
+async function rebuild(file: string, programId: string) {
+  const db = await openNodeDb(file);
+  try {
+    await rebuildRollups(db, programId);
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** Restart on the seeded file; one retry, reported (a start-up SQLITE_BUSY was seen once here). */
+async function restart(env: Record<string, string>, notes: string[]) {
+  try {
+    return await spawnServer({ env });
+  } catch (err) {
+    notes.push(`restart needed a retry: ${/SQLITE_\w+[^\n]*/.exec(String(err))?.[0] ?? String(err).split('\n')[0]}`);
+    await new Promise((r) => setTimeout(r, 1000));
+    return spawnServer({ env });
+  }
+}
+
+async function timeReport(s: SpawnedServer, shape: string, path: string) {
+  const ms: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now();
+    await api(s, 'GET', path, undefined, [200]);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { shape, p50Ms: median(ms), p99Ms: ms[Math.ceil(ms.length * 0.99) - 1]! };
+}
+
+/**
+ * GET /v1/programs/:id/report over seeded data at each scale (the database is topped up from one
+ * scale to the next). Not measured while the endpoint does not exist (404 "No route").
+ */
+export async function benchReport(dir: string): Promise<ReportBench> {
+  const file = join(dir, 'report.db');
+  const env = { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' };
+  let s = await spawnServer({ env });
+  try {
+    const { programId, partners } = await createProgram(s, 10);
+    const reward = await api(s, 'POST', `/v1/programs/${programId}/rewards`, { event: 'sale', type: 'fixed', amount: 1000 });
+    const path = `/v1/programs/${programId}/report`;
+    const probe = await fetch(s.base + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const body = (await probe.json().catch(() => ({}))) as { error?: { message?: string } };
+    if (probe.status === 404 && body.error?.message?.startsWith('No route')) {
+      return { measured: false, reason: 'not measured: report endpoint not built yet' };
+    }
+    const now = new Date();
+    const target: SeedTarget = { programId, currency: 'EUR', rewardId: reward.id, partners, now, days: 90 };
+    const range = `from=${new Date(now.getTime() - 89 * 86_400_000).toISOString().slice(0, 10)}&to=${now.toISOString().slice(0, 10)}`;
+    const scales: ReportScale[] = [];
+    const notes: string[] = [];
+    let have = { clicks: 0, conversions: 0 };
+    let secondsPerClick = 0;
+    for (const [i, want] of SCALES.entries()) {
+      const projected = (want.clicks - have.clicks) * secondsPerClick;
+      if (projected > SEED_BUDGET_S) {
+        scales.push({ ...want, seedSeconds: null, rollupSeconds: null, latency: [], note: `skipped: seeding projected at ${projected.toFixed(0)} s (> ${SEED_BUDGET_S} s)` });
+        continue;
+      }
+      await s.stop('SIGTERM');
+      const t0 = performance.now();
+      await seedClicks(file, target, want.clicks - have.clicks, `s${i}`);
+      await seedConversions(file, target, want.conversions - have.conversions, `s${i}`);
+      const seedSeconds = (performance.now() - t0) / 1000;
+      await rebuild(file, programId);
+      const rollupSeconds = (performance.now() - t0) / 1000 - seedSeconds;
+      secondsPerClick = (seedSeconds + rollupSeconds) / (want.clicks - have.clicks);
+      have = want;
+      s = await restart(env, notes);
+      const latency = [await timeReport(s, 'by day', `${path}?${range}&groupBy=day`), await timeReport(s, 'by partner', `${path}?${range}&groupBy=partner`)];
+      scales.push({ ...want, seedSeconds, rollupSeconds, latency });
+    }
+    return { measured: true, scales, notes };
+  } finally {
+    await s.stop('SIGKILL');
+  }
+}

@@ -1,0 +1,71 @@
+import { createClient } from '@libsql/client';
+import { join } from 'node:path';
+import { spawnServer } from '../test/helpers/spawn-server';
+import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
+import { runJsonProcess, summarize, type LoadResult } from './cannon';
+
+/** Tiered by referral count and capped per partner per month (the interesting path: counters + cap). */
+export const SALE_RULE = {
+  event: 'sale',
+  type: 'fixed',
+  amount: 1000,
+  tiers: [{ upTo: 50, amount: 1000 }, { amount: 2500 }],
+  caps: { perPartner: { amount: 2_000_000, period: 'month' } },
+};
+
+const expectedFor = (n: number) => Math.min(2_000_000, 1000 * Math.min(n, 50) + 2500 * Math.max(0, n - 50));
+
+export interface SalesBench {
+  partners: number;
+  customers: number;
+  leads: LoadResult;
+  sales: LoadResult;
+  storedSales: number;
+  commissions: number;
+  /** Partners whose ledger total equals tiers + cap applied to their sale count. */
+  exactPartners: number;
+  partnersCapped: number;
+}
+
+function load(cfg: Record<string, unknown>) {
+  return runJsonProcess(['bench/sales-load.mjs', JSON.stringify({ key: ADMIN_KEY, connections: 16, ...cfg })]);
+}
+
+/** N leads spread over the partners, then `seconds` of sales with unique externalIds at 16 connections. */
+export async function benchSales(dir: string, opts: { partners: number; customers: number; seconds: number }): Promise<SalesBench> {
+  const file = join(dir, 'sales.db');
+  const s = await spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } });
+  try {
+    const { programId, partners } = await createProgram(s, opts.partners);
+    await api(s, 'POST', `/v1/programs/${programId}/rewards`, SALE_RULE);
+    const base = { base: s.base, programId, customers: opts.customers };
+    const leads = summarize(await load({ ...base, kind: 'lead', amount: opts.customers, codes: partners.map((p) => p.code) }), '2xx');
+    if (leads.s2xx !== opts.customers) throw new Error(`leads: ${leads.s2xx}/${opts.customers} succeeded`);
+    const sales = summarize(await load({ ...base, kind: 'sale', seconds: opts.seconds, prefix: 'inv' }), '2xx');
+    await s.stop('SIGTERM');
+
+    const db = createClient({ url: `file:${file}` });
+    try {
+      const one = async (sql: string) => Number((await db.execute(sql)).rows[0]!.n);
+      const storedSales = await one(`SELECT count(*) AS n FROM events WHERE type = 'sale'`);
+      const commissions = await one(`SELECT count(*) AS n FROM commissions`);
+      const perPartner = await db.execute(
+        `SELECT e.partner_id AS p, count(*) AS n,
+                (SELECT coalesce(sum(amount), 0) FROM commissions c WHERE c.partner_id = e.partner_id) AS total
+         FROM events e WHERE e.type = 'sale' GROUP BY e.partner_id`,
+      );
+      let exactPartners = 0;
+      let partnersCapped = 0;
+      for (const row of perPartner.rows) {
+        const expected = expectedFor(Number(row.n));
+        if (Number(row.total) === expected) exactPartners++;
+        if (expected === 2_000_000) partnersCapped++;
+      }
+      return { partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped };
+    } finally {
+      db.close();
+    }
+  } finally {
+    await s.stop('SIGKILL');
+  }
+}
