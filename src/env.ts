@@ -3,6 +3,7 @@ import type { LinkCache } from './links/link-cache';
 import type { ClickSink } from './clicks/click-sink';
 import type { Clock } from './lib/time';
 import type { KeyedMutex } from './lib/keyed-mutex';
+import type { ProgramCache } from './programs/program-cache';
 import type { RateLimiter } from './middleware/rate-limit';
 import { readPartnerAuthConfig, type PartnerAuthConfig } from './partner-auth/config';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   config: AppConfig;
   clock: Clock;
   linkCache: LinkCache;
+  /** Programs and active reward rules for the tracking path (short TTL, cleared on local change). */
+  programCache: ProgramCache;
   clickSink: ClickSink;
   /** Per-partner serialisation of conversion writes within this isolate (contention only). */
   locks: KeyedMutex;

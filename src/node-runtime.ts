@@ -4,6 +4,7 @@ import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
+import { ProgramCache } from './programs/program-cache';
 import { TokenBuckets } from './lib/token-bucket';
 import { sha256Hex } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
@@ -42,6 +43,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     config,
     clock: opts.clock ?? systemClock,
     linkCache: new LinkCache(),
+    programCache: new ProgramCache(),
     locks: new KeyedMutex(),
     rateLimiter: buckets ? { limit: (key) => buckets.take(key) } : undefined,
     clickSink,

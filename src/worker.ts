@@ -5,8 +5,11 @@ import { createApp, type App } from './app';
 import { readConfig, type AppDeps } from './env';
 import { schema, type Db } from './db/client';
 import { DirectClickSink } from './clicks/direct-click-sink';
+import { QueueClickSink, type ClickMessage } from './clicks/queue-click-sink';
+import { consumeClickQueue } from './clicks/consume-click-queue';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
+import { ProgramCache } from './programs/program-cache';
 import { TokenBuckets } from './lib/token-bucket';
 import { bindingLimiter, type RateLimiter } from './middleware/rate-limit';
 import { sha256Hex } from './lib/hash';
@@ -25,6 +28,8 @@ export interface Env {
   /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
   RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
   RATE_LIMIT_PER_SECOND?: string;
+  /** Optional `[[queues.producers]]` binding; when bound the redirect enqueues clicks and `queue()` writes them. */
+  CLICKS?: Queue<ClickMessage>;
 }
 
 function openDb(env: Env): Db {
@@ -55,9 +60,10 @@ async function runtime(env: Env) {
     config,
     clock: systemClock,
     linkCache: new LinkCache(),
+    programCache: new ProgramCache(),
     locks: new KeyedMutex(),
     rateLimiter,
-    clickSink: new DirectClickSink(db, config.visitorSalt),
+    clickSink: env.CLICKS ? new QueueClickSink(env.CLICKS, db, config.visitorSalt) : new DirectClickSink(db, config.visitorSalt),
     clientIp: (req) => req.headers.get('cf-connecting-ip'),
     clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,
   };
@@ -74,5 +80,10 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = await runtime(env);
     ctx.waitUntil(approveCommissions(deps.db, new Date(controller.scheduledTime)));
+  },
+  // Consumer of the CLICKS queue (wrangler.toml): one write per delivery, acked or retried whole.
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    const { deps } = await runtime(env);
+    await consumeClickQueue({ db: deps.db, salt: deps.config.visitorSalt, batch });
   },
 } satisfies ExportedHandler<Env>;

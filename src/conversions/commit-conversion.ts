@@ -1,6 +1,5 @@
 import type { AppDeps } from '../env';
 import {
-  activeRewardsFor,
   bumpCounterStatement,
   insertCommissionsStatements,
   insertCustomerStatement,
@@ -58,7 +57,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
 
   if (plan.status === 'attributed' && plan.attribution) {
     const partnerId = plan.attribution.partnerId;
-    const rules = (await activeRewardsFor(db, plan.program.id, plan.name)).map(toRule);
+    const rules = (await deps.programCache.activeRewards(db, plan.program.id, plan.name)).map(toRule);
     const facts: ConversionFacts = {
       eventName: plan.name,
       occurredAt: plan.occurredAt,

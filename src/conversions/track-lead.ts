@@ -1,7 +1,6 @@
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
-import { findProgram } from '../db/queries/programs';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
@@ -35,7 +34,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
   if (input.programId && input.programId !== programId) {
     throw new ValidationError('programId', 'does not match the program of the click or code', 'program_mismatch');
   }
-  const program = await findProgram(db, programId);
+  const program = await deps.programCache.program(db, programId);
   if (!program) throw new NotFoundError('Program');
   const dedupeKey = `lead:${input.customer.externalId}:${input.eventName}`;
 

@@ -1,11 +1,10 @@
 import type { AppDeps } from '../env';
-import { findProgram } from '../db/queries/programs';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import type { TrackEventInput, TrackSaleInput } from './schemas';
 import { trackCustomerConversion } from './track-customer-conversion';
 
 async function programOrThrow(deps: AppDeps, id: string) {
-  const program = await findProgram(deps.db, id);
+  const program = await deps.programCache.program(deps.db, id);
   if (!program) throw new NotFoundError('Program');
   return program;
 }

@@ -12,7 +12,6 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { closeReversedStatements, commissionsOfSale } from '../db/queries/ledger';
-import { findProgram } from '../db/queries/programs';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
@@ -30,7 +29,7 @@ import { eventRollupStatements } from '../reports/event-rollups';
  */
 export async function trackRefund(deps: AppDeps, input: TrackRefundInput, requestHash: string) {
   const { db } = deps;
-  const program = await findProgram(db, input.programId);
+  const program = await deps.programCache.program(db, input.programId);
   if (!program) throw new NotFoundError('Program');
   const dedupeKey = `refund:${input.externalId}`;
 

@@ -32,8 +32,9 @@ export const programRoutes = new Hono<AppEnv>()
   })
   // PATCH /v1/programs/:programId — partial update; invalidates cached redirects
   .patch('/:programId', requireScope('programs:write'), validate('json', updateProgramSchema), async (c) => {
-    const { db, clock, linkCache } = c.var.deps;
+    const { db, clock, linkCache, programCache } = c.var.deps;
     const row = await updateProgram({ db, now: clock(), id: c.req.param('programId'), input: c.req.valid('json') });
     linkCache.clear();
+    programCache.clear();
     return c.json(programJson(row));
   });

@@ -21,7 +21,9 @@ export const rewardRoutes = new Hono<AppEnv>()
   .post('/programs/:programId/rewards', requireScope('programs:write'), validate('json', createRewardSchema), async (c) => {
     const { db, clock } = c.var.deps;
     const program = await programOrThrow(db, c.req.param('programId'));
-    return c.json(rewardJson(await createReward({ db, now: clock(), program, input: c.req.valid('json') })), 201);
+    const row = await createReward({ db, now: clock(), program, input: c.req.valid('json') });
+    c.var.deps.programCache.clear();
+    return c.json(rewardJson(row), 201);
   })
   // GET /v1/programs/:programId/rewards
   .get('/programs/:programId/rewards', requireScope('programs:read'), async (c) => {
@@ -40,5 +42,6 @@ export const rewardRoutes = new Hono<AppEnv>()
     const { db, clock } = c.var.deps;
     const program = await programOrThrow(db, c.req.param('programId'));
     const row = await patchReward({ db, now: clock(), program, id: c.req.param('rewardId'), input: c.req.valid('json') });
+    c.var.deps.programCache.clear();
     return c.json(rewardJson(row));
   });
