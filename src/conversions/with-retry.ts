@@ -3,6 +3,9 @@ import { ApiError } from '../lib/errors';
 
 const MAX_ATTEMPTS = 30;
 
+/** How many conversions were redone after losing a race, in this isolate (observability, tests). */
+export const retryStats = { retries: 0 };
+
 /**
  * Runs a conversion from its first read again whenever its batch lost a race (a counter moved,
  * the customer or event appeared meanwhile). Each attempt re-reads everything, so the outcome is
@@ -14,6 +17,7 @@ export async function withConversionRetry<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (err) {
       if (!isRetryableConflict(err)) throw err;
+      retryStats.retries++;
       if (attempt >= MAX_ATTEMPTS) {
         throw new ApiError('conflict', 'Too much concurrent activity on this partner; retry the request', 'contention');
       }

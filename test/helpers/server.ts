@@ -6,12 +6,12 @@ import { createNodeRuntime, type NodeRuntimeOptions } from '../../src/node-runti
 import { ADMIN_KEY } from './app';
 
 /** The real Node runtime on a libSQL file, served over loopback HTTP on a free port. */
-export async function startServer(opts: Partial<NodeRuntimeOptions> = {}) {
+export async function startServer({ env, ...opts }: Partial<NodeRuntimeOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-'));
   const rt = await createNodeRuntime({
     databaseUrl: join(dir, 'reflink.db'),
-    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...opts.env },
     ...opts,
+    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...env },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
