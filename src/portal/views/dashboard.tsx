@@ -11,7 +11,7 @@ export interface LeaderboardRow {
 }
 
 const copyScript = `document.querySelectorAll('[data-copy]').forEach(function(b){b.addEventListener('click',function(){
-var i=document.getElementById(b.getAttribute('data-copy'));var done=function(){b.textContent='Copied';b.setAttribute('aria-live','polite');};
+var i=document.getElementById(b.getAttribute('data-copy'));var done=function(){b.textContent='Copied';};
 if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(done,function(){i.select();document.execCommand('copy');done();});}
 else{i.select();document.execCommand('copy');done();}});});`;
 
@@ -58,12 +58,13 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
               <div class="link-row" data-link={l.code}>
                 <label class="sr-only" for={`share-${l.id}`}>Share URL for {l.code}</label>
                 <input id={`share-${l.id}`} value={share} readonly />
-                <button type="button" data-copy={`share-${l.id}`}>Copy</button>
+                {/* live from the start, so screen readers announce the change to "Copied" */}
+                <button type="button" data-copy={`share-${l.id}`} aria-live="polite">Copy</button>
                 <span class="muted">→ {l.url}{l.campaign ? ` · ${l.campaign}` : ''}{l.archivedAt ? ' · archived' : ''}</span>
               </div>
             );
           })}
-          <form method="post" action="/portal/links" class="link-row" style="margin-top:1rem">
+          <form method="post" action="/portal/links" class="link-row new-link">
             <input type="hidden" name="csrf" value={csrf} />
             <label class="sr-only" for="new-url">Destination URL</label>
             <input id="new-url" name="url" type="url" placeholder={d.program.defaultUrl} />

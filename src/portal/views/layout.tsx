@@ -12,8 +12,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem}.card{background:var(--bg);border-radius:.4rem;padding:.75rem}
 .card b{display:block;font-size:1.3rem}.muted{color:var(--muted);font-size:.9rem}
 button,.button{font:inherit;padding:.35rem .8rem;border-radius:.3rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
-.link-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}input{font:inherit;padding:.35rem;border:1px solid var(--line);border-radius:.3rem;min-width:0;flex:1}
+.link-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}input{font:inherit;padding:.35rem;border:1px solid var(--line);border-radius:.3rem;min-width:0;flex:1 1 14rem}.new-link{margin-top:1rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+figure{margin:0}.key{margin-right:1rem}td:first-child,td.num{white-space:nowrap}
 svg text{fill:var(--muted);font-size:11px}nav a{margin-left:.75rem;color:var(--accent)}
 @media (max-width:40rem){table{font-size:.85rem}th,td{padding:.3rem}}`;
 
@@ -23,7 +24,9 @@ export function Layout(props: { title: string; nonce: string; children?: Child }
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        {/* same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the
+            portal's own form posts, which the CSRF check must refuse. Other sites still get no referrer. */}
+        <meta name="referrer" content="same-origin" />
         <title>{props.title}</title>
         <style nonce={props.nonce}>{css}</style>
       </head>

@@ -1,0 +1,199 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMinor } from '../../src/lib/money';
+import { ADMIN_KEY } from '../helpers/app';
+import { startServer } from '../helpers/server';
+import { JWT_SECRET } from '../me/helpers';
+import { launchChromium, me, seedWorld, type Server } from './browser-support';
+
+// The partner portal in a real browser (Debian chromium via playwright-core) against the real Node
+// runtime over loopback HTTP: everything the page shows must equal what the partner's API says.
+
+const WAIT = { timeout: 5_000 };
+
+interface Balance { unit: string; pending: number; approved: number; paid: number; formatted: { pending: string; approved: string; paid: string } }
+interface Commission { id: string; amount: number; unit: string; status: string }
+interface Link { code: string; url: string; shortUrl: string }
+interface ReportRow { key: string; clicks: number; leads: number; sales: number }
+interface Report { from: string; to: string; rows: ReportRow[] }
+/** The page's navigator (tsc here knows the WebWorker lib, not the DOM's Clipboard API). */
+type PageNavigator = { clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> } };
+
+describe('partner portal in chromium', () => {
+  let s: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let world: Awaited<ReturnType<typeof seedWorld>>;
+  /** CSP violations and script errors the page reported (the favicon's 404 is not one). */
+  const pageErrors: string[] = [];
+  const api = <T = any>(path: string) => me<T>(s, world.token, path);
+
+  beforeAll(async () => {
+    // No PUBLIC_URL: share URLs and the sign-in link use the request origin (this server).
+    // startServer spreads `opts` over its own env defaults, so pass them all again.
+    s = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', JWT_SECRET } });
+    world = await seedWorld(s);
+    browser = await launchChromium();
+    context = await browser.newContext({ acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'], viewport: { width: 1200, height: 900 } });
+    context.setDefaultTimeout(WAIT.timeout);
+    context.setDefaultNavigationTimeout(10_000);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+    });
+  }, 40_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('signs in through the token link and keeps the Secure session cookie on http://127.0.0.1', async () => {
+    expect(world.portalUrl.startsWith(`${s.base}/portal/login?token=`)).toBe(true);
+    const res = await page.goto(world.portalUrl);
+    expect(res?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    expect(page.url()).not.toContain('token='); // dropped from the address bar by the 303
+    await expect.poll(() => page.locator('header .muted').textContent(), WAIT).toContain('Signed in as Jane');
+    // Chromium counts loopback as a secure context, so it keeps the Secure cookie over plain http.
+    const cookies = await context.cookies(`${s.base}/portal`);
+    expect(cookies.find((c) => c.name === 'rl_portal')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/portal' });
+    expect(await page.evaluate(() => globalThis.isSecureContext)).toBe(true);
+  });
+
+  it('shows the same balances, commissions, links and daily numbers as the partner API', async () => {
+    const { balances } = await api<{ balances: Balance[] }>('/v1/me/balance');
+    expect(balances).toHaveLength(1);
+    expect(balances[0]).toMatchObject({ unit: 'EUR', pending: 300, approved: 3740, paid: 0 });
+    for (const b of balances) {
+      for (const kind of ['pending', 'approved', 'paid'] as const) {
+        await expect.poll(() => page.locator(`.cards[data-unit="${b.unit}"] [data-balance="${kind}"]`).textContent(), WAIT).toBe(b.formatted[kind]);
+      }
+    }
+
+    const commissions = (await api<{ data: Commission[] }>('/v1/me/commissions')).data;
+    expect(commissions).toHaveLength(5);
+    const rows = await page.locator('tr[data-commission]').evaluateAll((trs) =>
+      trs.map((tr) => ({ id: tr.getAttribute('data-commission'), amount: tr.children[1]!.textContent, status: tr.children[2]!.textContent })),
+    );
+    expect(rows).toEqual(commissions.map((c) => ({ id: c.id, amount: `${formatMinor(c.amount, c.unit)} ${c.unit}`, status: c.status })));
+
+    const links = (await api<{ data: Link[] }>('/v1/me/links')).data;
+    const shown = await page.locator('.link-row[data-link]').evaluateAll((rs) =>
+      rs.map((r) => ({ code: r.getAttribute('data-link'), share: r.querySelector('input')!.value, to: r.querySelector('span.muted')!.textContent })),
+    );
+    expect(shown).toEqual(links.map((l) => ({ code: l.code, share: l.shortUrl, to: `→ ${l.url}` })));
+    expect(shown[0]!.share).toBe(`${s.base}/JANE`);
+
+    // The chart's table: 30 zero-filled days; each equals the API's day row (absent there = no activity).
+    const report = await api<Report>('/v1/me/report?groupBy=day');
+    await page.getByText('Numbers per day').click();
+    await page.locator('figure table').waitFor({ state: 'visible' });
+    const days = await page.locator('figure table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')),
+    );
+    expect(days).toHaveLength(30);
+    expect(days[0]![0]).toBe(report.from);
+    expect(days[29]![0]).toBe(report.to);
+    const byDay = new Map(report.rows.map((r) => [r.key, r]));
+    for (const [day, clicks, leads, sales] of days) {
+      const r = byDay.get(day!) ?? { clicks: 0, leads: 0, sales: 0 };
+      expect([Number(clicks), Number(leads), Number(sales)], day).toEqual([r.clicks, r.leads, r.sales]);
+    }
+    const today = byDay.get(report.to)!;
+    expect(today).toMatchObject({ clicks: 3, leads: 2, sales: 2 });
+    const polyline = await page.locator('polyline[data-series="clicks"]').getAttribute('points');
+    expect(polyline?.split(' ')).toHaveLength(30);
+
+    // Leaderboard by sales: Jane (2) before Max (1), as the admin leaderboard ranks them.
+    const board = (await s.json('GET', `/v1/programs/${world.program.id}/leaderboard?metric=sales`)).body.data as { rank: number; partnerName: string; value: number }[];
+    expect(board.map((r) => [r.rank, r.partnerName, r.value])).toEqual([[1, 'Jane', 2], [2, 'Max', 1]]);
+    await expect.poll(() => page.locator('li[data-rank="1"]').textContent(), WAIT).toBe('Jane (you) — 2');
+    await expect.poll(() => page.locator('li[data-rank="2"]').textContent(), WAIT).toBe('Max — 1');
+  });
+
+  it('copies a share URL to the clipboard', async () => {
+    const row = page.locator('.link-row[data-link="JANE"]');
+    const button = row.getByRole('button', { name: 'Copy' });
+    const shareUrl = await row.locator('input').inputValue();
+    expect(await button.getAttribute('aria-live')).toBe('polite'); // the change to "Copied" is announced
+    await page.evaluate(() => (navigator as unknown as PageNavigator).clipboard.writeText('stale'));
+    await button.click();
+    await row.getByRole('button', { name: 'Copied' }).waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => (navigator as unknown as PageNavigator).clipboard.readText())).toBe(shareUrl);
+    expect(shareUrl).toBe(`${s.base}/JANE`);
+  });
+
+  it('downloads the CSV the report API produces', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const report = await api<Report>('/v1/me/report?groupBy=day');
+    expect(download.suggestedFilename()).toBe(`report-${world.program.id}-${report.from}-${report.to}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('key,label,clicks,unique_clicks,leads,sales,revenue,currency,commissions,commission_unit,conversion_rate');
+    const today = report.rows.find((r) => r.key === report.to)!;
+    const todayLine = lines.find((l) => l.startsWith(`${report.to},`))!.split(',');
+    expect([todayLine[2], todayLine[4], todayLine[5]].map(Number)).toEqual([today.clicks, today.leads, today.sales]);
+    // Byte for byte what the partner API's CSV says for the same 30 days.
+    const apiCsv = await (await fetch(`${s.base}/v1/me/report?groupBy=day&format=csv`, { headers: { authorization: `Bearer ${world.token}` } })).text();
+    expect(csv).toBe(apiCsv);
+  });
+
+  it('creates a link from the form, and refuses a host the program does not allow', async () => {
+    await page.locator('#new-url').fill('https://shop.acme.test/pricing');
+    await page.locator('#new-campaign').fill('spring');
+    const [posted] = await Promise.all([page.waitForRequest((r) => r.url() === `${s.base}/portal/links`), page.getByRole('button', { name: 'Create link' }).click()]);
+    // The browser's own Origin header passes the same-origin check (no `Origin: null`).
+    expect(await posted.headerValue('origin')).toBe(s.base);
+    expect((await posted.response())?.status()).toBe(303);
+    await page.waitForURL(/\/portal\?created=/);
+    const code = new URL(page.url()).searchParams.get('created')!;
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toBe(`Link ${code} created.`);
+    const created = (await api<{ data: Link[] }>('/v1/me/links')).data.find((l) => l.code === code)!;
+    expect(created.url).toBe('https://shop.acme.test/pricing');
+    await expect.poll(() => page.locator(`.link-row[data-link="${code}"] input`).inputValue(), WAIT).toBe(created.shortUrl);
+    await expect.poll(() => page.locator(`.link-row[data-link="${code}"] span.muted`).textContent(), WAIT).toBe('→ https://shop.acme.test/pricing · spring');
+
+    await page.locator('#new-url').fill('https://evil.test/x');
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.url() === `${s.base}/portal/links`), page.getByRole('button', { name: 'Create link' }).click()]);
+    expect(refused.status()).toBe(422);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Link not created');
+    expect((await api<{ data: Link[] }>('/v1/me/links')).data.map((l) => l.url)).not.toContain('https://evil.test/x');
+  });
+
+  it('renders a screenshot, and fits a 390 px phone without horizontal scrolling', async () => {
+    await page.goto(`${s.base}/portal`);
+    await page.getByText('Numbers per day').click();
+    const dir = join(process.cwd(), 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'portal.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${s.base}/portal`);
+    await page.getByText('Numbers per day').click();
+    const width = await page.locator('html').evaluate((html) => html.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(dir, 'portal-mobile.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    // The strict CSP refuses inline style attributes and un-nonced scripts: the page must need none.
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs out; the dashboard then answers 401', async () => {
+    await page.goto(`${s.base}/portal`);
+    await page.getByRole('link', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Signed out');
+    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')).toBeUndefined();
+    const res = await page.goto(`${s.base}/portal`);
+    expect(res?.status()).toBe(401);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Please sign in');
+    const reloaded = await page.reload();
+    expect(reloaded?.status()).toBe(401);
+  });
+});
