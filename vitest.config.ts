@@ -26,8 +26,13 @@ export default defineConfig({
                 ADMIN_API_KEY: 'test-admin-key',
                 VISITOR_SALT: 'test-salt',
                 PUBLIC_URL: 'https://ref.test',
+                JWT_SECRET: 'workers-test-jwt-secret-0123456789abcdef',
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
               },
+              // A real local queue whose consumer is this worker's queue(). Bound as TEST_CLICKS, not
+              // CLICKS, so the other tests keep the direct sink; queue.test.ts passes it in as CLICKS.
+              queueProducers: { TEST_CLICKS: 'reflink-clicks' },
+              queueConsumers: { 'reflink-clicks': { maxBatchSize: 100, maxBatchTimeout: 0.05 } },
             },
           })),
         ],
