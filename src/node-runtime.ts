@@ -2,6 +2,8 @@ import { createApp } from './app';
 import { readConfig, type AppDeps } from './env';
 import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
+import { ThreadClickSink } from './clicks/thread-click-sink';
+import type { ClickSink } from './clicks/click-sink';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { ProgramCache } from './programs/program-cache';
@@ -15,7 +17,15 @@ export interface NodeRuntimeOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
   clickBuffer?: BufferOptions;
+  /**
+   * Where clicks are written: 'thread' (a worker thread with its own connection; the default for
+   * database files) or 'inline' (on the request thread; the default, and the only choice, for
+   * `:memory:`, which a thread cannot share, and for remote URLs, whose writes do not block).
+   */
+  clickWriter?: 'thread' | 'inline';
 }
+
+const isLocalFile = (url: string) => url !== ':memory:' && !/^(libsql|https?|wss?):/.test(url);
 
 function nodeClientIp(req: Request, env: unknown, trustProxy: boolean): string | null {
   if (trustProxy) {
@@ -37,7 +47,12 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
-  const clickSink = new BufferedClickSink(db, config.visitorSalt, opts.clickBuffer);
+  const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
+  if (writer === 'thread' && !isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
+  const clickSink: ClickSink & { pending: number } =
+    writer === 'thread'
+      ? await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt: config.visitorSalt }, opts.clickBuffer)
+      : new BufferedClickSink(db, config.visitorSalt, opts.clickBuffer);
   const deps: AppDeps = {
     db,
     config,
@@ -51,5 +66,6 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     clientCountry: (req) => req.headers.get(countryHeader),
   };
   const app = createApp(deps);
-  return { app, deps, db, clickSink, close: () => clickSink.flush() };
+  // close() drains the clicks (and stops a writer thread); the caller closes the database after it.
+  return { app, deps, db, clickSink, close: () => (clickSink.close ? clickSink.close() : clickSink.flush()) };
 }

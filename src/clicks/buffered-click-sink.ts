@@ -15,6 +15,7 @@ export interface BufferOptions {
  * idempotent on click id. `flush()` drains everything (SIGTERM/SIGINT, tests).
  */
 export class BufferedClickSink implements ClickSink {
+  readonly wantsWaitUntil = false;
   private buffer: CapturedClick[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> | null = null;

@@ -22,7 +22,15 @@ export type WaitUntil = (p: Promise<unknown>) => void;
  * only when a bounded buffer is full (back-pressure), which the redirect then awaits.
  */
 export interface ClickSink {
+  /**
+   * False when the sink never uses `waitUntil` (Node's buffered writers): the redirect then skips
+   * looking for an execution context, which on Node costs a thrown and caught error per request.
+   * Absent means true.
+   */
+  readonly wantsWaitUntil?: boolean;
   capture(click: CapturedClick, waitUntil: WaitUntil | null): void | Promise<void>;
   /** Writes everything still buffered (graceful shutdown, tests). */
   flush(): Promise<void>;
+  /** Flushes, then releases what the sink holds (a writer thread); absent when there is nothing to release. */
+  close?(): Promise<void>;
 }

@@ -5,9 +5,18 @@ const externalId = z.string().trim().min(1).max(200);
 const eventName = z
   .string()
   .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be lower-case letters, digits, "_", ".", ":" or "-" (e.g. demo_requested)');
+/** Nesting limit for metadata: deeper JSON overflowed the stack when hashed (canonicalJson) — a 500. */
+const MAX_METADATA_DEPTH = 16;
+/** True when `v` nests deeper than `limit` objects/arrays; recurses at most `limit` levels. */
+function nestsDeeperThan(v: unknown, limit: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (limit === 0) return true;
+  return Object.values(v).some((x) => nestsDeeperThan(x, limit - 1));
+}
 const metadata = z
   .record(z.string().max(100), z.unknown())
   .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' })
+  .refine((m) => !nestsDeeperThan(m, MAX_METADATA_DEPTH), { message: `nested at most ${MAX_METADATA_DEPTH} levels deep` })
   .optional();
 const id = z.string().min(1).max(64);
 

@@ -15,3 +15,35 @@ export function buildDestination(url: string, clickIdParam: string, clickId: str
   if (clickId) target.searchParams.set(clickIdParam, clickId);
   return target.href;
 }
+
+/** A link's destination parsed once: per click only the id is put in (see `compileDestination`). */
+export interface CompiledDestination {
+  /** The destination without a click id (HEAD requests). */
+  readonly withoutClick: string;
+  withClick(clickId: string): string;
+}
+
+const MARK = 'rEfLiNkClIcKiDmArK';
+/** Characters URLSearchParams writes unchanged, so a click id can be spliced into the serialised URL. */
+const PLAIN = /^[A-Za-z0-9_.*-]*$/;
+
+/**
+ * `buildDestination` with the URL work done once per link (the redirect caches the result): the
+ * query is serialised with a marker where the click id goes, and each click is a string concat.
+ * Ids outside URLSearchParams' unescaped set, or a url that already contains the marker, take the
+ * exact slow path.
+ */
+export function compileDestination(url: string, clickIdParam: string, utm: Utm | null): CompiledDestination {
+  const withoutClick = buildDestination(url, clickIdParam, null, utm);
+  const marked = withoutClick.includes(MARK) ? null : buildDestination(url, clickIdParam, MARK, utm);
+  const at = marked?.indexOf(MARK) ?? -1;
+  if (!marked || at < 0 || marked.indexOf(MARK, at + 1) >= 0) {
+    return { withoutClick, withClick: (clickId) => buildDestination(url, clickIdParam, clickId, utm) };
+  }
+  const head = marked.slice(0, at);
+  const tail = marked.slice(at + MARK.length);
+  return {
+    withoutClick,
+    withClick: (clickId) => (PLAIN.test(clickId) ? head + clickId + tail : buildDestination(url, clickIdParam, clickId, utm)),
+  };
+}

@@ -1,8 +1,37 @@
+import { generateCookie } from 'hono/cookie';
 import type { Db } from '../db/client';
 import { findRedirectTarget } from '../db/queries/links';
 import { LruCache } from '../lib/lru';
+import { DAY_MS } from '../lib/time';
+import { compileDestination, type CompiledDestination } from './build-destination';
 
-export type RedirectTarget = NonNullable<Awaited<ReturnType<typeof findRedirectTarget>>>;
+type TargetRow = NonNullable<Awaited<ReturnType<typeof findRedirectTarget>>>;
+
+/** A redirect target with the per-link work done once: its parsed destination and cookie attributes. */
+export type RedirectTarget = TargetRow & {
+  destination: CompiledDestination;
+  /** `; Max-Age=…; Path=/; HttpOnly; Secure; SameSite=Lax` — what follows `rcid=<click id>`. */
+  cookieAttributes: string;
+};
+
+export const CLICK_COOKIE = 'rcid';
+/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis) and Hono's cookie helpers throw above it. */
+const MAX_COOKIE_AGE_SECONDS = 400 * 86_400;
+
+function prepare(row: TargetRow): RedirectTarget {
+  const cookie = generateCookie(CLICK_COOKIE, '', {
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: Math.min(Math.floor((row.windowDays * DAY_MS) / 1000), MAX_COOKIE_AGE_SECONDS),
+  });
+  return {
+    ...row,
+    destination: compileDestination(row.url, row.clickIdParam, row.utm),
+    cookieAttributes: cookie.slice(CLICK_COOKIE.length + 1),
+  };
+}
 
 /**
  * In-isolate LRU in front of the redirect lookup. Entries live a short TTL so other isolates'
@@ -19,10 +48,16 @@ export class LinkCache {
     this.lru = new LruCache(opts.max ?? 10_000, opts.ttlMs ?? 30_000);
   }
 
+  /** The cached entry without touching the database: undefined when not cached, null for a cached miss. */
+  peek(codeKey: string): RedirectTarget | null | undefined {
+    return this.lru.get(codeKey);
+  }
+
   async lookup(db: Db, codeKey: string): Promise<RedirectTarget | null> {
     const hit = this.lru.get(codeKey);
     if (hit !== undefined) return hit;
-    const target = await findRedirectTarget(db, codeKey);
+    const row = await findRedirectTarget(db, codeKey);
+    const target = row ? prepare(row) : null;
     this.lru.set(codeKey, target, target ? undefined : this.missTtlMs);
     return target;
   }

@@ -25,6 +25,8 @@ export const clicks = sqliteTable(
   },
   (t) => [
     index('clicks_link_visitor_idx').on(t.linkId, t.visitorHash, t.createdAt),
+    // The dedup read of every click batch: last unique click per (visitor, link).
+    index('clicks_visitor_unique_idx').on(t.visitorHash, t.unique, t.linkId, t.createdAt),
     index('clicks_program_created_idx').on(t.programId, t.createdAt),
     index('clicks_partner_created_idx').on(t.partnerId, t.createdAt),
   ],

@@ -35,6 +35,10 @@ export const commissions = sqliteTable(
     index('commissions_status_hold_idx').on(t.status, t.holdUntil),
     index('commissions_payout_idx').on(t.payoutId),
     index('commissions_reverses_idx').on(t.reversesId),
+    // Balances (admin, /v1/me, portal) sum a partner's entries from the index alone.
+    index('commissions_partner_balance_idx').on(t.partnerId, t.recipient, t.unit, t.status, t.amount),
+    // Payout claims and status-filtered ledger pages stay inside one program.
+    index('commissions_program_status_idx').on(t.programId, t.status, t.partnerId, t.unit, t.createdAt),
   ],
 );
 

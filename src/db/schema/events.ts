@@ -37,5 +37,7 @@ export const events = sqliteTable(
     index('events_customer_idx').on(t.programId, t.customerExternalId, t.occurredAt),
     index('events_sale_idx').on(t.saleEventId),
     index('events_program_occurred_idx').on(t.programId, t.occurredAt),
+    index('events_customer_created_idx').on(t.customerExternalId, t.createdAt, t.id),
+    index('events_created_idx').on(t.createdAt, t.id),
   ],
 );

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorText } from '../db/client';
+import { openNodeDb } from '../db/node-client';
+import { LruCache } from '../lib/lru';
+import { recordClicks } from './record-clicks';
+import type { FromWriter, ToWriter, WriterConfig } from './thread-click-sink';
+
+// The writer thread behind ThreadClickSink: batches arrive in order; each is committed with
+// recordClicks on this thread's own connection and confirmed by sequence number. A failed batch
+// stays at the head and is retried with backoff; after 3 failures in a row waiting flushes fail.
+
+const config = (workerData as { config: WriterConfig }).config;
+const port = parentPort!;
+const db = await openNodeDb(config.databaseUrl, config.authToken);
+const sha256Hex = (input: string) => createHash('sha256').update(input).digest('hex');
+const send = (msg: FromWriter) => port.postMessage(msg);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// This thread is the only writer of clicks to the file (one Node process per database file), so
+// what it committed is what the database holds: repeat visitors need no lookup.
+const knownUnique = new LruCache<string, number>(100_000, 24 * 3_600_000);
+
+const queue: ToWriter[] = [];
+let draining = false;
+let failures = 0;
+
+/** Consecutive click messages from the head, up to maxBatch clicks (at least one message). */
+function takeBatch(): Extract<ToWriter, { type: 'clicks' }>[] {
+  const out: Extract<ToWriter, { type: 'clicks' }>[] = [];
+  let n = 0;
+  for (let head = queue[0]; head?.type === 'clicks' && (out.length === 0 || n + head.clicks.length <= config.maxBatch); head = queue[0]) {
+    out.push(head);
+    n += head.clicks.length;
+    queue.shift();
+  }
+  return out;
+}
+
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  try {
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (head.type === 'flush') {
+        queue.shift();
+        send({ type: 'flushed', id: head.id });
+        continue;
+      }
+      const batch = takeBatch();
+      try {
+        // Fresh clicks: skip the stored-id lookup; a re-sent one fails the insert and is retried with it.
+        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: sha256Hex, checkStored: false, knownUnique });
+        failures = 0;
+        for (const m of batch) send({ type: 'written', seq: m.seq });
+      } catch (err) {
+        failures++;
+        queue.unshift(...batch);
+        console.error('click batch failed; will retry', { clicks: batch.reduce((a, m) => a + m.clicks.length, 0), error: errorText(err) });
+        if (failures >= 3) {
+          for (let i = queue.length - 1; i >= 0; i--) {
+            const m = queue[i]!;
+            if (m.type === 'flush') {
+              queue.splice(i, 1);
+              send({ type: 'flushed', id: m.id, error: errorText(err).trim() });
+            }
+          }
+        }
+        await sleep(Math.min(250 * 2 ** (failures - 1), 5_000));
+      }
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+port.on('message', (msg: ToWriter) => {
+  queue.push(msg);
+  void drain();
+});
+send({ type: 'ready' });

@@ -1,0 +1,171 @@
+import { Worker } from 'node:worker_threads';
+import type { BufferOptions } from './buffered-click-sink';
+import type { CapturedClick, ClickSink } from './click-sink';
+
+/** What the writer thread needs to open its own connection to the same database file. */
+export interface WriterConfig {
+  databaseUrl: string;
+  authToken?: string;
+  salt: string;
+  maxBatch: number;
+}
+
+export type ToWriter = { type: 'clicks'; seq: number; clicks: CapturedClick[] } | { type: 'flush'; id: number };
+export type FromWriter = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'flushed'; id: number; error?: string };
+
+const RESTART_DELAY_MS = 1_000;
+const FLUSH_ROUNDS = 20;
+
+/**
+ * Node's click writer for database files: the request thread only buffers clicks and hands them,
+ * every 250 ms or 500 clicks, to a worker thread with its own libSQL connection (WAL), which
+ * classifies, hashes, rolls up and inserts them. The local libSQL client is synchronous, so doing
+ * that here would stall every request behind each batch.
+ *
+ * Clicks count against `maxBuffered` until the writer confirms their commit; above it `capture()`
+ * returns a promise (back-pressure). Handed-over clicks are kept until confirmed, so a crashed
+ * writer is restarted and given them again (inserts are idempotent on click id). `flush()` waits
+ * for the writer to commit everything captured so far.
+ */
+export class ThreadClickSink implements ClickSink {
+  readonly wantsWaitUntil = false;
+  private worker!: Worker;
+  private live = false;
+  private closing = false;
+  private buffer: CapturedClick[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private seq = 0;
+  private readonly unconfirmed = new Map<number, CapturedClick[]>();
+  private unconfirmedClicks = 0;
+  private readonly waiters: Array<() => void> = [];
+  private flushId = 0;
+  private readonly flushes = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly flushEveryMs: number;
+  private readonly maxBatch: number;
+  private readonly maxBuffered: number;
+
+  private constructor(
+    private readonly config: Omit<WriterConfig, 'maxBatch'>,
+    opts: BufferOptions,
+  ) {
+    this.flushEveryMs = opts.flushEveryMs ?? 250;
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.maxBuffered = opts.maxBuffered ?? 20_000;
+  }
+
+  /** Starts the writer thread and resolves once it has opened the database. */
+  static async start(config: Omit<WriterConfig, 'maxBatch'>, opts: BufferOptions = {}): Promise<ThreadClickSink> {
+    const sink = new ThreadClickSink(config, opts);
+    await sink.spawn();
+    return sink;
+  }
+
+  /** Clicks captured and not yet confirmed written. */
+  get pending(): number {
+    return this.buffer.length + this.unconfirmedClicks;
+  }
+
+  capture(click: CapturedClick): void | Promise<void> {
+    this.buffer.push(click);
+    if (this.buffer.length >= this.maxBatch) this.handOver();
+    else if (!this.timer) this.timer = setTimeout(() => this.handOver(), this.flushEveryMs);
+    if (this.pending > this.maxBuffered) {
+      return new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async flush(): Promise<void> {
+    // Clicks captured while a round waits (open keep-alive connections at shutdown) go in the next.
+    for (let round = 0; round < FLUSH_ROUNDS && this.pending > 0; round++) {
+      this.handOver();
+      const id = ++this.flushId;
+      await new Promise<void>((resolve, reject) => {
+        this.flushes.set(id, { resolve, reject });
+        this.send({ type: 'flush', id });
+        this.worker.ref();
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closing = true;
+    await this.worker.terminate();
+  }
+
+  private handOver(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.buffer.length > 0) {
+      const clicks = this.buffer.splice(0, this.maxBatch);
+      const seq = ++this.seq;
+      this.unconfirmed.set(seq, clicks);
+      this.unconfirmedClicks += clicks.length;
+      this.send({ type: 'clicks', seq, clicks });
+    }
+    this.worker.ref();
+  }
+
+  /** While the writer restarts, messages wait: the restart re-sends what is unconfirmed. */
+  private send(msg: ToWriter): void {
+    if (this.live) this.worker.postMessage(msg);
+  }
+
+  private onMessage(msg: FromWriter): void {
+    if (msg.type === 'written') {
+      const clicks = this.unconfirmed.get(msg.seq);
+      if (!clicks) return;
+      this.unconfirmed.delete(msg.seq);
+      this.unconfirmedClicks -= clicks.length;
+      while (this.waiters.length > 0 && this.pending <= this.maxBuffered) this.waiters.shift()!();
+    } else if (msg.type === 'flushed') {
+      const f = this.flushes.get(msg.id);
+      this.flushes.delete(msg.id);
+      if (msg.error) f?.reject(new Error(`click flush failed; ${this.pending} clicks still buffered (${msg.error})`));
+      else f?.resolve();
+    }
+    if (this.pending === 0 && this.flushes.size === 0) this.worker.unref();
+  }
+
+  private spawn(): Promise<void> {
+    const worker = new Worker(new URL('./load-click-writer-thread.mjs', import.meta.url), {
+      workerData: { entry: new URL('./click-writer-thread.ts', import.meta.url).href, config: { ...this.config, maxBatch: this.maxBatch } satisfies WriterConfig },
+    });
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (msg: FromWriter) => {
+        if (msg.type !== 'ready') return this.onMessage(msg);
+        ready = true;
+        this.live = true;
+        // A restarted writer gets everything unconfirmed, in order, then the waiting flushes.
+        for (const [seq, clicks] of this.unconfirmed) worker.postMessage({ type: 'clicks', seq, clicks } satisfies ToWriter);
+        for (const id of this.flushes.keys()) worker.postMessage({ type: 'flush', id } satisfies ToWriter);
+        if (this.pending === 0 && this.flushes.size === 0) worker.unref();
+        resolve();
+      });
+      worker.on('error', (err) => {
+        console.error('click writer thread failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        if (!ready) reject(err);
+      });
+      worker.on('exit', (code) => {
+        this.live = false;
+        if (!ready) return reject(new Error(`click writer thread exited (${code}) before it was ready`));
+        if (this.closing) return;
+        console.error('click writer thread exited; restarting', { code, unconfirmed: this.unconfirmedClicks });
+        this.restart();
+      });
+    });
+  }
+
+  private restart(): void {
+    setTimeout(() => {
+      this.spawn().catch((err: unknown) => {
+        console.error('click writer restart failed; trying again', String(err));
+        this.restart();
+      });
+    }, RESTART_DELAY_MS);
+  }
+}
