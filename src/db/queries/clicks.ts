@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../client';
 import { clicks } from '../schema';
+import { chunk } from '../../lib/chunk';
 
 export type ClickRow = typeof clicks.$inferSelect;
 
@@ -10,11 +11,6 @@ const COLUMNS = 15;
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS);
 const KEYS_PER_QUERY = 90;
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Last unique click time per (link, visitor) among the given visitor hashes. */
 export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[]): Promise<Map<string, number>> {

@@ -1,6 +1,7 @@
 import { and, between, countDistinct, count, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, customers, dailyCommissionRollups, dailyRollups, events, links, partners } from '../schema';
+import { chunk } from '../../lib/chunk';
 
 /** Which rollup rows a report reads: one dimension (and maybe one key) of one program, days inclusive. */
 export interface RollupFilter {
@@ -15,11 +16,6 @@ export interface RollupFilter {
 /** Columns a report groups by; the others come back as ''. */
 export type RollupGroup = 'day' | 'partner' | 'key';
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 type RollupTable = typeof dailyRollups | typeof dailyCommissionRollups;
 

@@ -2,15 +2,11 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { clicks, dailyCommissionRollups, dailyRollups, links } from '../schema';
 import type { CommissionDelta, DimFacts, RollupDelta } from '../../reports/rollup-deltas';
+import { chunk } from '../../lib/chunk';
 
 const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound parameters
 const COMMISSION_ROWS_PER_STATEMENT = 14; // 7 columns
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Upserts that add deltas to rollup rows; meant to ride in the same batch as the facts. */
 export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commissionDeltas: readonly CommissionDelta[] = []) {
