@@ -12,7 +12,7 @@ export interface ReportScale {
   seedSeconds: number | null;
   /** Rebuilding daily rollups from the seeded raw rows (the report reads rollups). */
   rollupSeconds: number | null;
-  /** Per report shape (`by day, 90 days`, `by partner, 90 days`): p50/p99 of sequential requests. */
+  /** Per report shape (`by day`, `by partner`, over one year): p50/p99 of sequential requests. */
   latency: { shape: string; p50Ms: number; p99Ms: number }[];
   note?: string;
 }
@@ -75,8 +75,8 @@ export async function benchReport(dir: string): Promise<ReportBench> {
       return { measured: false, reason: 'not measured: report endpoint not built yet' };
     }
     const now = new Date();
-    const target: SeedTarget = { programId, currency: 'EUR', rewardId: reward.id, partners, now, days: 90 };
-    const range = `from=${new Date(now.getTime() - 89 * 86_400_000).toISOString().slice(0, 10)}&to=${now.toISOString().slice(0, 10)}`;
+    const target: SeedTarget = { programId, currency: 'EUR', rewardId: reward.id, partners, now, days: 365 };
+    const range = `from=${new Date(now.getTime() - 364 * 86_400_000).toISOString().slice(0, 10)}&to=${now.toISOString().slice(0, 10)}`;
     const scales: ReportScale[] = [];
     const notes: string[] = [];
     let have = { clicks: 0, conversions: 0 };

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureBundle } from './bundle';
 import { describeMachine } from './machine';
-import { benchRedirect } from './redirect';
+import { benchRedirect, redirectSummary } from './redirect';
 import { benchReport } from './report';
 import { renderResults, type BenchResults } from './results';
 import { benchSales } from './sales';
 import { ROOT } from '../test/helpers/spawn-server';
 
 // npm run bench — every measurement side by side in one run (~2 minutes); writes bench/results.md.
+// BENCH_ONLY=redirect runs only a+b and prints them (bench/results.md untouched); BENCH_ROUNDS and
+// BENCH_SECONDS change its rounds (default 5 × 5 s).
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
 const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}`);
@@ -17,8 +19,14 @@ const log = (msg: string) => console.log(`[bench ${((performance.now() - started
 try {
   const machine = describeMachine();
   log(`machine: ${JSON.stringify(machine)}`);
-  log('a+b: redirect vs bare 302, 5 rounds × 5 s interleaved');
-  const redirect = await benchRedirect(dir, 5, 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
+  const redirect = await benchRedirect(dir, rounds, seconds);
+  if (process.env.BENCH_ONLY === 'redirect') {
+    console.log(JSON.stringify({ summary: redirectSummary(redirect), rounds: redirect.reflink.map((r) => [Math.round(r.rps), r.p50, r.p99]), bare: redirect.bare.map((r) => [Math.round(r.rps), r.p99]), accepted: redirect.accepted, stored: redirect.stored, bufferedAtEnd: redirect.bufferedAtEnd, shutdownMs: Math.round(redirect.shutdownMs) }, null, 1));
+    process.exit(0);
+  }
   log('c: leads, then 10 s of sales');
   const sales = await benchSales(dir, { partners: 20, customers: 2000, seconds: 10 });
   log('d: report latency');

@@ -4,6 +4,7 @@ import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
 import type { ClickSink } from './clicks/click-sink';
+import type { Db } from './db/client';
 import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { ProgramCache } from './programs/program-cache';
@@ -37,7 +38,20 @@ function nodeClientIp(req: Request, env: unknown, trustProxy: boolean): string |
   return incoming?.socket?.remoteAddress ?? null;
 }
 
-/** The app wired for Node: libSQL (file, memory or remote), buffered click writer, in-process cache. */
+async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Promise<ClickSink> {
+  const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
+  if (writer === 'inline') return new BufferedClickSink(db, salt, opts.clickBuffer);
+  if (!isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
+  try {
+    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt }, opts.clickBuffer);
+  } catch (err) {
+    // Still correct inline, only slower: each batch then runs on the request thread.
+    console.error('click writer thread did not start; writing clicks inline', String(err));
+    return new BufferedClickSink(db, salt, opts.clickBuffer);
+  }
+}
+
+/** The app wired for Node: libSQL (file, memory or remote), click writer thread (files) or buffered inline writer, in-process cache. */
 export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const env = opts.env ?? {};
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
@@ -47,12 +61,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
-  const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
-  if (writer === 'thread' && !isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
-  const clickSink: ClickSink & { pending: number } =
-    writer === 'thread'
-      ? await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt: config.visitorSalt }, opts.clickBuffer)
-      : new BufferedClickSink(db, config.visitorSalt, opts.clickBuffer);
+  const clickSink = await openClickSink(db, opts, config.visitorSalt);
   const deps: AppDeps = {
     db,
     config,

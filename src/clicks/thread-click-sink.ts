@@ -74,21 +74,21 @@ export class ThreadClickSink implements ClickSink {
     }
   }
 
+  /** Resolves once every click captured before the call is committed (a lead may need its click). */
   async flush(): Promise<void> {
-    // Clicks captured while a round waits (open keep-alive connections at shutdown) go in the next.
-    for (let round = 0; round < FLUSH_ROUNDS && this.pending > 0; round++) {
-      this.handOver();
-      const id = ++this.flushId;
-      await new Promise<void>((resolve, reject) => {
-        this.flushes.set(id, { resolve, reject });
-        this.send({ type: 'flush', id });
-        this.worker.ref();
-      });
-    }
+    if (this.pending === 0) return;
+    this.handOver();
+    const id = ++this.flushId;
+    await new Promise<void>((resolve, reject) => {
+      this.flushes.set(id, { resolve, reject });
+      this.send({ type: 'flush', id });
+      this.worker.ref();
+    });
   }
 
   async close(): Promise<void> {
-    await this.flush();
+    // Clicks captured while a flush waits (open keep-alive connections at shutdown) go in the next.
+    for (let round = 0; round < FLUSH_ROUNDS && this.pending > 0; round++) await this.flush();
     this.closing = true;
     await this.worker.terminate();
   }

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startServer } from '../helpers/server';
+import { ThreadClickSink } from '../../src/clicks/thread-click-sink';
+import { buildDestination } from '../../src/links/build-destination';
+
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+
+describe('Node click writer thread (file databases)', () => {
+  let s: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    s = await startServer({ env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(async () => s.stop());
+
+  it('is the default for a file database, and writes every click with the same dedup and bot rules', async () => {
+    expect(s.clickSink).toBeInstanceOf(ThreadClickSink);
+    const program = await s.json('POST', '/v1/programs', { name: 'T', currency: 'EUR', defaultUrl: 'https://a.test/', allowedHosts: ['a.test'] });
+    const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+    const link = await s.json('POST', `/v1/partners/${partner.body.id}/links`, { url: 'https://a.test/x?a=1#f', utm: { source: 'nl' } });
+    const hit = (ip: string, ua = CHROME) =>
+      fetch(`${s.base}/${link.body.code}`, { redirect: 'manual', headers: { 'user-agent': ua, 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    // 300 visitors × 2 clicks each (the second is a repeat), plus 50 Slackbot previews.
+    for (let i = 0; i < 300; i++) statuses.push((await hit(`10.0.${i >> 8}.${i & 255}`)).status, (await hit(`10.0.${i >> 8}.${i & 255}`)).status);
+    for (let i = 0; i < 50; i++) statuses.push((await hit('10.9.9.9', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)')).status);
+    expect(new Set(statuses)).toEqual(new Set([302]));
+    const last = await hit('10.1.1.1');
+    const clickId = new URL(last.headers.get('location')!).searchParams.get('rcid')!;
+    expect(last.headers.get('location')).toBe(buildDestination('https://a.test/x?a=1#f', 'rcid', clickId, { source: 'nl' }));
+    await s.clickSink.flush();
+    const stats = await s.json('GET', `/v1/links/${link.body.id}/stats`);
+    expect(stats.body).toEqual({ linkId: link.body.id, clicks: 601, uniqueClicks: 301, botClicks: 50 });
+    const [row] = await s.db.all<{ n: number }>(sql`select count(*) as n from clicks`);
+    expect(Number(row!.n)).toBe(651);
+    // A lead right after flush() finds the click the thread wrote.
+    const lead = await s.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'c1' } });
+    expect(lead.body.event).toMatchObject({ status: 'attributed', clickId });
+  });
+});
