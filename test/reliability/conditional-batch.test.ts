@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { makeApp } from '../helpers/app';
 import { bumpCounterStatement, isRetryableConflict, readCounters } from '../../src/db/queries/conversions';
 import { events } from '../../src/db/schema';
+import { saleEventRow } from '../helpers/event-row';
 
 /**
  * The guarantee under every cap and tier: a counter write made against a stale read fails, and
@@ -14,30 +15,8 @@ describe('versioned counter writes inside db.batch()', () => {
     return Number(row!.n);
   }
 
-  const eventRow = (id: string) => ({
-    id,
-    programId: 'prg_x',
-    type: 'sale' as const,
-    name: 'sale',
-    dedupeKey: `sale:${id}`,
-    requestHash: 'h',
-    externalId: id,
-    customerId: null,
-    customerExternalId: null,
-    partnerId: null,
-    linkId: null,
-    clickId: null,
-    saleEventId: null,
-    amount: 1,
-    currency: 'USD',
-    quantity: 1,
-    metadata: null,
-    status: 'unattributed' as const,
-    reason: null,
-    result: {},
-    occurredAt: new Date(0),
-    createdAt: new Date(0),
-  });
+  const eventRow = (id: string) => saleEventRow(id);
+
 
   it('first write of a missing counter inserts it; a second writer that also saw it missing fails whole', async () => {
     const t = await makeApp();

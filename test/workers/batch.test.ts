@@ -5,36 +5,14 @@ import { drizzle } from 'drizzle-orm/d1';
 import { errorText, schema, type Db } from '../../src/db/client';
 import { bumpCounterStatement, isRetryableConflict, readCounters } from '../../src/db/queries/conversions';
 import { events } from '../../src/db/schema';
+import { saleEventRow } from '../helpers/event-row';
 
 /**
  * The guarantee under every cap and tier, on D1 itself: a counter write made against a stale read
  * fails, and takes the rest of its batch (the event) down with it. Mirrors
  * test/reliability/conditional-batch.test.ts (libSQL).
  */
-const eventRow = (programId: string, id: string) => ({
-  id: `${programId}_${id}`,
-  programId,
-  type: 'sale' as const,
-  name: 'sale',
-  dedupeKey: `sale:${id}`,
-  requestHash: 'h',
-  externalId: id,
-  customerId: null,
-  customerExternalId: null,
-  partnerId: null,
-  linkId: null,
-  clickId: null,
-  saleEventId: null,
-  amount: 1,
-  currency: 'USD',
-  quantity: 1,
-  metadata: null,
-  status: 'unattributed' as const,
-  reason: null,
-  result: {},
-  occurredAt: new Date(0),
-  createdAt: new Date(0),
-});
+const eventRow = (programId: string, id: string) => saleEventRow(`${programId}_${id}`, programId);
 
 // D1's handle is typed as the shared Db at the one place it is built (src/worker.ts); same here.
 const d1 = () => drizzle(env.DB, { schema }) as unknown as Db;
