@@ -1,23 +1,19 @@
 import type { RewardRow } from '../db/queries/conversions';
+import { toRule } from './to-rule';
 
+/** The API shape of a reward rule: the engine's rule plus its program and ISO timestamps. */
 export function rewardJson(r: RewardRow) {
+  const { startsAt, endsAt, ...rule } = toRule(r);
   return {
-    id: r.id,
+    ...rule,
     programId: r.programId,
-    event: r.event,
-    recipient: r.recipient,
-    type: r.type,
-    amount: r.amount,
-    unit: r.unit,
-    tiers: r.tiers,
-    tierPeriod: r.tierPeriod,
-    conditions: r.conditions,
-    caps: r.caps,
-    windowDays: r.windowDays,
-    holdDays: r.holdDays,
-    startsAt: r.startsAt?.toISOString() ?? null,
-    endsAt: r.endsAt?.toISOString() ?? null,
-    active: r.active,
+    tiers: rule.tiers ?? null,
+    conditions: rule.conditions ?? null,
+    caps: rule.caps ?? null,
+    windowDays: rule.windowDays ?? null,
+    holdDays: rule.holdDays ?? null,
+    startsAt: startsAt?.toISOString() ?? null,
+    endsAt: endsAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
