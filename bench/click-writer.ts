@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 
 // npx tsx bench/click-writer.ts — CPU per click of recordClicks alone (no HTTP) on a WAL file.
 // WRITER=thread: with the writer thread's options; SAME_IP=1: one visitor (like autocannon);
-// CACHE_KIB: SQLite page cache; BATCHES × SIZE clicks.
+// CACHE_KIB: SQLite page cache; DRIZZLE=1 (with WRITER=thread): drizzle-built inserts as on D1; BATCHES × SIZE clicks.
 const BATCHES = Number(process.env.BATCHES ?? 40);
 const SIZE = Number(process.env.SIZE ?? 500);
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
@@ -27,7 +27,7 @@ try {
     ip: process.env.SAME_IP ? '127.0.0.1' : `10.0.${(i >> 8) & 255}.${i & 255}`, userAgent: UA, referer: null, purpose: null, landingUrl: `http://127.0.0.1/${partner.code}`, country: null,
   });
   // WRITER=thread: the options the writer thread passes (sync hash, no stored-id pre-check, memo).
-  const opts = process.env.WRITER === 'thread' ? { hash: (x: string) => createHash('sha256').update(x).digest('hex'), checkStored: false, knownUnique: new LruCache<string, number>(100_000, 86_400_000) } : {};
+  const opts = process.env.WRITER === 'thread' ? { hash: (x: string) => createHash('sha256').update(x).digest('hex'), checkStored: false, knownUnique: new LruCache<string, number>(100_000, 86_400_000), libsql: process.env.DRIZZLE ? undefined : rt.db.$client } : {};
   if (process.env.CACHE_KIB) await rt.db.$client.execute(`PRAGMA cache_size = -${Number(process.env.CACHE_KIB)}`);
   let n = 0;
   const t0 = performance.now();

@@ -11,7 +11,7 @@ import { ROOT } from '../test/helpers/spawn-server';
 
 // npm run bench — every measurement side by side in one run (~2 minutes); writes bench/results.md.
 // BENCH_ONLY=redirect runs only a+b and prints them (bench/results.md untouched); BENCH_ROUNDS and
-// BENCH_SECONDS change its rounds (default 5 × 5 s).
+// BENCH_SECONDS change its rounds (default 5 × 5 s). BENCH_ONLY=sales runs only c and prints it.
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
 const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}`);
@@ -21,6 +21,14 @@ try {
   log(`machine: ${JSON.stringify(machine)}`);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  if (process.env.BENCH_ONLY === 'sales') {
+    log('c: leads, then 10 s of sales');
+    const sales = await benchSales(dir, { partners: 20, customers: 2000, seconds: Number(process.env.BENCH_SECONDS ?? 10) });
+    const { leads, sales: s, ...rest } = sales;
+    const brief = (r: typeof s) => ({ rps: Math.round(r.rps), p50: r.p50, p99: r.p99, s2xx: r.s2xx, non2xx: r.non2xx, errors: r.errors });
+    console.log(JSON.stringify({ leads: brief(leads), sales: brief(s), ...rest }));
+    process.exit(0);
+  }
   log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
   const redirect = await benchRedirect(dir, rounds, seconds);
   if (process.env.BENCH_ONLY === 'redirect') {

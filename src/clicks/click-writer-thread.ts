@@ -50,7 +50,7 @@ async function drain(): Promise<void> {
       const batch = takeBatch();
       try {
         // Fresh clicks: skip the stored-id lookup; a re-sent one fails the insert and is retried with it.
-        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: sha256Hex, checkStored: false, knownUnique });
+        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: sha256Hex, checkStored: false, knownUnique, libsql: db.$client });
         failures = 0;
         for (const m of batch) send({ type: 'written', seq: m.seq });
       } catch (err) {

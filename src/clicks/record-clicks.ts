@@ -1,3 +1,4 @@
+import type { Client } from '@libsql/client';
 import { isUniqueViolation, type Db } from '../db/client';
 import { insertClicks, lastUniqueClicks, type ClickRow } from '../db/queries/clicks';
 import { sha256Hex } from '../lib/hash';
@@ -42,6 +43,11 @@ export interface RecordOptions {
    * clicks to its database (Node's writer thread); updated only after a batch commits.
    */
   knownUnique?: LruCache<string, number>;
+  /**
+   * The libSQL client behind `db` (Node's writer thread): clicks and rollups are written as plain
+   * SQL in big multi-row statements, still one transaction. Never for D1 (100 parameters a statement).
+   */
+  libsql?: Client;
 }
 
 // classifyClick is pure and UA parsing dominates it; the same user agents and landing URLs repeat
@@ -69,7 +75,7 @@ export async function recordClicks(db: Db, captured: readonly CapturedClick[], s
   const hash = opts.hash ?? sha256Hex;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeClicks(db, captured, salt, hash, attempt > 1 || opts.checkStored !== false, opts.knownUnique);
+      return await writeClicks(db, captured, salt, hash, attempt > 1 || opts.checkStored !== false, opts);
     } catch (err) {
       // Another delivery of some of these clicks landed meanwhile: drop the stored ones and retry.
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
@@ -93,7 +99,8 @@ async function lastUniqueOf(db: Db, keys: readonly string[], hashes: readonly st
   return last;
 }
 
-async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: string, hash: NonNullable<RecordOptions['hash']>, checkStored: boolean, known?: LruCache<string, number>): Promise<number> {
+async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: string, hash: NonNullable<RecordOptions['hash']>, checkStored: boolean, opts: RecordOptions): Promise<number> {
+  const { knownUnique: known, libsql } = opts;
   if (captured.length === 0) return 0;
   // A redelivered batch (queue retry after a lost ack) must not count its clicks twice in rollups.
   const seen = checkStored ? await existingClickIds(db, captured.map((c) => c.id)) : new Set<string>();
@@ -133,7 +140,9 @@ async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: str
       visitorHash,
     };
   });
-  await insertClicks(db, rows, rollupStatements(db, await clickDeltas(db, rows)));
+  // libSQL binds up to 32766 parameters a statement: bigger rollup upserts than D1's 100.
+  const rollups = rollupStatements(db, await clickDeltas(db, rows), [], libsql ? { maxParams: 32_766 } : {});
+  await insertClicks(db, rows, rollups, { libsql });
   if (known) for (const key of keys) known.set(key, lastUnique.get(key) ?? -Infinity);
   return rows.length;
 }

@@ -20,6 +20,7 @@ import type { ConversionFacts } from '../rewards/engine';
 import { commissionJson, customerJson, eventJson } from './conversion-json';
 import type { Touch } from './resolve-attribution';
 import { eventRollupStatements } from '../reports/event-rollups';
+import type { DimFacts } from '../reports/rollup-deltas';
 
 export interface ConversionPlan {
   program: ProgramRow;
@@ -33,6 +34,8 @@ export interface ConversionPlan {
   customerIsNew: boolean;
   customerChanged: boolean;
   attribution: Touch | null;
+  /** Dimension facts of the attribution's click and link when already read; else read for the rollups. */
+  dims?: DimFacts;
   status: 'attributed' | 'unattributed' | 'rejected';
   reason: string | null;
   amount: number | null;
@@ -146,7 +149,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customer.id, plan.customer));
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
   if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
-  statements.push(...(await eventRollupStatements(db, event, commissions)));
+  statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
   await runBatch(db, statements);
   return result;
 }

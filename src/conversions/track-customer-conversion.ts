@@ -1,6 +1,6 @@
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
-import { findCustomer, findPartnersByIds } from '../db/queries/conversions';
+import { findCustomerForConversion } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
@@ -29,17 +29,21 @@ export interface CustomerConversionInput {
 export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, requestHash: string) {
   const { db } = deps;
   const { program } = input;
-  return withConversionRetry(async () => {
-    const replay = await replayOrConflict(db, program.id, input.dedupeKey, requestHash);
-    if (replay) return replay;
+  return withConversionRetry(async (attempt) => {
+    // Most calls are new events, so the first attempt skips the replay read: a replay fails the
+    // batch on the events dedupe index instead, and the retry answers it from the stored event.
+    if (attempt > 1) {
+      const replay = await replayOrConflict(db, program.id, input.dedupeKey, requestHash);
+      if (replay) return replay;
+    }
     const now = deps.clock();
-    const existing = await findCustomer(db, program.id, input.customerExternalId);
+    const found = await findCustomerForConversion(db, program.id, input.customerExternalId);
+    const existing = found?.customer ?? null;
     const touch = touchOf(existing);
-    const [partner] = touch ? await findPartnersByIds(db, [touch.partnerId]) : [];
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = existing ? 'no_referral' : 'unknown_customer';
     if (touch) {
-      status = partner?.status === 'active' ? 'attributed' : 'rejected';
+      status = found?.partnerStatus === 'active' ? 'attributed' : 'rejected';
       reason = status === 'attributed' ? null : 'partner_suspended';
     }
     const customer = existing ?? newCustomer(program.id, input.customerExternalId, now);
@@ -55,6 +59,7 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
         customerIsNew: !existing,
         customerChanged: false,
         attribution: status === 'attributed' ? touch : null,
+        dims: found?.dims,
         status,
         reason,
         amount: input.amount,

@@ -11,10 +11,10 @@ export const retryStats = { retries: 0 };
  * the customer or event appeared meanwhile). Each attempt re-reads everything, so the outcome is
  * always computed from the state it is written against.
  */
-export async function withConversionRetry<T>(fn: () => Promise<T>): Promise<T> {
+export async function withConversionRetry<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await fn(attempt);
     } catch (err) {
       if (!isRetryableConflict(err)) throw err;
       retryStats.retries++;

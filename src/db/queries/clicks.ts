@@ -1,5 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { Client, InStatement, InValue } from '@libsql/client';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { clicks } from '../schema';
 import { chunk } from '../../lib/chunk';
@@ -10,7 +12,8 @@ const COLUMNS = 15;
 /** D1 binds at most 100 parameters per statement. */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS);
 const KEYS_PER_QUERY = 90;
-
+/** libSQL binds up to 32766 parameters; 50, 200 and 1000 rows a statement measured alike. */
+const LIBSQL_ROWS_PER_INSERT = 200;
 
 /** Last unique click time per (link, visitor) among the given visitor hashes. */
 export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[]): Promise<Map<string, number>> {
@@ -26,14 +29,51 @@ export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[])
   return last;
 }
 
+export interface InsertClicksOptions {
+  /**
+   * The libSQL client behind `db` (Node). Clicks then go as plain multi-row SQL, 200 rows a
+   * statement, skipping drizzle's per-row query building (about half the writer's CPU per click);
+   * same rows, same single transaction. Never for D1 (100 bound parameters per statement).
+   */
+  libsql?: Client;
+}
+
 /**
  * Inserts clicks together with `extra` statements (their rollups) in one batch. A click id that is
  * already stored fails the whole batch, so its rollups can never be counted twice; the caller
  * filters stored ids and tries again.
  */
-export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: BatchItem<'sqlite'>[] = []): Promise<void> {
+export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: BatchItem<'sqlite'>[] = [], opts: InsertClicksOptions = {}): Promise<void> {
+  if (opts.libsql) {
+    // Every batch item drizzle builds (inserts, upserts) has toSQL(); its params are driver values.
+    const built = extra.map((s) => (s as unknown as { toSQL(): { sql: string; params: InValue[] } }).toSQL());
+    const statements = [...chunk(rows, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...built.map((q) => ({ sql: q.sql, args: q.params }))];
+    // 'write' = BEGIN IMMEDIATE: the whole batch is one transaction, as db.batch makes it.
+    if (statements.length > 0) await opts.libsql.batch(statements, 'write');
+    return;
+  }
   const statements = [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)), ...extra];
   const [first, ...rest] = statements;
   if (!first) return;
   await db.batch([first, ...rest]);
+}
+
+// The SQL drizzle would build for `insert into clicks values (...)`, from the schema: every
+// column, in table order, each value mapped as drizzle maps it (Date → ms, boolean → 0/1).
+const columns = Object.entries(getTableColumns(clicks)) as [keyof ClickRow, SQLiteColumn][];
+const rowPlaceholders = `(${columns.map(() => '?').join(', ')})`;
+const insertHead = `insert into "clicks" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
+const insertSql = new Map<number, string>();
+
+function rawInsert(part: readonly ClickRow[]): InStatement {
+  let text = insertSql.get(part.length);
+  if (!text) insertSql.set(part.length, (text = insertHead + Array(part.length).fill(rowPlaceholders).join(', ')));
+  const args: InValue[] = [];
+  for (const row of part) {
+    for (const [key, col] of columns) {
+      const v = row[key];
+      args.push(v === null || v === undefined ? null : (col.mapToDriverValue(v) as InValue));
+    }
+  }
+  return { sql: text, args };
 }

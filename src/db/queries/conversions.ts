@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../client';
 import { errorText } from '../client';
@@ -41,6 +41,40 @@ export async function findCustomer(db: Db, programId: string, externalId: string
     .where(and(eq(customers.programId, programId), eq(customers.externalId, externalId)))
     .limit(1);
   return row ?? null;
+}
+
+const customerColumns = getTableColumns(customers);
+
+/**
+ * The customer with what a conversion needs beside it, in one round trip: the status of the
+ * partner it is attributed to and the dimension facts of its attributing click and link (for the
+ * rollups). Each join is a primary-key lookup; missing rows read as null.
+ */
+export async function findCustomerForConversion(db: Db, programId: string, externalId: string) {
+  const [row] = await db
+    .select({
+      ...customerColumns,
+      partnerStatus: partners.status,
+      country: clicks.country,
+      deviceType: clicks.deviceType,
+      browser: clicks.browser,
+      os: clicks.os,
+      referrerHost: clicks.referrerHost,
+      campaign: links.campaign,
+    })
+    .from(customers)
+    .leftJoin(partners, eq(partners.id, customers.partnerId))
+    .leftJoin(clicks, eq(clicks.id, customers.clickId))
+    .leftJoin(links, eq(links.id, customers.linkId))
+    .where(and(eq(customers.programId, programId), eq(customers.externalId, externalId)))
+    .limit(1);
+  if (!row) return null;
+  const { partnerStatus, country, deviceType, browser, os, referrerHost, campaign, ...customer } = row;
+  return {
+    customer: customer as CustomerRow,
+    partnerStatus,
+    dims: { linkId: customer.linkId, campaign, country, deviceType, browser, os, referrerHost },
+  };
 }
 
 export async function findEventByDedupeKey(db: Db, programId: string, dedupeKey: string): Promise<EventRow | null> {

@@ -8,10 +8,15 @@ const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound pa
 const COMMISSION_ROWS_PER_STATEMENT = 14; // 7 columns
 
 
-/** Upserts that add deltas to rollup rows; meant to ride in the same batch as the facts. */
-export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commissionDeltas: readonly CommissionDelta[] = []) {
+/**
+ * Upserts that add deltas to rollup rows; meant to ride in the same batch as the facts.
+ * `maxParams`: bound parameters a statement may carry (default D1's 100; libSQL allows 32766).
+ */
+export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commissionDeltas: readonly CommissionDelta[] = [], opts: { maxParams?: number } = {}) {
+  const rollupRows = opts.maxParams ? Math.floor(opts.maxParams / 11) : ROLLUP_ROWS_PER_STATEMENT;
+  const commissionRows = opts.maxParams ? Math.floor(opts.maxParams / 7) : COMMISSION_ROWS_PER_STATEMENT;
   const add = (col: keyof typeof dailyRollups.$inferSelect) => sql.raw(`${dailyRollups[col].name} + excluded.${dailyRollups[col].name}`);
-  const a = chunk(deltas, ROLLUP_ROWS_PER_STATEMENT).map((part) =>
+  const a = chunk(deltas, rollupRows).map((part) =>
     db
       .insert(dailyRollups)
       .values(part)
@@ -27,7 +32,7 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
         },
       }),
   );
-  const b = chunk(commissionDeltas, COMMISSION_ROWS_PER_STATEMENT).map((part) =>
+  const b = chunk(commissionDeltas, commissionRows).map((part) =>
     db
       .insert(dailyCommissionRollups)
       .values(part)

@@ -1,0 +1,37 @@
+// In-process CPU cost of POST /v1/track/sale (no HTTP, no load generator): steadier than sales/s
+// on a shared machine. npx tsx bench/sales-micro.ts [sales=3000] [concurrency=16]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeRuntime } from '../src/node-runtime';
+import { SALE_RULE } from './sales';
+
+const total = Number(process.argv[2] ?? 3000);
+const concurrency = Number(process.argv[3] ?? 16);
+const dir = mkdtempSync(join(tmpdir(), 'reflink-micro-'));
+const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'k', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
+const call = async (path: string, body: unknown) => {
+  const res = await rt.app.request(path, { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${path} ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+};
+try {
+  const program = await call('/v1/programs', { name: 'B', currency: 'EUR', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'], holdDays: 0 });
+  const codes: string[] = [];
+  for (let i = 0; i < 20; i++) codes.push((await call(`/v1/programs/${program.id}/partners`, { name: `P${i}`, email: `p${i}@p.test` })).code);
+  await call(`/v1/programs/${program.id}/rewards`, SALE_RULE);
+  for (let i = 0; i < 2000; i++) await call('/v1/track/lead', { code: codes[i % 20], programId: program.id, customer: { externalId: `cust-${i}` } });
+  let n = 0;
+  const sale = () => call('/v1/track/sale', { programId: program.id, customerExternalId: `cust-${n % 2000}`, externalId: `inv-${n++}`, amount: 4900, currency: 'EUR' });
+  for (let i = 0; i < 300; i++) await sale(); // warm-up
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let left = total;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) await sale(); }));
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ sales: total, wallMsPerSale: +(ms / total).toFixed(3), cpuMsPerSale: +((cpu.user + cpu.system) / 1000 / total).toFixed(3), perSecond: Math.round(total / (ms / 1000)) }));
+} finally {
+  await rt.close();
+  rmSync(dir, { recursive: true, force: true });
+}
