@@ -1,3 +1,5 @@
+import { LruCache } from './lru';
+
 const encoder = new TextEncoder();
 
 function toHex(buf: ArrayBuffer): string {
@@ -23,4 +25,18 @@ export function randomToken(bytes = 24): string {
   let s = '';
   for (const b of buf) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// Hashing is deterministic, so recent credential → hash pairs can be remembered: every API request
+// hashes its credential for auth and for its rate-limit key. Revocation is still checked per request.
+const recentHashes = new LruCache<string, string>(1_000, 60_000);
+
+/** sha256Hex for values that repeat on every request (API credentials). */
+export async function sha256HexCached(input: string): Promise<string> {
+  let hash = recentHashes.get(input);
+  if (!hash) {
+    hash = await sha256Hex(input);
+    recentHashes.set(input, hash);
+  }
+  return hash;
 }

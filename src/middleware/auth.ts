@@ -1,9 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import { sha256Hex, timingSafeEqualStr } from '../lib/hash';
+import { sha256HexCached, timingSafeEqualStr } from '../lib/hash';
 import { findActiveKeyByHash } from '../db/queries/api-keys';
-import { LruCache } from '../lib/lru';
 
 export type Scope =
   | '*'
@@ -14,19 +13,6 @@ export type Scope =
   | 'ledger:write';
 
 export const SCOPES: readonly Scope[] = ['*', 'programs:read', 'programs:write', 'conversions:write', 'ledger:read', 'ledger:write'];
-
-// Hashing is deterministic, so remembering recent token → hash pairs is safe; revocation is still
-// checked against the database on every request.
-const recentHashes = new LruCache<string, string>(1_000, 60_000);
-
-async function hashOf(token: string): Promise<string> {
-  let hash = recentHashes.get(token);
-  if (!hash) {
-    hash = await sha256Hex(token);
-    recentHashes.set(token, hash);
-  }
-  return hash;
-}
 
 function bearer(header: string | undefined): string | null {
   if (!header) return null;
@@ -42,7 +28,7 @@ export async function resolveAdmin(
   token: string,
   deps: AppEnv['Variables']['deps'],
 ): Promise<{ keyId: string | null; scopes: readonly string[] } | null> {
-  const hash = await hashOf(token);
+  const hash = await sha256HexCached(token);
   if (deps.config.adminKeyHash && timingSafeEqualStr(hash, deps.config.adminKeyHash)) {
     return { keyId: null, scopes: ['*'] };
   }

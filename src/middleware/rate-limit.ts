@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import { sha256Hex } from '../lib/hash';
+import { sha256Hex, sha256HexCached } from '../lib/hash';
 
 /** `limit(key)` → 0 when allowed, else seconds to wait. Workers binding or in-memory buckets. */
 export interface RateLimiter {
@@ -21,7 +21,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const limiter = c.var.deps.rateLimiter;
   if (!limiter) return next();
   const auth = c.req.header('authorization');
-  const key = auth ? `k:${(await sha256Hex(auth)).slice(0, 32)}` : `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
+  const key = auth ? `k:${(await sha256HexCached(auth)).slice(0, 32)}` : `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
   const wait = await limiter.limit(key);
   if (wait > 0) {
     c.header('Retry-After', String(wait));
