@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schema, type Db } from './client';
+import { createLocalClient } from './local-client';
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -16,13 +17,14 @@ export type NodeDb = Db & { $client: Client };
 
 export async function openNodeDb(url: string, authToken?: string): Promise<NodeDb> {
   const isFile = !/^(libsql|https?|wss?):/.test(url);
-  let clientUrl = url;
-  if (isFile && url !== ':memory:') {
+  let client: Client;
+  if (!isFile) client = createClient({ url, authToken });
+  else if (url === ':memory:') client = createLocalClient(':memory:');
+  else {
     const path = url.replace(/^file:/, '');
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    clientUrl = `file:${path}`;
+    client = createLocalClient(path);
   }
-  const client = createClient({ url: clientUrl, authToken });
   if (isFile && url !== ':memory:') {
     // WAL + NORMAL: measured ~3x faster writes than the defaults, still crash-safe for committed data.
     await client.execute('PRAGMA journal_mode = WAL');
