@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { nodeFastRedirect } from './links/node-fast-redirect';
 import { readConfig, type AppDeps } from './env';
 import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
@@ -28,15 +29,13 @@ export interface NodeRuntimeOptions {
 
 const isLocalFile = (url: string) => url !== ':memory:' && !/^(libsql|https?|wss?):/.test(url);
 
-function nodeClientIp(req: Request, env: unknown, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const fwd = req.headers.get('x-forwarded-for');
-    // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.
-    if (fwd) return fwd.split(',').pop()!.trim();
-  }
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? null;
+function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: string | undefined, trustProxy: boolean): string | null {
+  // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.
+  if (trustProxy && forwardedFor) return forwardedFor.split(',').pop()!.trim();
+  return remoteAddress ?? null;
 }
+
+const remoteAddressOf = (env: unknown) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 
 async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Promise<ClickSink> {
   const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
@@ -71,10 +70,11 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     locks: new KeyedMutex(),
     rateLimiter: buckets ? { limit: (key) => buckets.take(key) } : undefined,
     clickSink,
-    clientIp: (req, raw) => nodeClientIp(req, raw, trustProxy),
+    clientIp: (req, raw) => nodeClientIp(trustProxy ? req.headers.get('x-forwarded-for') : null, remoteAddressOf(raw), trustProxy),
     clientCountry: (req) => req.headers.get(countryHeader),
   };
   const app = createApp(deps);
+  const fastRedirect = nodeFastRedirect(deps, { clientIp: (fwd, remote) => nodeClientIp(fwd, remote, trustProxy), countryHeader });
   // close() drains the clicks (and stops a writer thread); the caller closes the database after it.
-  return { app, deps, db, clickSink, close: () => (clickSink.close ? clickSink.close() : clickSink.flush()) };
+  return { app, deps, db, clickSink, fastRedirect, close: () => (clickSink.close ? clickSink.close() : clickSink.flush()) };
 }

@@ -1,5 +1,5 @@
-import { serve } from '@hono/node-server';
 import { createNodeRuntime } from './node-runtime';
+import { createNodeServer, listen } from './node-server';
 import { ensureJwtSecret } from './node-secrets';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
@@ -18,9 +18,9 @@ if (!env.ADMIN_API_KEY && (await countApiKeys(runtime.db)) === 0) {
   console.log(`\nGenerated an admin API key (shown once, only its hash is stored):\n\n  ${secret}\n`);
 }
 
-const server = serve({ fetch: runtime.app.fetch, port, hostname }, (info) => {
-  console.log(`reflink listening on http://${hostname}:${info.port} (database: ${databaseUrl})`);
-});
+const server = createNodeServer(runtime);
+const boundPort = await listen(server, port, hostname);
+console.log(`reflink listening on http://${hostname}:${boundPort} (database: ${databaseUrl})`);
 
 // The Workers cron's counterpart: approve commissions whose hold has passed.
 const approveEveryMs = Number(env.APPROVE_INTERVAL_SECONDS ?? 300) * 1000;

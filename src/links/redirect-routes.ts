@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { newId } from '../lib/ids';
+import { newClickId } from '../lib/ids';
 import type { WaitUntil } from '../clicks/click-sink';
-import { CLICK_COOKIE } from './link-cache';
+import { capturedClick, clickRedirectHeaders, redirectHeaders } from './redirect-response';
 
 function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
@@ -20,15 +20,9 @@ function waitUntilOf(c: { executionCtx: { waitUntil(p: Promise<unknown>): void }
 /**
  * A 302 built as a plain Response with a plain header object and a string body: @hono/node-server
  * writes that straight to the socket without building a fetch `Headers` or a real Response (a null
- * body would take its slow path). Location is encoded as `c.redirect` does.
+ * body would take its slow path).
  */
-function found(location: string, cookie?: string): Response {
-  const headers: Record<string, string> = {
-    location: /[^\x00-\xFF]/.test(location) ? encodeURI(location) : location,
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer-when-downgrade',
-  };
-  if (cookie) headers['set-cookie'] = cookie;
+function found(headers: Record<string, string>): Response {
   return new Response('', { status: 302, headers });
 }
 
@@ -40,28 +34,23 @@ export const redirectRoutes = new Hono<AppEnv>()
     let target = linkCache.peek(codeKey);
     if (target === undefined) target = await linkCache.lookup(db, codeKey);
     if (!target) return c.html(notFoundPage(), 404);
-    if (target.archived || target.partnerStatus !== 'active') return found(target.defaultUrl);
-    if (c.req.method === 'HEAD') return found(target.destination.withoutClick);
-    const clickId = newId('clk');
+    if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(target.defaultUrl));
+    if (c.req.method === 'HEAD') return found(redirectHeaders(target.destination.withoutClick));
+    const at = clock();
+    const clickId = newClickId(at.getTime());
     const req = c.req.raw;
     const pressure = clickSink.capture(
-      {
-        id: clickId,
-        at: clock(),
-        linkId: target.linkId,
-        programId: target.programId,
-        partnerId: target.partnerId,
-        dedupWindowSeconds: target.dedupWindowSeconds,
+      capturedClick(target, clickId, at, {
         ip: clientIp(req, c.env),
         userAgent: req.headers.get('user-agent'),
         referer: req.headers.get('referer'),
         purpose: req.headers.get('sec-purpose') ?? req.headers.get('purpose'),
         landingUrl: req.url,
         country: clientCountry(req),
-      },
+      }),
       // Node's sinks never use waitUntil, and asking Hono for a missing context throws.
       clickSink.wantsWaitUntil === false ? null : waitUntilOf(c),
     );
     if (pressure) await pressure;
-    return found(target.destination.withClick(clickId), `${CLICK_COOKIE}=${clickId}${target.cookieAttributes}`);
+    return found(clickRedirectHeaders(target, clickId));
   });

@@ -1,8 +1,8 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeRuntime, type NodeRuntimeOptions } from '../../src/node-runtime';
+import { createNodeServer, listen } from '../../src/node-server';
 import { ADMIN_KEY } from './app';
 
 /** The real Node runtime on a libSQL file, served over loopback HTTP on a free port. */
@@ -13,11 +13,8 @@ export async function startServer({ env, ...opts }: Partial<NodeRuntimeOptions> 
     ...opts,
     env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...env },
   });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const server = createNodeServer(rt);
+  const port = await listen(server, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   const json = async <T = any>(method: string, path: string, body?: unknown) => {
     const res = await fetch(base + path, {

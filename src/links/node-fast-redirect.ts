@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { AppDeps } from '../env';
+import { newClickId } from '../lib/ids';
+import { capturedClick, clickRedirectHeaders } from './redirect-response';
+
+export interface FastRedirectOptions {
+  /** Client IP of a request (TRUST_PROXY: the rightmost X-Forwarded-For entry, else the socket peer). */
+  clientIp(forwardedFor: string | undefined, remoteAddress: string | undefined): string | null;
+  /** Lowercase name of the header that carries the visitor's country (cf-ipcountry by default). */
+  countryHeader: string;
+}
+
+// What `/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}` matches in the app, with or without a query.
+const CODE_PATH = /^\/([A-Za-z0-9][A-Za-z0-9_-]{0,49})(?:\?|$)/;
+// A plain host[:port] (or [ipv6]:port); anything else goes through the app, which validates it.
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const one = (v: string | string[] | undefined): string | null => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
+
+/**
+ * Node's hot path for `GET /:code`: when the link is already in the link cache (the app put it
+ * there on an earlier request) and is live, answer the 302 straight from node:http — no fetch
+ * Request/Response objects, no Hono routing — with exactly the headers, click id, cookie and
+ * captured click the app's redirect route produces (same helpers; a test compares both).
+ * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host) returns
+ * false and the request goes to the Hono app as usual. Workers always use the app's route.
+ */
+export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET') return false;
+    const url = req.url;
+    if (!url || url.charCodeAt(0) !== 47) return false;
+    const m = CODE_PATH.exec(url);
+    if (!m) return false;
+    const target = deps.linkCache.peek(m[1]!.toLowerCase());
+    if (!target || target.archived || target.partnerStatus !== 'active') return false;
+    const h = req.headers;
+    const host = h.host;
+    if (!host || !PLAIN_HOST.test(host)) return false;
+
+    const at = deps.clock();
+    const clickId = newClickId(at.getTime());
+    const headers = clickRedirectHeaders(target, clickId);
+    headers['content-length'] = '0';
+    const pressure = deps.clickSink.capture(
+      capturedClick(target, clickId, at, {
+        ip: opts.clientIp(one(h['x-forwarded-for']) ?? undefined, req.socket.remoteAddress),
+        userAgent: one(h['user-agent']),
+        referer: one(h.referer),
+        purpose: one(h['sec-purpose']) ?? one(h.purpose),
+        landingUrl: `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${host}${url}`,
+        country: one(h[opts.countryHeader]),
+      }),
+      null,
+    );
+    if (pressure) {
+      void pressure.then(() => res.writeHead(302, headers).end());
+    } else {
+      res.writeHead(302, headers).end();
+    }
+    return true;
+  };
+}
