@@ -6,6 +6,7 @@ import { errorText, schema, type Db } from '../../src/db/client';
 import { bumpCounterStatement, isRetryableConflict, readCounters } from '../../src/db/queries/conversions';
 import { events } from '../../src/db/schema';
 import { saleEventRow } from '../helpers/event-row';
+import { executeBatch, toRaw, type Statement } from '../../src/db/statements';
 
 /**
  * The guarantee under every cap and tier, on D1 itself: a counter write made against a stale read
@@ -26,20 +27,20 @@ async function eventIds(programId: string): Promise<string[]> {
 }
 
 /** The statement exactly as drizzle renders it, bound on the raw D1 binding. */
-function raw(q: { getQuery(): { sql: string; params: unknown[] } } | { toSQL(): { sql: string; params: unknown[] } }) {
-  const { sql: text, params } = 'getQuery' in q ? q.getQuery() : q.toSQL();
-  return env.DB.prepare(text).bind(...params);
+function raw(q: Statement) {
+  const { sql: text, args } = toRaw(q);
+  return env.DB.prepare(text).bind(...args);
 }
 
-describe('versioned counter writes inside db.batch() on D1 (drizzle over env.DB)', () => {
+describe('versioned counter writes inside executeBatch() on D1 (drizzle over env.DB)', () => {
   it('first write of a missing counter inserts it; a second writer that also saw it missing fails whole', async () => {
     const db = d1();
     const p = scope();
     const k = `${p}|cap`;
-    await db.batch([db.insert(events).values(eventRow(p, 'evt_a')), bumpCounterStatement(db, k, null, 1, 500, 'v1')]);
+    await executeBatch(db, [db.insert(events).values(eventRow(p, 'evt_a')), bumpCounterStatement(db, k, null, 1, 500, 'v1')]);
     expect((await readCounters(db, [k])).get(k)).toMatchObject({ count: 1, total: 500, version: 'v1' });
 
-    const stale = db.batch([db.insert(events).values(eventRow(p, 'evt_b')), bumpCounterStatement(db, k, null, 1, 500, 'v2')]);
+    const stale = executeBatch(db, [db.insert(events).values(eventRow(p, 'evt_b')), bumpCounterStatement(db, k, null, 1, 500, 'v2')]);
     await expect(stale).rejects.toSatisfy(isRetryableConflict);
     expect(await eventIds(p)).toEqual(['evt_a']);
     expect((await readCounters(db, [k])).get(k)).toMatchObject({ count: 1, total: 500, version: 'v1' });
@@ -49,16 +50,16 @@ describe('versioned counter writes inside db.batch() on D1 (drizzle over env.DB)
     const db = d1();
     const p = scope();
     const k = `${p}|cap`;
-    await db.batch([bumpCounterStatement(db, k, null, 1, 100, 'v1')]);
-    await db.batch([db.insert(events).values(eventRow(p, 'evt_1')), bumpCounterStatement(db, k, 'v1', 1, 100, 'v2')]);
-    const stale = db.batch([db.insert(events).values(eventRow(p, 'evt_2')), bumpCounterStatement(db, k, 'v1', 1, 100, 'v3')]);
+    await executeBatch(db, [bumpCounterStatement(db, k, null, 1, 100, 'v1')]);
+    await executeBatch(db, [db.insert(events).values(eventRow(p, 'evt_1')), bumpCounterStatement(db, k, 'v1', 1, 100, 'v2')]);
+    const stale = executeBatch(db, [db.insert(events).values(eventRow(p, 'evt_2')), bumpCounterStatement(db, k, 'v1', 1, 100, 'v3')]);
     await expect(stale).rejects.toSatisfy(isRetryableConflict);
     expect(await eventIds(p)).toEqual(['evt_1']);
     expect((await readCounters(db, [k])).get(k)).toMatchObject({ count: 2, total: 200, version: 'v2' });
   });
 });
 
-describe('the same SQL bound directly on env.DB.batch() (D1 semantics, independent of drizzle’s batch)', () => {
+describe('the same SQL bound directly on env.DB.batch() (D1 semantics, independent of executeBatch)', () => {
   it('a stale counter write aborts the batch: the event before it is rolled back; D1’s error is retryable', async () => {
     const db = d1();
     const p = scope();

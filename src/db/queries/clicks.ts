@@ -1,10 +1,10 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Client, InStatement, InValue } from '@libsql/client';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { clicks } from '../schema';
 import { chunk } from '../../lib/chunk';
+import { executeBatch, toRaw, type Statement } from '../statements';
 
 export type ClickRow = typeof clicks.$inferSelect;
 
@@ -43,19 +43,14 @@ export interface InsertClicksOptions {
  * already stored fails the whole batch, so its rollups can never be counted twice; the caller
  * filters stored ids and tries again.
  */
-export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: BatchItem<'sqlite'>[] = [], opts: InsertClicksOptions = {}): Promise<void> {
+export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: Statement[] = [], opts: InsertClicksOptions = {}): Promise<void> {
   if (opts.libsql) {
-    // Every batch item drizzle builds (inserts, upserts) has toSQL(); its params are driver values.
-    const built = extra.map((s) => (s as unknown as { toSQL(): { sql: string; params: InValue[] } }).toSQL());
-    const statements = [...chunk(rows, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...built.map((q) => ({ sql: q.sql, args: q.params }))];
+    const statements = [...chunk(rows, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...extra.map(toRaw)];
     // 'write' = BEGIN IMMEDIATE: the whole batch is one transaction, as db.batch makes it.
     if (statements.length > 0) await opts.libsql.batch(statements, 'write');
     return;
   }
-  const statements = [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)), ...extra];
-  const [first, ...rest] = statements;
-  if (!first) return;
-  await db.batch([first, ...rest]);
+  await executeBatch(db, [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)), ...extra]);
 }
 
 // The SQL drizzle would build for `insert into clicks values (...)`, from the schema: every

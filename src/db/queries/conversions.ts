@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../client';
 import { errorText } from '../client';
+import { compiledInsert, executeBatch, type Statement } from '../statements';
 import { clicks, commissions, customers, events, links, partners, rewardCounters, rewards } from '../schema';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -50,8 +50,8 @@ const customerColumns = getTableColumns(customers);
  * partner it is attributed to and the dimension facts of its attributing click and link (for the
  * rollups). Each join is a primary-key lookup; missing rows read as null.
  */
-export async function findCustomerForConversion(db: Db, programId: string, externalId: string) {
-  const [row] = await db
+function customerForConversionQuery(db: Db) {
+  return db
     .select({
       ...customerColumns,
       partnerStatus: partners.status,
@@ -66,8 +66,24 @@ export async function findCustomerForConversion(db: Db, programId: string, exter
     .leftJoin(partners, eq(partners.id, customers.partnerId))
     .leftJoin(clicks, eq(clicks.id, customers.clickId))
     .leftJoin(links, eq(links.id, customers.linkId))
-    .where(and(eq(customers.programId, programId), eq(customers.externalId, externalId)))
-    .limit(1);
+    .where(and(eq(customers.programId, sql.placeholder('programId')), eq(customers.externalId, sql.placeholder('externalId'))))
+    .limit(1)
+    .prepare();
+}
+
+// The reads of every conversion, built once per database handle (drizzle's prepared queries: the
+// SQL is rendered once, each call only binds values).
+const preparedCustomer = new WeakMap<Db, ReturnType<typeof customerForConversionQuery>>();
+
+/**
+ * The customer with what a conversion needs beside it, in one round trip: the status of the
+ * partner it is attributed to and the dimension facts of its attributing click and link (for the
+ * rollups). Each join is a primary-key lookup; missing rows read as null.
+ */
+export async function findCustomerForConversion(db: Db, programId: string, externalId: string) {
+  let q = preparedCustomer.get(db);
+  if (!q) preparedCustomer.set(db, (q = customerForConversionQuery(db)));
+  const [row] = await q.all({ programId, externalId });
   if (!row) return null;
   const { partnerStatus, country, deviceType, browser, os, referrerHost, campaign, ...customer } = row;
   return {
@@ -94,11 +110,31 @@ export async function activeRewardsFor(db: Db, programId: string, eventName: str
     .orderBy(rewards.createdAt, rewards.id);
 }
 
+const counterQuery = (db: Db, n: number) =>
+  db
+    .select()
+    .from(rewardCounters)
+    .where(inArray(rewardCounters.key, Array.from({ length: n }, (_, i) => sql.placeholder(`k${i}`))))
+    .prepare();
+const preparedCounters = new WeakMap<Db, Map<number, ReturnType<typeof counterQuery>>>();
+/** A conversion reads a few counters (tier, cap, per-customer): those sizes get a prepared query. */
+const PREPARED_COUNTER_KEYS = 8;
+
 export async function readCounters(db: Db, keys: readonly string[]): Promise<Map<string, CounterRow>> {
   const map = new Map<string, CounterRow>();
   const unique = [...new Set(keys)];
   for (let i = 0; i < unique.length; i += 90) {
-    const rows = await db.select().from(rewardCounters).where(inArray(rewardCounters.key, unique.slice(i, i + 90)));
+    const part = unique.slice(i, i + 90);
+    let rows: CounterRow[];
+    if (part.length <= PREPARED_COUNTER_KEYS) {
+      let bySize = preparedCounters.get(db);
+      if (!bySize) preparedCounters.set(db, (bySize = new Map()));
+      let q = bySize.get(part.length);
+      if (!q) bySize.set(part.length, (q = counterQuery(db, part.length)));
+      rows = await q.all(Object.fromEntries(part.map((k, j) => [`k${j}`, k])));
+    } else {
+      rows = await db.select().from(rewardCounters).where(inArray(rewardCounters.key, part));
+    }
     for (const r of rows) map.set(r.key, r);
   }
   return map;
@@ -109,19 +145,23 @@ export async function readCounters(db: Db, keys: readonly string[]): Promise<Map
  * row did not exist). On a lost race the NOT NULL constraint on `count` fails, which aborts the
  * whole batch it is in, so the event, its commissions and the counters land together or not at all.
  */
-export function bumpCounterStatement(db: Db, key: string, expectedVersion: string | null, count: number, total: number, newVersion: string) {
-  // A query builder, not db.run(sql): D1's batch() only takes statements drizzle has prepared.
-  return db
-    .insert(rewardCounters)
-    .values({ key, count, total, version: newVersion })
-    .onConflictDoUpdate({
-      target: rewardCounters.key,
-      set: {
-        count: sql`case when ${rewardCounters.version} = ${expectedVersion ?? ''} then ${rewardCounters.count} + excluded.count else null end`,
-        total: sql`${rewardCounters.total} + excluded.total`,
-        version: sql`excluded.version`,
-      },
-    });
+export function bumpCounterStatement(db: Db, key: string, expectedVersion: string | null, count: number, total: number, newVersion: string): Statement {
+  const row = { key, count, total, version: newVersion };
+  const expected = expectedVersion ?? '';
+  return compiledInsert('bump-counter', rewardCounters, [row], () =>
+    db
+      .insert(rewardCounters)
+      .values(row)
+      .onConflictDoUpdate({
+        target: rewardCounters.key,
+        set: {
+          count: sql`case when ${rewardCounters.version} = ${expected} then ${rewardCounters.count} + excluded.count else null end`,
+          total: sql`${rewardCounters.total} + excluded.total`,
+          version: sql`excluded.version`,
+        },
+      }),
+    [expected],
+  );
 }
 
 /** A write lost a race (counter moved, customer or event created meanwhile): redo the whole conversion. */
@@ -134,29 +174,31 @@ export function isRetryableConflict(err: unknown): boolean {
   );
 }
 
-export type Statement = BatchItem<'sqlite'>;
+export type { Statement };
 
-export function insertCustomerStatement(db: Db, row: CustomerRow) {
-  return db.insert(customers).values(row);
+export function insertCustomerStatement(db: Db, row: CustomerRow): Statement {
+  return compiledInsert('customer', customers, [row], () => db.insert(customers).values(row));
 }
 
 export function updateCustomerStatement(db: Db, id: string, patch: Partial<CustomerRow>, guard?: SQL) {
   return db.update(customers).set(patch).where(and(eq(customers.id, id), guard));
 }
 
-export function insertEventStatement(db: Db, row: EventRow) {
-  return db.insert(events).values(row);
+export function insertEventStatement(db: Db, row: EventRow): Statement {
+  return compiledInsert('event', events, [row], () => db.insert(events).values(row));
 }
 
 /** 18 columns a row: at most 5 rows a statement keeps under D1's 100 bound parameters. */
 export function insertCommissionsStatements(db: Db, rows: CommissionRow[]): Statement[] {
   const out: Statement[] = [];
-  for (let i = 0; i < rows.length; i += 5) out.push(db.insert(commissions).values(rows.slice(i, i + 5)));
+  for (let i = 0; i < rows.length; i += 5) {
+    const part = rows.slice(i, i + 5);
+    out.push(compiledInsert('commissions', commissions, part, () => db.insert(commissions).values(part)));
+  }
   return out;
 }
 
+/** The statements of one conversion (or refund), all or nothing. */
 export async function runBatch(db: Db, statements: Statement[]) {
-  const [first, ...rest] = statements;
-  if (!first) return;
-  await db.batch([first, ...rest]);
+  await executeBatch(db, statements);
 }

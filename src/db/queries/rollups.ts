@@ -3,6 +3,7 @@ import type { Db } from '../client';
 import { clicks, dailyCommissionRollups, dailyRollups, links } from '../schema';
 import type { CommissionDelta, DimFacts, RollupDelta } from '../../reports/rollup-deltas';
 import { chunk } from '../../lib/chunk';
+import { compiledInsert } from '../statements';
 
 const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound parameters
 const COMMISSION_ROWS_PER_STATEMENT = 14; // 7 columns
@@ -17,10 +18,11 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
   const commissionRows = opts.maxParams ? Math.floor(opts.maxParams / 7) : COMMISSION_ROWS_PER_STATEMENT;
   const add = (col: keyof typeof dailyRollups.$inferSelect) => sql.raw(`${dailyRollups[col].name} + excluded.${dailyRollups[col].name}`);
   const a = chunk(deltas, rollupRows).map((part) =>
-    db
-      .insert(dailyRollups)
-      .values(part)
-      .onConflictDoUpdate({
+    compiledInsert('rollups', dailyRollups, part, () =>
+      db
+        .insert(dailyRollups)
+        .values(part)
+        .onConflictDoUpdate({
         target: [dailyRollups.programId, dailyRollups.dim, dailyRollups.day, dailyRollups.partnerId, dailyRollups.key],
         set: {
           clicks: add('clicks'),
@@ -31,12 +33,14 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
           revenue: add('revenue'),
         },
       }),
+    ),
   );
   const b = chunk(commissionDeltas, commissionRows).map((part) =>
-    db
-      .insert(dailyCommissionRollups)
-      .values(part)
-      .onConflictDoUpdate({
+    compiledInsert('commission-rollups', dailyCommissionRollups, part, () =>
+      db
+        .insert(dailyCommissionRollups)
+        .values(part)
+        .onConflictDoUpdate({
         target: [
           dailyCommissionRollups.programId,
           dailyCommissionRollups.dim,
@@ -47,6 +51,7 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
         ],
         set: { amount: sql.raw('amount + excluded.amount') },
       }),
+    ),
   );
   return [...a, ...b];
 }
