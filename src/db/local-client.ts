@@ -17,8 +17,26 @@ import { createClient, LibsqlBatchError, LibsqlError, type Client, type InArgs, 
  * hold that connection across awaits, get their own connection (files only; reflink uses none:
  * D1 has no interactive transactions).
  */
-export function createLocalClient(path: string, opts: { timeoutMs?: number } = {}): Client {
-  return new LocalClient(path, opts.timeoutMs);
+export function createLocalClient(path: string, opts: LocalClientOptions = {}): Client {
+  return new LocalClient(path, opts);
+}
+
+export interface LocalClientOptions {
+  timeoutMs?: number;
+  /**
+   * Group commit: 'write' batches that arrive in the same turn of the event loop are committed in
+   * one transaction, each inside its own SAVEPOINT — so each is still all or nothing (a failing
+   * one is rolled back to its savepoint and rejected alone), they apply in arrival order, and none
+   * resolves before the shared COMMIT. Under concurrent load this writes each hot page (rollups,
+   * index edges) to the WAL once per group instead of once per batch.
+   */
+  groupCommit?: boolean;
+}
+
+interface Queued {
+  stmts: InStatement[];
+  resolve(results: ResultSet[]): void;
+  reject(err: unknown): void;
 }
 
 type NativeDb = InstanceType<typeof Database>;
@@ -152,17 +170,21 @@ class LocalClient implements Client {
   private db: NativeDb;
   private readonly cache = new Map<string, Prepared>();
   private txClient: Client | null = null;
+  private readonly timeoutMs: number | undefined;
+  private readonly groupCommit: boolean;
+  private queued: Queued[] = [];
 
   constructor(
     private readonly path: string,
-    private readonly timeoutMs: number | undefined,
+    opts: LocalClientOptions,
   ) {
+    this.timeoutMs = opts.timeoutMs;
+    this.groupCommit = opts.groupCommit ?? false;
     this.db = this.open();
   }
 
   private open(): NativeDb {
-    const db = new Database(this.path === ':memory:' ? 'file::memory:' : this.path, this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs });
-    return db;
+    return new Database(this.path === ':memory:' ? 'file::memory:' : this.path, this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs });
   }
 
   private prepared(sql: string): Prepared {
@@ -218,7 +240,59 @@ class LocalClient implements Client {
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
     this.check();
-    return this.inTransaction(BEGIN[mode], stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s)));
+    const list = stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
+    if (mode !== 'write' || !this.groupCommit) return this.inTransaction(BEGIN[mode], list);
+    return new Promise<ResultSet[]>((resolve, reject) => {
+      if (this.queued.push({ stmts: list, resolve, reject }) === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /** One transaction for every queued 'write' batch, a savepoint each (see `groupCommit`). */
+  private commitQueued(): void {
+    const group = this.queued;
+    this.queued = [];
+    if (group.length === 0) return;
+    if (this.closed) {
+      for (const q of group) q.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
+      return;
+    }
+    if (group.length === 1) {
+      try {
+        group[0]!.resolve(this.inTransaction(BEGIN.write, group[0]!.stmts));
+      } catch (e) {
+        group[0]!.reject(e);
+      }
+      return;
+    }
+    const outcomes: ({ ok: true; results: ResultSet[] } | { ok: false; error: unknown })[] = [];
+    try {
+      this.run(BEGIN.write);
+      for (const q of group) {
+        this.run('SAVEPOINT reflink_batch');
+        try {
+          outcomes.push({ ok: true, results: this.runAll(q.stmts) });
+          this.run('RELEASE reflink_batch');
+        } catch (error) {
+          if (!this.db.inTransaction) throw error; // the whole transaction is gone: nothing commits
+          this.run('ROLLBACK TO reflink_batch');
+          this.run('RELEASE reflink_batch');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.run('COMMIT');
+    } catch (e) {
+      try {
+        if (this.db.open && this.db.inTransaction) this.run('ROLLBACK');
+      } finally {
+        for (const q of group) q.reject(e);
+      }
+      return;
+    }
+    group.forEach((q, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) q.resolve(o.results);
+      else q.reject(o.error);
+    });
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
@@ -232,20 +306,26 @@ class LocalClient implements Client {
     }
   }
 
+  /** The statements of a batch, in an open transaction; a failure names its statement. */
+  private runAll(stmts: InStatement[]): ResultSet[] {
+    const results: ResultSet[] = [];
+    for (let i = 0; i < stmts.length; i++) {
+      try {
+        if (!this.db.inTransaction) throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
+        results.push(this.run(stmts[i]!));
+      } catch (e) {
+        if (e instanceof LibsqlBatchError) throw e;
+        if (e instanceof LibsqlError) throw new LibsqlBatchError(e.message, i, e.code, e.extendedCode, e.rawCode, e.cause instanceof Error ? e.cause : undefined);
+        throw e;
+      }
+    }
+    return results;
+  }
+
   private inTransaction(begin: string, stmts: InStatement[]): ResultSet[] {
     this.run(begin);
     try {
-      const results: ResultSet[] = [];
-      for (let i = 0; i < stmts.length; i++) {
-        try {
-          if (!this.db.inTransaction) throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
-          results.push(this.run(stmts[i]!));
-        } catch (e) {
-          if (e instanceof LibsqlBatchError) throw e;
-          if (e instanceof LibsqlError) throw new LibsqlBatchError(e.message, i, e.code, e.extendedCode, e.rawCode, e.cause instanceof Error ? e.cause : undefined);
-          throw e;
-        }
-      }
+      const results = this.runAll(stmts);
       this.run('COMMIT');
       return results;
     } finally {
@@ -276,6 +356,7 @@ class LocalClient implements Client {
   }
 
   close(): void {
+    this.commitQueued(); // batches already handed in are committed (or rejected) first
     this.closed = true;
     this.cache.clear();
     this.txClient?.close();
@@ -283,6 +364,7 @@ class LocalClient implements Client {
   }
 
   reconnect(): void {
+    this.commitQueued();
     this.cache.clear();
     if (this.db.open) this.db.close();
     this.db = this.open();

@@ -19,11 +19,11 @@ export async function openNodeDb(url: string, authToken?: string): Promise<NodeD
   const isFile = !/^(libsql|https?|wss?):/.test(url);
   let client: Client;
   if (!isFile) client = createClient({ url, authToken });
-  else if (url === ':memory:') client = createLocalClient(':memory:');
+  else if (url === ':memory:') client = createLocalClient(':memory:', { groupCommit: true });
   else {
     const path = url.replace(/^file:/, '');
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    client = createLocalClient(path);
+    client = createLocalClient(path, { groupCommit: true });
   }
   if (isFile && url !== ':memory:') {
     // WAL + NORMAL: measured ~3x faster writes than the defaults, still crash-safe for committed data.

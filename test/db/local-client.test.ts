@@ -98,4 +98,27 @@ describe('local libSQL client (statement cache)', () => {
     await tx.commit();
     expect((await file.execute("select n from t where id = 'z'")).rows[0]!.n).toBe(26);
   });
+
+  it('group commit: batches of one event-loop turn share a transaction, each all or nothing, in order', async () => {
+    const c = createLocalClient(join(dir, 'group.db'), { groupCommit: true });
+    for (const stmt of SETUP) await c.execute(stmt);
+    const ins = (id: string, n: number) => ({ sql: 'insert into t (id, n) values (?, ?)', args: [id, n] });
+    const settled = await Promise.allSettled([
+      c.batch([ins('g1', 1), ins('g2', 2)], 'write'),
+      c.batch([ins('g3', 3), ins('a', 4)], 'write'), // 'a' exists: this batch alone is rolled back
+      c.batch([{ sql: "update t set n = n + 10 where id = 'g1'", args: [] }], 'write'), // sees the first batch
+      c.batch([ins('g4', 4)], 'write'),
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const failed = (settled[1] as PromiseRejectedResult).reason as LibsqlBatchError;
+    expect(failed).toBeInstanceOf(LibsqlBatchError);
+    expect(failed.statementIndex).toBe(1);
+    const rows = await c.execute("select id, n from t where id like 'g%' order by id");
+    expect(rows.rows.map((r) => [r.id, r.n])).toEqual([['g1', 11], ['g2', 2], ['g4', 4]]);
+    // A batch alone in its turn is a plain transaction; non-write batches are never grouped.
+    await c.batch([ins('g5', 5)], 'write');
+    await c.batch([ins('g6', 6)]);
+    expect((await c.execute("select count(*) as n from t where id like 'g%'")).rows[0]!.n).toBe(5);
+    c.close();
+  });
 });
