@@ -10,7 +10,8 @@ import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { ProgramCache } from './programs/program-cache';
 import { TokenBuckets } from './lib/token-bucket';
-import { sha256Hex } from './lib/hash';
+import { createHash } from 'node:crypto';
+import { sha256Hex, useSyncSha256 } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
 
 export interface NodeRuntimeOptions {
@@ -53,6 +54,7 @@ async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Pr
 /** The app wired for Node: libSQL (file, memory or remote), click writer thread (files) or buffered inline writer, in-process cache. */
 export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const env = opts.env ?? {};
+  useSyncSha256((input) => createHash('sha256').update(input).digest('hex'));
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
   const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';

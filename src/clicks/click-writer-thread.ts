@@ -74,6 +74,14 @@ async function drain(): Promise<void> {
   }
 }
 
+// Checkpoints on this thread, off the request thread: a PASSIVE checkpoint copies what it can
+// without waiting for or blocking anyone, so the request thread's own auto-checkpoint (every 4000
+// WAL pages) rarely has to run inside a request.
+const CHECKPOINT_EVERY_MS = 500;
+setInterval(() => {
+  if (!draining) db.$client.execute('PRAGMA wal_checkpoint(PASSIVE)').catch((err: unknown) => console.error('checkpoint failed', errorText(err)));
+}, CHECKPOINT_EVERY_MS).unref();
+
 port.on('message', (msg: ToWriter) => {
   queue.push(msg);
   void drain();

@@ -30,6 +30,10 @@ export async function openNodeDb(url: string, authToken?: string): Promise<NodeD
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA synchronous = NORMAL');
     await client.execute('PRAGMA busy_timeout = 5000');
+    // Checkpoint (copy WAL pages into the file) every 4000 pages rather than SQLite's 1000: pages
+    // rewritten by every write (rollups, index edges) are copied once per checkpoint, not once per
+    // 1000. With the click writer thread, that thread also checkpoints in the background.
+    await client.execute('PRAGMA wal_autocheckpoint = 4000');
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
