@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
 import { cannonGet, median, type LoadResult } from './cannon';
+import { hasWrk, wrkGet, wrkVersion } from './wrk';
 
 export interface RedirectBench {
+  /** The load generator: wrk when on PATH (µs latency resolution), else autocannon (1 ms). */
+  loadgen: string;
   rounds: number;
   seconds: number;
   bare: LoadResult[];
   reflink: LoadResult[];
-  /** 302s autocannon counted against reflink (warm-up and sanity request included). */
+  /** 302s the load generator counted against reflink (warm-up and sanity request included). */
   accepted: number;
   /** Rows in `clicks` after SIGTERM (the server drains its buffer before exiting). */
   stored: number;
@@ -54,16 +57,18 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     }
     let accepted = 1;
 
+    const wrk = hasWrk();
+    const get = wrk ? wrkGet : cannonGet;
     // Warm-up (JIT, link cache, SQLite page cache); counted for persistence, not for speed.
-    await cannonGet(`${bare.base}/bench-go`, 2);
-    accepted += (await cannonGet(`${reflink.base}/bench-go`, 2)).s3xx;
+    await get(`${bare.base}/bench-go`, 2);
+    accepted += (await get(`${reflink.base}/bench-go`, 2)).s3xx;
 
-    const result: RedirectBench = { rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null };
+    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null };
     let lastEndCount = 0;
     for (let r = 0; r < rounds; r++) {
-      result.bare.push(await cannonGet(`${bare.base}/bench-go`, seconds));
+      result.bare.push(await get(`${bare.base}/bench-go`, seconds));
       const before = await countClicks(file);
-      const run = await cannonGet(`${reflink.base}/bench-go`, seconds);
+      const run = await get(`${reflink.base}/bench-go`, seconds);
       lastEndCount = await countClicks(file);
       result.reflink.push(run);
       accepted += run.s3xx;

@@ -11,6 +11,7 @@ import type { FromWriter, ToWriter, WriterConfig } from './thread-click-sink';
 // stays at the head and is retried with backoff; after 3 failures in a row waiting flushes fail.
 
 const config = (workerData as { config: WriterConfig }).config;
+
 const port = parentPort!;
 const db = await openNodeDb(config.databaseUrl, config.authToken);
 const sha256Hex = (input: string) => createHash('sha256').update(input).digest('hex');
@@ -23,6 +24,30 @@ const knownUnique = new LruCache<string, number>(100_000, 24 * 3_600_000);
 const queue: ToWriter[] = [];
 let draining = false;
 let failures = 0;
+let queuedClicks = 0;
+let wakeUp: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Clicks arrive in small messages (short pauses on the request thread); they are committed once
+ * `maxBatch` are queued, or the oldest has waited `flushEveryMs` since it was captured, or a flush
+ * asks for it — the request thread's "every 250 ms or 500 clicks", with fewer, bigger transactions.
+ */
+function due(): boolean {
+  if (queuedClicks >= config.maxBatch || queue.some((m) => m.type === 'flush')) return true;
+  const head = queue[0];
+  return head?.type === 'clicks' && Date.now() - head.since >= config.flushEveryMs;
+}
+
+function schedule(): void {
+  if (draining || queue.length === 0) return;
+  if (due()) return void drain();
+  if (wakeUp) return;
+  const head = queue[0] as Extract<ToWriter, { type: 'clicks' }>;
+  wakeUp = setTimeout(() => {
+    wakeUp = null;
+    schedule();
+  }, Math.max(1, config.flushEveryMs - (Date.now() - head.since)));
+}
 
 /** Consecutive click messages from the head, up to maxBatch clicks (at least one message). */
 function takeBatch(): Extract<ToWriter, { type: 'clicks' }>[] {
@@ -33,6 +58,7 @@ function takeBatch(): Extract<ToWriter, { type: 'clicks' }>[] {
     n += head.clicks.length;
     queue.shift();
   }
+  queuedClicks -= n;
   return out;
 }
 
@@ -40,7 +66,7 @@ async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
   try {
-    while (queue.length > 0) {
+    while (queue.length > 0 && due()) {
       const head = queue[0]!;
       if (head.type === 'flush') {
         queue.shift();
@@ -56,6 +82,7 @@ async function drain(): Promise<void> {
       } catch (err) {
         failures++;
         queue.unshift(...batch);
+        queuedClicks += batch.reduce((a, m) => a + m.clicks.length, 0);
         console.error('click batch failed; will retry', { clicks: batch.reduce((a, m) => a + m.clicks.length, 0), error: errorText(err) });
         if (failures >= 3) {
           for (let i = queue.length - 1; i >= 0; i--) {
@@ -72,6 +99,7 @@ async function drain(): Promise<void> {
   } finally {
     draining = false;
   }
+  schedule();
 }
 
 // Checkpoints on this thread, off the request thread: a PASSIVE checkpoint copies what it can
@@ -84,6 +112,7 @@ setInterval(() => {
 
 port.on('message', (msg: ToWriter) => {
   queue.push(msg);
-  void drain();
+  if (msg.type === 'clicks') queuedClicks += msg.clicks.length;
+  schedule();
 });
 send({ type: 'ready' });

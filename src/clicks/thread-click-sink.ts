@@ -8,12 +8,20 @@ export interface WriterConfig {
   authToken?: string;
   salt: string;
   maxBatch: number;
+  flushEveryMs: number;
 }
 
-export type ToWriter = { type: 'clicks'; seq: number; clicks: CapturedClick[] } | { type: 'flush'; id: number };
+/** `since`: when the oldest click of the message was captured (ms since epoch). */
+export type ToWriter = { type: 'clicks'; seq: number; since: number; clicks: CapturedClick[] } | { type: 'flush'; id: number };
 export type FromWriter = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'flushed'; id: number; error?: string };
 
 const RESTART_DELAY_MS = 1_000;
+/**
+ * Clicks go to the writer in messages of at most this many: copying a message to the thread blocks
+ * the request thread (structured clone), so small messages keep that pause short (tail latency);
+ * the writer still commits up to `maxBatch` clicks per transaction by taking several messages.
+ */
+const HAND_OVER_EVERY = 64;
 const FLUSH_ROUNDS = 20;
 
 /**
@@ -35,7 +43,9 @@ export class ThreadClickSink implements ClickSink {
   private buffer: CapturedClick[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
-  private readonly unconfirmed = new Map<number, CapturedClick[]>();
+  private readonly unconfirmed = new Map<number, { since: number; clicks: CapturedClick[] }>();
+  /** When the oldest click in `buffer` was captured. */
+  private bufferSince = 0;
   private unconfirmedClicks = 0;
   private readonly waiters: Array<() => void> = [];
   private flushId = 0;
@@ -45,7 +55,7 @@ export class ThreadClickSink implements ClickSink {
   private readonly maxBuffered: number;
 
   private constructor(
-    private readonly config: Omit<WriterConfig, 'maxBatch'>,
+    private readonly config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs'>,
     opts: BufferOptions,
   ) {
     this.flushEveryMs = opts.flushEveryMs ?? 250;
@@ -54,7 +64,7 @@ export class ThreadClickSink implements ClickSink {
   }
 
   /** Starts the writer thread and resolves once it has opened the database. */
-  static async start(config: Omit<WriterConfig, 'maxBatch'>, opts: BufferOptions = {}): Promise<ThreadClickSink> {
+  static async start(config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs'>, opts: BufferOptions = {}): Promise<ThreadClickSink> {
     const sink = new ThreadClickSink(config, opts);
     await sink.spawn();
     return sink;
@@ -66,8 +76,8 @@ export class ThreadClickSink implements ClickSink {
   }
 
   capture(click: CapturedClick): void | Promise<void> {
-    this.buffer.push(click);
-    if (this.buffer.length >= this.maxBatch) this.handOver();
+    if (this.buffer.push(click) === 1) this.bufferSince = Date.now();
+    if (this.buffer.length >= HAND_OVER_EVERY) this.handOver();
     else if (!this.timer) this.timer = setTimeout(() => this.handOver(), this.flushEveryMs);
     if (this.pending > this.maxBuffered) {
       return new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -99,11 +109,12 @@ export class ThreadClickSink implements ClickSink {
       this.timer = null;
     }
     while (this.buffer.length > 0) {
-      const clicks = this.buffer.splice(0, this.maxBatch);
+      const clicks = this.buffer.splice(0, HAND_OVER_EVERY);
       const seq = ++this.seq;
-      this.unconfirmed.set(seq, clicks);
+      const since = this.bufferSince;
+      this.unconfirmed.set(seq, { since, clicks });
       this.unconfirmedClicks += clicks.length;
-      this.send({ type: 'clicks', seq, clicks });
+      this.send({ type: 'clicks', seq, since, clicks });
     }
     this.worker.ref();
   }
@@ -115,10 +126,10 @@ export class ThreadClickSink implements ClickSink {
 
   private onMessage(msg: FromWriter): void {
     if (msg.type === 'written') {
-      const clicks = this.unconfirmed.get(msg.seq);
-      if (!clicks) return;
+      const sent = this.unconfirmed.get(msg.seq);
+      if (!sent) return;
       this.unconfirmed.delete(msg.seq);
-      this.unconfirmedClicks -= clicks.length;
+      this.unconfirmedClicks -= sent.clicks.length;
       while (this.waiters.length > 0 && this.pending <= this.maxBuffered) this.waiters.shift()!();
     } else if (msg.type === 'flushed') {
       const f = this.flushes.get(msg.id);
@@ -131,7 +142,7 @@ export class ThreadClickSink implements ClickSink {
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./load-click-writer-thread.mjs', import.meta.url), {
-      workerData: { entry: new URL('./click-writer-thread.ts', import.meta.url).href, config: { ...this.config, maxBatch: this.maxBatch } satisfies WriterConfig },
+      workerData: { entry: new URL('./click-writer-thread.ts', import.meta.url).href, config: { ...this.config, maxBatch: this.maxBatch, flushEveryMs: this.flushEveryMs } satisfies WriterConfig },
     });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
@@ -141,7 +152,7 @@ export class ThreadClickSink implements ClickSink {
         ready = true;
         this.live = true;
         // A restarted writer gets everything unconfirmed, in order, then the waiting flushes.
-        for (const [seq, clicks] of this.unconfirmed) worker.postMessage({ type: 'clicks', seq, clicks } satisfies ToWriter);
+        for (const [seq, sent] of this.unconfirmed) worker.postMessage({ type: 'clicks', seq, ...sent } satisfies ToWriter);
         for (const id of this.flushes.keys()) worker.postMessage({ type: 'flush', id } satisfies ToWriter);
         if (this.pending === 0 && this.flushes.size === 0) worker.unref();
         resolve();
