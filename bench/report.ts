@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer, type SpawnedServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram } from './api';
@@ -12,6 +13,8 @@ export interface ReportScale {
   seedSeconds: number | null;
   /** Rebuilding daily rollups from the seeded raw rows (the report reads rollups). */
   rollupSeconds: number | null;
+  /** This (bench) process's peak RSS so far (seeding and rebuild run in it), from /proc; null elsewhere. */
+  peakRssMb?: number | null;
   /** Per report shape (`by day`, `by partner`, over one year): p50/p99 of sequential requests. */
   latency: { shape: string; p50Ms: number; p99Ms: number }[];
   note?: string;
@@ -23,17 +26,36 @@ export const SCALES = (process.env.BENCH_SCALES ?? '0.1,1,10')
   .split(',')
   .map(Number)
   .map((f) => ({ clicks: 1_000_000 * f, conversions: 100_000 * f }));
-// BENCH_SEED_BUDGET (seconds) lets a long run try the 10x scale. Tried once here: the process grew to
-// 18 GB RSS at a 4.5 GB database (the rollup rebuild over 10M rows is the suspect) and was stopped.
-const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET ?? 180);
+// A scale is skipped when seeding + rebuild are projected (from the previous scale's rate) past
+// BENCH_SEED_BUDGET seconds. 10x once grew to 18 GB RSS at a 4.5 GB database and was stopped: not the
+// rebuild but the seeding. @libsql/client prepares every statement anew and libsql 0.5.29 frees one
+// (~1 MB for a 500-row INSERT) only when the event loop turns, which a loop awaiting nothing but the
+// client never lets happen: ~1.9 GB per million clicks. bench/seed.ts now sends literals through
+// executeMultiple, in index order (1M clicks: 29 s → 12 s, ~150 MB, linear); the rebuild reads the raw
+// rows once, not once per dimension (1M: 23 s → 4 s), with temp_store = FILE here (libSQL's default
+// keeps its GROUP BY sorter in memory: ~175 bytes per row). Measured here: 10x seeds in ~160 s and
+// rebuilds in ~47 s at ~220 MB peak RSS; the whole report section takes ~4 minutes.
+const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET ?? 480);
 const REQUESTS = 20;
 
 async function rebuild(file: string, programId: string) {
   const db = await openNodeDb(file);
   try {
+    // libSQL is built with SQLITE_TEMP_STORE=2: temp b-trees in memory unless asked (Node only; not D1).
+    await db.$client.execute('PRAGMA temp_store = FILE');
     await rebuildRollups(db, programId);
   } finally {
     db.$client.close();
+  }
+}
+
+/** Peak resident memory of this process so far (VmHWM), in MB; null where /proc is missing. */
+function peakRssMb(): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -86,7 +108,7 @@ export async function benchReport(dir: string): Promise<ReportBench> {
     for (const [i, want] of SCALES.entries()) {
       const projected = (want.clicks - have.clicks) * secondsPerClick;
       if (projected > SEED_BUDGET_S) {
-        scales.push({ ...want, seedSeconds: null, rollupSeconds: null, latency: [], note: `skipped: seeding projected at ${projected.toFixed(0)} s (> ${SEED_BUDGET_S} s)` });
+        scales.push({ ...want, seedSeconds: null, rollupSeconds: null, latency: [], note: `skipped: seeding + rollup rebuild projected at ${projected.toFixed(0)} s (> ${SEED_BUDGET_S} s)` });
         continue;
       }
       await s.stop('SIGTERM');
@@ -100,7 +122,7 @@ export async function benchReport(dir: string): Promise<ReportBench> {
       have = want;
       s = await restart(env, notes);
       const latency = [await timeReport(s, 'by day', `${path}?${range}&groupBy=day`), await timeReport(s, 'by partner', `${path}?${range}&groupBy=partner`)];
-      scales.push({ ...want, seedSeconds, rollupSeconds, latency });
+      scales.push({ ...want, seedSeconds, rollupSeconds, peakRssMb: peakRssMb(), latency });
     }
     return { measured: true, scales, notes };
   } finally {

@@ -41,38 +41,59 @@ const scope = (col: string, programId: string | undefined) => (programId === und
 // Only attributed events with a partner count, as on the write path (a refund shares its sale's status).
 const ATTRIBUTED = sql.raw(`e.status = 'attributed' and e.partner_id is not null`);
 
-function countsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
+// The dimensions' keys side by side (k_all, k_link, …): one fine-grained group per distinct
+// combination, so the raw rows are read and sorted once, not once per dimension.
+const keyColumns = (source: 'click' | 'event') => sql.join(ROLLUP_DIMS.map((dim) => sql`${keyOf(dim, source)} as ${sql.raw(`k_${dim}`)}`), sql`, `);
+const KEYS = sql.raw(ROLLUP_DIMS.map((dim) => `k_${dim}`).join(', '));
+
+// Every dimension as a row of `dims` (a VALUES list: D1 caps compound SELECTs, not VALUES rows);
+// crossed with the facts, each fact is counted once under each dimension's key.
+const DIMS_CTE = sql.raw(`dims(dim) as (values ${ROLLUP_DIMS.map((dim) => `('${dim}')`).join(', ')})`);
+const KEY_OF_DIM = sql.raw(`case dim ${ROLLUP_DIMS.map((dim) => `when '${dim}' then k_${dim}`).join(' ')} end`);
+
+function countsStatement(db: Db, programId: string | undefined) {
   return db.run(sql`
+    with facts as materialized (
+      select program_id, partner_id, day, ${KEYS},
+        sum(clicks) as clicks, sum(unique_clicks) as unique_clicks, sum(bot_clicks) as bot_clicks, sum(leads) as leads, sum(sales) as sales, sum(revenue) as revenue
+      from (
+        select c.program_id, c.partner_id, ${dayOf('c.created_at')} as day, ${keyColumns('click')},
+          case when c.bot then 0 else 1 end as clicks,
+          case when c.bot = 0 and c.is_unique then 1 else 0 end as unique_clicks,
+          case when c.bot then 1 else 0 end as bot_clicks,
+          0 as leads, 0 as sales, 0 as revenue
+        from clicks c left join links l on l.id = c.link_id
+        where 1 = 1${scope('c.program_id', programId)}
+        union all
+        select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${keyColumns('event')},
+          0, 0, 0,
+          case when e.type = 'lead' then 1 else 0 end,
+          case when e.type = 'sale' then 1 else 0 end,
+          case e.type when 'sale' then coalesce(e.amount, 0) when 'refund' then -coalesce(e.amount, 0) else 0 end
+        from events e left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
+        where ${ATTRIBUTED} and e.type in ('lead', 'sale', 'refund')${scope('e.program_id', programId)}
+      ) as raw
+      group by program_id, partner_id, day, ${KEYS}
+    ), ${DIMS_CTE}
     insert into daily_rollups (program_id, partner_id, day, dim, key, clicks, unique_clicks, bot_clicks, leads, sales, revenue)
-    select program_id, partner_id, day, ${lit(dim)}, key, sum(clicks), sum(unique_clicks), sum(bot_clicks), sum(leads), sum(sales), sum(revenue)
-    from (
-      select c.program_id, c.partner_id, ${dayOf('c.created_at')} as day, ${keyOf(dim, 'click')} as key,
-        case when c.bot then 0 else 1 end as clicks,
-        case when c.bot = 0 and c.is_unique then 1 else 0 end as unique_clicks,
-        case when c.bot then 1 else 0 end as bot_clicks,
-        0 as leads, 0 as sales, 0 as revenue
-      from clicks c left join links l on l.id = c.link_id
-      where 1 = 1${scope('c.program_id', programId)}
-      union all
-      select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${keyOf(dim, 'event')} as key,
-        0, 0, 0,
-        case when e.type = 'lead' then 1 else 0 end,
-        case when e.type = 'sale' then 1 else 0 end,
-        case e.type when 'sale' then coalesce(e.amount, 0) when 'refund' then -coalesce(e.amount, 0) else 0 end
-      from events e left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
-      where ${ATTRIBUTED} and e.type in ('lead', 'sale', 'refund')${scope('e.program_id', programId)}
-    ) as facts
-    group by program_id, partner_id, day, key`);
+    select program_id, partner_id, day, dim, ${KEY_OF_DIM} as key, sum(clicks), sum(unique_clicks), sum(bot_clicks), sum(leads), sum(sales), sum(revenue)
+    from facts cross join dims
+    group by program_id, partner_id, day, dim, key`);
 }
 
-function commissionsStatement(db: Db, dim: RollupDim, programId: string | undefined) {
+function commissionsStatement(db: Db, programId: string | undefined) {
   return db.run(sql`
+    with facts as materialized (
+      select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${keyColumns('event')}, com.unit, sum(com.amount) as amount
+      from commissions com join events e on e.id = com.event_id
+        left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
+      where com.recipient = 'partner' and ${ATTRIBUTED}${scope('e.program_id', programId)}
+      group by e.program_id, e.partner_id, day, ${KEYS}, com.unit
+    ), ${DIMS_CTE}
     insert into daily_commission_rollups (program_id, partner_id, day, dim, key, unit, amount)
-    select e.program_id, e.partner_id, ${dayOf('e.occurred_at')} as day, ${lit(dim)}, ${keyOf(dim, 'event')} as key, com.unit, sum(com.amount)
-    from commissions com join events e on e.id = com.event_id
-      left join clicks c on c.id = e.click_id left join links l on l.id = e.link_id
-    where com.recipient = 'partner' and ${ATTRIBUTED}${scope('e.program_id', programId)}
-    group by e.program_id, e.partner_id, day, key, com.unit`);
+    select program_id, partner_id, day, dim, ${KEY_OF_DIM} as key, unit, sum(amount)
+    from facts cross join dims
+    group by program_id, partner_id, day, dim, key, unit`);
 }
 
 async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_rollups', programId: string | undefined) {
@@ -83,7 +104,8 @@ async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_roll
 
 /**
  * Recomputes the daily rollups of one program (or of all) from the raw clicks, events and ledger,
- * in one atomic batch: delete, then one INSERT … SELECT … GROUP BY per dimension and table.
+ * in one atomic batch: delete, then one INSERT per table that reads the raw rows once into
+ * fine-grained groups (every dimension's key at once) and re-groups those per dimension.
  * Campaigns are read from the links as they are now (the write path used the campaign at the time).
  */
 export async function rebuildRollups(db: Db, programId?: string): Promise<{ rollupRows: number; commissionRollupRows: number }> {
@@ -92,8 +114,8 @@ export async function rebuildRollups(db: Db, programId?: string): Promise<{ roll
   await db.batch([
     db.run(sql`delete from daily_rollups${where}`),
     db.run(sql`delete from daily_commission_rollups${where}`),
-    ...ROLLUP_DIMS.map((dim) => countsStatement(db, dim, programId)),
-    ...ROLLUP_DIMS.map((dim) => commissionsStatement(db, dim, programId)),
+    countsStatement(db, programId),
+    commissionsStatement(db, programId),
   ]);
   return { rollupRows: await countRows(db, 'daily_rollups', programId), commissionRollupRows: await countRows(db, 'daily_commission_rollups', programId) };
 }

@@ -1,7 +1,9 @@
+import type { InStatement } from '@libsql/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
 import { expectApiError, rawClient } from '../foundation/support';
 import { rankPartners } from '../../src/reports/build-leaderboard';
+import { openNodeDb } from '../../src/db/node-client';
 import { rebuildRollups } from '../../src/reports/rebuild-rollups';
 import { GROUP_BYS } from '../../src/reports/schemas';
 import { B_NAME, runScenario } from './scenario';
@@ -77,6 +79,36 @@ describe('rebuildRollups', () => {
     expect(await Promise.all(GROUP_BYS.map(all))).toEqual(before);
     expect(await rebuildRollups(t.db)).toEqual(rows);
     expect(await Promise.all(GROUP_BYS.map(all))).toEqual(before);
+  });
+
+  it('reads the clicks once, not once per dimension (query plan)', async () => {
+    const client = rawClient(t);
+    const { batch } = client;
+    const sent: string[] = [];
+    Object.assign(client, {
+      batch: (stmts: InStatement[], mode?: unknown) => {
+        for (const st of stmts) sent.push(typeof st === 'string' ? st : st.sql);
+        return batch.call(client, stmts, mode as never);
+      },
+    });
+    try {
+      await rebuildRollups(t.db, s.program.id);
+    } finally {
+      Object.assign(client, { batch });
+    }
+    // Planned on an empty database: EXPLAIN of a write through libSQL leaves the statement open.
+    const planner = await openNodeDb(':memory:');
+    try {
+      const plan: string[] = [];
+      for (const q of sent.filter((q) => /^\s*(with|insert)\b/i.test(q))) {
+        plan.push(...(await planner.$client.execute(`EXPLAIN QUERY PLAN ${q}`)).rows.map((r) => String(r.detail)));
+      }
+      // Besides looking up each event's click by id, one pass over the program's clicks in all.
+      const passes = plan.filter((l) => /^(SCAN|SEARCH) c\b/.test(l) && !/\(id=\?\) LEFT-JOIN$/.test(l));
+      expect(passes).toEqual(['SEARCH c USING INDEX clicks_program_created_idx (program_id=?)']);
+    } finally {
+      planner.$client.close();
+    }
   });
 });
 
