@@ -60,7 +60,7 @@ export class ThreadClickSink implements ClickSink {
   ) {
     this.flushEveryMs = opts.flushEveryMs ?? 250;
     this.maxBatch = opts.maxBatch ?? 500;
-    this.maxBuffered = opts.maxBuffered ?? 20_000;
+    this.maxBuffered = opts.maxBuffered ?? 50_000;
   }
 
   /** Starts the writer thread and resolves once it has opened the database. */
