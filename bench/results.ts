@@ -14,7 +14,7 @@ export interface BenchResults {
 }
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const ms = (x: number) => `${x} ms`;
+const ms = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(2)} ms`;
 const verdict = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
 
 /** The markdown written to bench/results.md. */
@@ -30,9 +30,11 @@ export function renderResults(r: BenchResults): string {
     '',
     `Machine: ${m.nproc} cores (\`nproc\`), ${m.cpu}, ${m.memory} RAM, Node ${m.node}; load average at start ${m.loadavg}`,
     '(other work may share the machine, hence interleaved rounds and medians). Servers are separate',
-    '`node --import tsx` processes on loopback; load comes from autocannon 8 in another process (16 connections),',
-    'so client and server share the 2 cores. autocannon reports latency at 1 ms resolution. reflink writes clicks on a',
-    'worker thread (`src/clicks/thread-click-sink.ts`), so under load three busy threads share the 2 cores.',
+    `\`node --import tsx\` processes on loopback. Redirect load (a, b) comes from ${r.redirect.loadgen} in another process`,
+    `(16 connections)${r.redirect.loadgen.startsWith('wrk') ? ', latency at µs resolution' : ', latency at 1 ms resolution'}; sales load (c) from autocannon 8 (16 connections). Client and`,
+    'server share the cores. On Node a cached `GET /:code` is answered from node:http (`src/links/node-fast-redirect.ts`,',
+    'same answer as the Hono route) and clicks are written on a worker thread (`src/clicks/thread-click-sink.ts`),',
+    'so under redirect load three busy threads (load generator, request thread, click writer) share the cores.',
     '',
     '| # | measure | result | goal | verdict |',
     '|---|---|---|---|---|',
@@ -43,7 +45,7 @@ export function renderResults(r: BenchResults): string {
     `| a | ceiling latency p50 / p99 | ${ms(red.bareP50)} / ${ms(red.bareP99)} | — | — |`,
     `| a | non-302 responses, errors and timeouts against reflink | ${red.refBad} | 0 | ${verdict(red.refBad === 0)} |`,
     `| b | clicks persisted per second while under load (median over rounds) | ${n0(red.persisted)} clicks/s | keeps up with redirects | ${verdict(red.persisted >= red.refRps * 0.95)} |`,
-    `| b | 302s counted by autocannon (warm-up included) vs rows in \`clicks\` after SIGTERM | ${n0(r.redirect.accepted)} vs ${n0(r.redirect.stored)} (${n0(r.redirect.bufferedAtEnd)} were still buffered at the end of the last round; SIGTERM exit ${r.redirect.exitCode} after ${n0(r.redirect.shutdownMs)} ms) | every accepted click stored | ${verdict(allStored)} |`,
+    `| b | 302s counted by the load generator (warm-up included) vs rows in \`clicks\` after SIGTERM | ${n0(r.redirect.accepted)} vs ${n0(r.redirect.stored)} (${n0(r.redirect.bufferedAtEnd)} were still buffered at the end of the last round; SIGTERM exit ${r.redirect.exitCode} after ${n0(r.redirect.shutdownMs)} ms) | every accepted click stored | ${verdict(allStored)} |`,
     `| c | leads (setup): ${n0(s.customers)} customers over ${s.partners} partners, \`POST /v1/track/lead\` | ${n0(s.leads.rps)} leads/s, p50 ${ms(s.leads.p50)}, p99 ${ms(s.leads.p99)} | — | — |`,
     `| c | sales \`POST /v1/track/sale\`, unique externalIds, tiered + capped rule, ${s.sales.seconds.toFixed(0)} s | ${n0(s.sales.rps)} sales/s, p50 ${ms(s.sales.p50)}, p99 ${ms(s.sales.p99)}; ${s.sales.non2xx + s.sales.errors + s.sales.timeouts} failed | ≥ 2,000/s | ${verdict(s.sales.rps >= 2000)} |`,
     `| c | ledger check after the run | ${n0(s.storedSales)} sales stored for ${n0(s.sales.s2xx)} 2xx (the rest were in flight at the end); ${n0(s.commissions)} commissions; ${s.exactPartners}/${s.partners} partners' totals exactly tiers + cap (${s.partnersCapped} capped) | exact | ${verdict(s.exactPartners === s.partners && s.storedSales >= s.sales.s2xx)} |`,
@@ -64,7 +66,8 @@ function reportRows(rep: ReportBench): string[] {
     // The goal is set at 1,000,000 clicks / 100,000 conversions; the other scales show the growth.
     const goalRow = x.clicks === 1_000_000;
     const ok = x.latency.every((l) => l.p50Ms < 50);
-    return `| d | one-year report latency at ${scale} (seeded in ${x.seedSeconds.toFixed(0)} s + rollup rebuild ${x.rollupSeconds!.toFixed(0)} s) | ${lat} | ${goalRow ? '< 50 ms (p50)' : '—'} | ${goalRow ? verdict(ok) : '—'} |`;
+    const rss = x.peakRssMb == null ? '' : `; bench process peak RSS ${n0(x.peakRssMb)} MB`;
+    return `| d | one-year report latency at ${scale} (seeded in ${x.seedSeconds.toFixed(0)} s + rollup rebuild ${x.rollupSeconds!.toFixed(0)} s${rss}) | ${lat} | ${goalRow ? '< 50 ms (p50)' : '—'} | ${goalRow ? verdict(ok) : '—'} |`;
   }).concat(notes);
 }
 
