@@ -23,6 +23,8 @@ export function createLocalClient(path: string, opts: LocalClientOptions = {}): 
 
 export interface LocalClientOptions {
   timeoutMs?: number;
+  /** How long a write waits for another connection's write lock (PRAGMA busy_timeout); default 5 s. */
+  busyTimeoutMs?: number;
   /**
    * Group commit: 'write' batches that arrive in the same turn of the event loop are committed in
    * one transaction, each inside its own SAVEPOINT — so each is still all or nothing (a failing
@@ -180,6 +182,8 @@ class LocalClient implements Client {
   private readonly timeoutMs: number | undefined;
   private readonly groupCommit: boolean;
   private queued: Queued[] = [];
+  private queuedSince = 0;
+  private readonly busyTimeoutMs: number;
 
   constructor(
     private readonly path: string,
@@ -187,11 +191,14 @@ class LocalClient implements Client {
   ) {
     this.timeoutMs = opts.timeoutMs;
     this.groupCommit = opts.groupCommit ?? false;
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 5_000;
     this.db = this.open();
   }
 
   private open(): NativeDb {
-    return new Database(this.path === ':memory:' ? 'file::memory:' : this.path, this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs });
+    const db = new Database(this.path === ':memory:' ? 'file::memory:' : this.path, this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs });
+    db.exec(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
+    return db;
   }
 
   private prepared(sql: string): Prepared {
@@ -256,40 +263,62 @@ class LocalClient implements Client {
     const list = stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
     if (mode !== 'write' || !this.groupCommit) return this.inTransaction(BEGIN[mode], list);
     return new Promise<ResultSet[]>((resolve, reject) => {
-      if (this.queued.push({ stmts: list, resolve, reject }) === 1) setImmediate(() => this.commitQueued());
+      if (this.queued.push({ stmts: list, resolve, reject }) === 1) {
+        this.queuedSince = Date.now();
+        setImmediate(() => this.commitQueued());
+      }
     });
   }
 
   /** One transaction for every queued 'write' batch, a savepoint each (see `groupCommit`). */
   private commitQueued(): void {
-    const group = this.queued;
-    this.queued = [];
-    if (group.length === 0) return;
+    if (this.queued.length === 0) return;
     if (this.closed) {
+      const group = this.queued;
+      this.queued = [];
       for (const q of group) q.reject(new LibsqlError('The client is closed', 'CLIENT_CLOSED'));
       return;
     }
-    if (group.length === 1) {
-      try {
-        group[0]!.resolve(this.inTransaction(BEGIN.write, group[0]!.stmts));
-      } catch (e) {
-        group[0]!.reject(e);
-      }
+    let began: boolean;
+    try {
+      began = this.tryBegin();
+    } catch (e) {
+      const group = this.queued;
+      this.queued = [];
+      for (const q of group) q.reject(e);
       return;
     }
+    if (!began) {
+      // Another connection (another process, or the click writer thread) holds the write lock.
+      // Waiting for it here would freeze the event loop, so the group waits asynchronously (and
+      // keeps growing) for as long as busy_timeout would have waited.
+      if (Date.now() - this.queuedSince < this.busyTimeoutMs) {
+        setTimeout(() => this.commitQueued(), 1);
+        return;
+      }
+      const group = this.queued;
+      this.queued = [];
+      for (const q of group) q.reject(new LibsqlError('database is locked', 'SQLITE_BUSY'));
+      return;
+    }
+    const group = this.queued;
+    this.queued = [];
     const outcomes: ({ ok: true; results: ResultSet[] } | { ok: false; error: unknown })[] = [];
     try {
-      this.run(BEGIN.write);
-      for (const q of group) {
-        this.run('SAVEPOINT reflink_batch');
-        try {
-          outcomes.push({ ok: true, results: this.runAll(q.stmts) });
-          this.run('RELEASE reflink_batch');
-        } catch (error) {
-          if (!this.db.inTransaction) throw error; // the whole transaction is gone: nothing commits
-          this.run('ROLLBACK TO reflink_batch');
-          this.run('RELEASE reflink_batch');
-          outcomes.push({ ok: false, error });
+      if (group.length === 1) {
+        outcomes.push({ ok: true, results: this.runAll(group[0]!.stmts) });
+      } else {
+        for (const q of group) {
+          this.run('SAVEPOINT reflink_batch');
+          try {
+            outcomes.push({ ok: true, results: this.runAll(q.stmts) });
+            this.run('RELEASE reflink_batch');
+          } catch (error) {
+            if (!this.db.inTransaction) throw error; // the whole transaction is gone: nothing commits
+            this.run('ROLLBACK TO reflink_batch');
+            this.run('RELEASE reflink_batch');
+            outcomes.push({ ok: false, error });
+          }
         }
       }
       this.run('COMMIT');
@@ -306,6 +335,20 @@ class LocalClient implements Client {
       if (o.ok) q.resolve(o.results);
       else q.reject(o.error);
     });
+  }
+
+  /** BEGIN IMMEDIATE without SQLite's blocking busy wait: false when another connection writes. */
+  private tryBegin(): boolean {
+    this.run('PRAGMA busy_timeout = 0');
+    try {
+      this.run(BEGIN.write);
+      return true;
+    } catch (e) {
+      if (e instanceof LibsqlError && e.code === 'SQLITE_BUSY') return false;
+      throw e;
+    } finally {
+      this.run(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
+    }
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {

@@ -29,7 +29,6 @@ export async function openNodeDb(url: string, authToken?: string): Promise<NodeD
     // WAL + NORMAL: measured ~3x faster writes than the defaults, still crash-safe for committed data.
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA synchronous = NORMAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
     // Checkpoint (copy WAL pages into the file) every 4000 pages rather than SQLite's 1000: pages
     // rewritten by every write (rollups, index edges) are copied once per checkpoint, not once per
     // 1000. With the click writer thread, that thread also checkpoints in the background.

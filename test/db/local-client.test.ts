@@ -121,4 +121,28 @@ describe('local libSQL client (statement cache)', () => {
     expect((await c.execute("select count(*) as n from t where id like 'g%'")).rows[0]!.n).toBe(5);
     c.close();
   });
+
+  it('group commit waits for another connection’s write lock without blocking the event loop', async () => {
+    const file = join(dir, 'locked.db');
+    const c = createLocalClient(file, { groupCommit: true, busyTimeoutMs: 300 });
+    await c.execute('create table w (x integer)');
+    const other = createClient({ url: `file:${file}` });
+    const tx = await other.transaction('write'); // holds the write lock
+    await tx.execute('insert into w values (1)');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const waiting = c.batch([{ sql: 'insert into w values (2)', args: [] }], 'write');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ticks).toBeGreaterThan(5); // the loop kept turning while the batch waited
+    await tx.commit();
+    await waiting;
+    expect((await c.execute('select sum(x) as s from w')).rows[0]!.s).toBe(3);
+    // held past busy_timeout: the batch fails as SQLite's own busy wait would (retryable)
+    const tx2 = await other.transaction('write');
+    await expect(c.batch([{ sql: 'insert into w values (4)', args: [] }], 'write')).rejects.toThrow(/database is locked/);
+    await tx2.rollback();
+    clearInterval(timer);
+    other.close();
+    c.close();
+  });
 });
