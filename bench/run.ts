@@ -23,7 +23,7 @@ try {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   if (process.env.BENCH_ONLY === 'sales') {
     log('c: leads, then 10 s of sales');
-    const sales = await benchSales(dir, { partners: 20, customers: 2000, seconds: Number(process.env.BENCH_SECONDS ?? 10) });
+    const sales = await benchSales(dir, { partners: 20, customers: 2000, seconds: Number(process.env.BENCH_SECONDS ?? 10), workers: Number(process.env.BENCH_WORKERS ?? 1) });
     const { leads, sales: s, ...rest } = sales;
     const brief = (r: typeof s) => ({ rps: Math.round(r.rps), p50: r.p50, p99: r.p99, s2xx: r.s2xx, non2xx: r.non2xx, errors: r.errors });
     console.log(JSON.stringify({ leads: brief(leads), sales: brief(s), ...rest }));

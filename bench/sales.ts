@@ -1,5 +1,5 @@
 import { createClient } from '@libsql/client';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
@@ -17,6 +17,8 @@ export const SALE_RULE = {
 const expectedFor = (n: number) => Math.min(2_000_000, 1000 * Math.min(n, 50) + 2500 * Math.max(0, n - 50));
 
 export interface SalesBench {
+  /** Node processes serving the port and the file (WORKERS). */
+  workers: number;
   partners: number;
   customers: number;
   leads: LoadResult;
@@ -30,11 +32,29 @@ export interface SalesBench {
   cpuMsPerSale: number | null;
 }
 
-/** utime + stime of a process in ms (Linux /proc; null elsewhere). */
+/** utime + stime in ms of a process and all its descendants (WORKERS > 1), from Linux /proc; null elsewhere. */
 function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+    const stats = new Map<number, { ppid: number; ms: number }>();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        stats.set(Number(name), { ppid: Number(fields[1]), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 }); // USER_HZ is 100
+      } catch {
+        // exited meanwhile
+      }
+    }
+    if (!stats.has(pid)) return null;
+    let total = 0;
+    const todo = [pid];
+    while (todo.length > 0) {
+      const p = todo.pop()!;
+      total += stats.get(p)?.ms ?? 0;
+      for (const [child, s] of stats) if (s.ppid === p) todo.push(child);
+    }
+    return total;
   } catch {
     return null;
   }
@@ -45,10 +65,11 @@ function load(cfg: Record<string, unknown>) {
 }
 
 /** N leads spread over the partners, then `seconds` of sales with unique externalIds at 16 connections. */
-export async function benchSales(dir: string, opts: { partners: number; customers: number; seconds: number }): Promise<SalesBench> {
-  const file = join(dir, 'sales.db');
+export async function benchSales(dir: string, opts: { partners: number; customers: number; seconds: number; workers?: number }): Promise<SalesBench> {
+  const workers = opts.workers ?? 1;
+  const file = join(dir, `sales-${workers}.db`);
   // The per-key rate limit (500/s by default) would cap the measurement below the 2,000/s goal.
-  const s = await spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', RATE_LIMIT_PER_SECOND: '0' } });
+  const s = await spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: String(workers) } });
   try {
     const { programId, partners } = await createProgram(s, opts.partners);
     await api(s, 'POST', `/v1/programs/${programId}/rewards`, SALE_RULE);
@@ -79,7 +100,7 @@ export async function benchSales(dir: string, opts: { partners: number; customer
         if (expected === 2_000_000) partnersCapped++;
       }
       const cpuMsPerSale = cpuMs === null || storedSales === 0 ? null : cpuMs / storedSales;
-      return { partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped, cpuMsPerSale };
+      return { workers, partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped, cpuMsPerSale };
     } finally {
       db.close();
     }

@@ -26,6 +26,11 @@ export interface NodeRuntimeOptions {
    * `:memory:`, which a thread cannot share, and for remote URLs, whose writes do not block).
    */
   clickWriter?: 'thread' | 'inline';
+  /**
+   * Other Node processes write to the same database file (WORKERS > 1): the click writer then
+   * cannot remember visitors across batches and asks the database each time. Default false.
+   */
+  sharedFile?: boolean;
 }
 
 const isLocalFile = (url: string) => url !== ':memory:' && !/^(libsql|https?|wss?):/.test(url);
@@ -43,7 +48,7 @@ async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Pr
   if (writer === 'inline') return new BufferedClickSink(db, salt, opts.clickBuffer);
   if (!isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
   try {
-    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt }, opts.clickBuffer);
+    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt }, { ...opts.clickBuffer, soleWriter: !opts.sharedFile });
   } catch (err) {
     // Still correct inline, only slower: each batch then runs on the request thread.
     console.error('click writer thread did not start; writing clicks inline', String(err));

@@ -1,45 +1,84 @@
+import cluster from 'node:cluster';
 import { createNodeRuntime } from './node-runtime';
 import { createNodeServer, listen } from './node-server';
 import { ensureJwtSecret } from './node-secrets';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
 import { approveCommissions } from './ledger/approve-commissions';
+import { openNodeDb } from './db/node-client';
+import type { Db } from './db/client';
 
 const env = ensureJwtSecret(process.env, process.env.DATABASE_URL ?? './.data/reflink.db');
 const port = Number(env.PORT ?? 8787);
 const hostname = env.HOST ?? '127.0.0.1';
 const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';
+// WORKERS > 1: that many Node processes serve the same port and database file (node:cluster).
+const workers = Math.max(1, Math.floor(Number(env.WORKERS ?? 1)) || 1);
 
-const runtime = await createNodeRuntime({ databaseUrl, authToken: env.DATABASE_AUTH_TOKEN, env });
-
-if (!env.ADMIN_API_KEY && (await countApiKeys(runtime.db)) === 0) {
-  // First run without a configured root key: mint one, show it once, keep only its hash.
-  const { secret } = await mintApiKey(runtime.db, 'root (generated on first run)', ['*'], new Date());
+/** First run without a configured root key: mint one, show it once, keep only its hash. */
+async function ensureAdminKey(db: Db) {
+  if (env.ADMIN_API_KEY || (await countApiKeys(db)) > 0) return;
+  const { secret } = await mintApiKey(db, 'root (generated on first run)', ['*'], new Date());
   console.log(`\nGenerated an admin API key (shown once, only its hash is stored):\n\n  ${secret}\n`);
 }
 
-const server = createNodeServer(runtime);
-const boundPort = await listen(server, port, hostname);
-console.log(`reflink listening on http://${hostname}:${boundPort} (database: ${databaseUrl})`);
+if (workers > 1 && cluster.isPrimary) {
+  // The primary migrates and mints the first key before any worker opens the file, then only
+  // supervises: a signal is passed on to every worker, each drains its clicks, then we exit.
+  const db = await openNodeDb(databaseUrl, env.DATABASE_AUTH_TOKEN);
+  await ensureAdminKey(db);
+  db.$client.close();
+  let stopping = false;
+  const indexOf = new Map<number, number>();
+  const fork = (index: number) => indexOf.set(cluster.fork({ REFLINK_WORKER_INDEX: String(index) }).id, index);
+  for (let i = 0; i < workers; i++) fork(i);
+  cluster.on('exit', (worker, code, signal) => {
+    const index = indexOf.get(worker.id) ?? 0;
+    indexOf.delete(worker.id);
+    if (stopping) {
+      if (indexOf.size === 0) process.exit(0);
+      return;
+    }
+    console.error('worker exited; starting another', { pid: worker.process.pid, code, signal });
+    fork(index);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} else {
+  const runtime = await createNodeRuntime({ databaseUrl, authToken: env.DATABASE_AUTH_TOKEN, env, sharedFile: workers > 1 });
+  if (workers === 1) await ensureAdminKey(runtime.db);
 
-// The Workers cron's counterpart: approve commissions whose hold has passed.
-const approveEveryMs = Number(env.APPROVE_INTERVAL_SECONDS ?? 300) * 1000;
-const approveTimer = setInterval(() => {
-  approveCommissions(runtime.db, new Date()).catch((err: unknown) => console.error('approve job failed', String(err)));
-}, approveEveryMs);
-approveTimer.unref();
+  const server = createNodeServer(runtime);
+  const boundPort = await listen(server, port, hostname);
+  const who = workers > 1 ? ` (worker ${process.env.REFLINK_WORKER_INDEX} of ${workers})` : '';
+  console.log(`reflink listening on http://${hostname}:${boundPort}${who} (database: ${databaseUrl})`);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: flushing buffered clicks and stopping`);
-  server.close();
-  try {
-    await runtime.close();
-  } finally {
-    process.exit(0);
+  // The Workers cron's counterpart: approve commissions whose hold has passed (one process does it).
+  if ((process.env.REFLINK_WORKER_INDEX ?? '0') === '0') {
+    const approveEveryMs = Number(env.APPROVE_INTERVAL_SECONDS ?? 300) * 1000;
+    const approveTimer = setInterval(() => {
+      approveCommissions(runtime.db, new Date()).catch((err: unknown) => console.error('approve job failed', String(err)));
+    }, approveEveryMs);
+    approveTimer.unref();
   }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: flushing buffered clicks and stopping${who}`);
+    server.close();
+    try {
+      await runtime.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));

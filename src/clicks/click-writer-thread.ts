@@ -19,7 +19,8 @@ const send = (msg: FromWriter) => port.postMessage(msg);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // This thread is the only writer of clicks to the file (one Node process per database file), so
 // what it committed is what the database holds: repeat visitors need no lookup.
-const knownUnique = new LruCache<string, number>(100_000, 24 * 3_600_000);
+// With several Node processes on one file (WORKERS > 1) it is not, and every batch asks the database.
+const knownUnique = config.soleWriter ? new LruCache<string, number>(100_000, 24 * 3_600_000) : undefined;
 
 const queue: ToWriter[] = [];
 let draining = false;

@@ -9,6 +9,8 @@ export interface WriterConfig {
   salt: string;
   maxBatch: number;
   flushEveryMs: number;
+  /** This process's writer is the only one writing clicks to the file (one Node process). */
+  soleWriter: boolean;
 }
 
 /** `since`: when the oldest click of the message was captured (ms since epoch). */
@@ -53,18 +55,20 @@ export class ThreadClickSink implements ClickSink {
   private readonly flushEveryMs: number;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
+  private readonly soleWriter: boolean;
 
   private constructor(
-    private readonly config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs'>,
-    opts: BufferOptions,
+    private readonly config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>,
+    opts: BufferOptions & { soleWriter?: boolean },
   ) {
+    this.soleWriter = opts.soleWriter ?? true;
     this.flushEveryMs = opts.flushEveryMs ?? 250;
     this.maxBatch = opts.maxBatch ?? 500;
     this.maxBuffered = opts.maxBuffered ?? 50_000;
   }
 
   /** Starts the writer thread and resolves once it has opened the database. */
-  static async start(config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs'>, opts: BufferOptions = {}): Promise<ThreadClickSink> {
+  static async start(config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>, opts: BufferOptions & { soleWriter?: boolean } = {}): Promise<ThreadClickSink> {
     const sink = new ThreadClickSink(config, opts);
     await sink.spawn();
     return sink;
@@ -142,7 +146,7 @@ export class ThreadClickSink implements ClickSink {
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./load-click-writer-thread.mjs', import.meta.url), {
-      workerData: { entry: new URL('./click-writer-thread.ts', import.meta.url).href, config: { ...this.config, maxBatch: this.maxBatch, flushEveryMs: this.flushEveryMs } satisfies WriterConfig },
+      workerData: { entry: new URL('./click-writer-thread.ts', import.meta.url).href, config: { ...this.config, maxBatch: this.maxBatch, flushEveryMs: this.flushEveryMs, soleWriter: this.soleWriter } satisfies WriterConfig },
     });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {

@@ -1,0 +1,58 @@
+import { createClient } from '@libsql/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
+
+// WORKERS=2: two Node processes (node:cluster) on one port and one libSQL file. Money must stay
+// exact across processes (versioned counters, no shared lock), and every accepted click stored.
+const KEY = 'cluster-admin-key';
+
+describe('Node with WORKERS=2 on one database file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reflink-cluster-'));
+  const file = join(dir, 'cluster.db');
+  let s: SpawnedServer;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(s.base + path, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: KEY, VISITOR_SALT: 'salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' } });
+    for (let i = 0; i < 100 && !(s.output().includes('worker 0 of 2') && s.output().includes('worker 1 of 2')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(s.output()).toContain('worker 1 of 2');
+  }, 60_000);
+  afterAll(async () => {
+    await s.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('200 simultaneous sales across both processes end exactly at the cap; identical calls make one event; every click is stored', async () => {
+    const program = await call('POST', '/v1/programs', { name: 'C', currency: 'USD', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'], holdDays: 0 });
+    const partner = await call('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+    await call('POST', `/v1/programs/${program.body.id}/rewards`, { event: 'sale', type: 'fixed', amount: 700, caps: { perPartner: { amount: 50_000, period: 'year' } } });
+    for (let i = 0; i < 40; i++) expect((await call('POST', '/v1/track/lead', { code: partner.body.code, programId: program.body.id, customer: { externalId: `c${i}` } })).status).toBe(200);
+
+    const sales = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => call('POST', '/v1/track/sale', { programId: program.body.id, customerExternalId: `c${i % 40}`, externalId: `inv-${i}`, amount: 9900, currency: 'USD' })),
+    );
+    expect(sales.map((r) => r.status).filter((st) => st !== 200)).toEqual([]);
+    const same = await Promise.all(Array.from({ length: 30 }, () => call('POST', '/v1/track/sale', { programId: program.body.id, customerExternalId: 'c1', externalId: 'inv-dup', amount: 100, currency: 'USD' })));
+    expect(new Set(same.map((r) => r.body.event.id)).size).toBe(1);
+
+    const redirects = await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(`${s.base}/${partner.body.code}`, { redirect: 'manual', headers: { 'user-agent': `agent-${i % 30}` } })));
+    expect(redirects.every((r) => r.status === 302)).toBe(true);
+    expect(await s.stop('SIGTERM')).toBe(0);
+
+    const db = createClient({ url: `file:${file}` });
+    try {
+      const one = async (q: string) => (await db.execute(q)).rows[0]!;
+      expect(await one(`select count(*) as n, sum(amount) as total from commissions where partner_id = '${partner.body.id}'`)).toMatchObject({ n: 72, total: 71 * 700 + 300 });
+      expect(await one(`select count(*) as n from events where type = 'sale'`)).toMatchObject({ n: 201 });
+      expect(await one(`select count(*) as n, sum(is_unique) as u from clicks`)).toMatchObject({ n: 300 });
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+});
