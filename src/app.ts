@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppDeps, AppEnv } from './env';
 import { ApiError, statusOf, type ErrorCode } from './lib/errors';
@@ -17,6 +16,7 @@ import { payoutRoutes } from './payouts/routes';
 import { idempotency } from './middleware/idempotency';
 import { reportRoutes } from './reports/routes';
 import { rateLimit } from './middleware/rate-limit';
+import { limitBody } from './middleware/body-limit';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
 import { portalRoutes } from './portal/routes';
@@ -38,10 +38,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use(
     '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('payload_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes`, c.var.requestId), 413),
-    }),
+    limitBody(MAX_BODY_BYTES, (c) => c.json(errorBody('payload_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes`, c.var.requestId), 413)),
   );
 
   app.use('/v1/*', rateLimit);
