@@ -7,7 +7,7 @@ import type { SalesBench } from './sales';
 export interface BenchResults {
   machine: ReturnType<typeof describeMachine>;
   redirect: RedirectBench;
-  sales: SalesBench;
+  sales: SalesBench[];
   report: ReportBench;
   bundle: ReturnType<typeof measureBundle> | { error: string };
   totalSeconds: number;
@@ -21,7 +21,6 @@ const verdict = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
 export function renderResults(r: BenchResults): string {
   const m = r.machine;
   const red = redirectSummary(r.redirect);
-  const s = r.sales;
   const allStored = r.redirect.stored >= r.redirect.accepted;
   const lines = [
     '# reflink benchmark results',
@@ -46,14 +45,21 @@ export function renderResults(r: BenchResults): string {
     `| a | non-302 responses, errors and timeouts against reflink | ${red.refBad} | 0 | ${verdict(red.refBad === 0)} |`,
     `| b | clicks persisted per second while under load (median over rounds) | ${n0(red.persisted)} clicks/s | keeps up with redirects | ${verdict(red.persisted >= red.refRps * 0.95)} |`,
     `| b | 302s counted by the load generator (warm-up included) vs rows in \`clicks\` after SIGTERM | ${n0(r.redirect.accepted)} vs ${n0(r.redirect.stored)} (${n0(r.redirect.bufferedAtEnd)} were still buffered at the end of the last round; SIGTERM exit ${r.redirect.exitCode} after ${n0(r.redirect.shutdownMs)} ms) | every accepted click stored | ${verdict(allStored)} |`,
-    `| c | leads (setup): ${n0(s.customers)} customers over ${s.partners} partners, \`POST /v1/track/lead\` | ${n0(s.leads.rps)} leads/s, p50 ${ms(s.leads.p50)}, p99 ${ms(s.leads.p99)} | — | — |`,
-    `| c | sales \`POST /v1/track/sale\`, unique externalIds, tiered + capped rule, ${s.sales.seconds.toFixed(0)} s | ${n0(s.sales.rps)} sales/s, p50 ${ms(s.sales.p50)}, p99 ${ms(s.sales.p99)}; ${s.sales.non2xx + s.sales.errors + s.sales.timeouts} failed | ≥ 2,000/s | ${verdict(s.sales.rps >= 2000)} |`,
-    `| c | ledger check after the run | ${n0(s.storedSales)} sales stored for ${n0(s.sales.s2xx)} 2xx (the rest were in flight at the end); ${n0(s.commissions)} commissions; ${s.exactPartners}/${s.partners} partners' totals exactly tiers + cap (${s.partnersCapped} capped) | exact | ${verdict(s.exactPartners === s.partners && s.storedSales >= s.sales.s2xx)} |`,
+    ...r.sales.flatMap(salesRows),
     ...reportRows(r.report),
     bundleRow(r.bundle),
     '',
   ];
   return lines.join('\n');
+}
+
+function salesRows(s: SalesBench): string[] {
+  const procs = s.workers === 1 ? 'one Node process' : `WORKERS=${s.workers} (${s.workers} Node processes, one file)`;
+  return [
+    `| c | leads (setup), ${procs}: ${n0(s.customers)} customers over ${s.partners} partners, \`POST /v1/track/lead\` | ${n0(s.leads.rps)} leads/s, p50 ${ms(s.leads.p50)}, p99 ${ms(s.leads.p99)} | — | — |`,
+    `| c | sales \`POST /v1/track/sale\`, ${procs}, unique externalIds, tiered + capped rule, ${s.sales.seconds.toFixed(0)} s | ${n0(s.sales.rps)} sales/s, p50 ${ms(s.sales.p50)}, p99 ${ms(s.sales.p99)}; ${s.sales.non2xx + s.sales.errors + s.sales.timeouts} failed; ${s.cpuMsPerSale === null ? '' : `${s.cpuMsPerSale.toFixed(2)} ms server CPU per sale`} | ≥ 2,000/s | ${verdict(s.sales.rps >= 2000)} |`,
+    `| c | ledger check after the run (${procs}) | ${n0(s.storedSales)} sales stored for ${n0(s.sales.s2xx)} 2xx (the rest were in flight at the end); ${n0(s.commissions)} commissions; ${s.exactPartners}/${s.partners} partners' totals exactly tiers + cap (${s.partnersCapped} capped) | exact | ${verdict(s.exactPartners === s.partners && s.storedSales >= s.sales.s2xx)} |`,
+  ];
 }
 
 function reportRows(rep: ReportBench): string[] {

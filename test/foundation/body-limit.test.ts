@@ -46,7 +46,7 @@ describe('request bodies on Node and through app.request()', () => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (withLength) headers['content-length'] = String(body.length);
       const node = await send(port, '/v1/programs', body, headers);
-      const viaApp = await s.app.request('/v1/programs', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body });
+      const viaApp = await s.app.request('/v1/programs', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: new Uint8Array(body) });
       const appBody = (await viaApp.json()) as any;
       expect(node.status).toBe(viaApp.status);
       const strip = (b: any) => JSON.parse(JSON.stringify(b, (k, v) => (['id', 'requestId', 'createdAt', 'updatedAt'].includes(k) ? undefined : v)));
