@@ -1,4 +1,5 @@
 import { createClient } from '@libsql/client';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
@@ -18,10 +19,44 @@ export interface RedirectBench {
   stored: number;
   /** Rows written while each reflink round ran, per second of that round (the writer keeping up). */
   persistedPerSecond: number[];
+  /**
+   * Server CPU per response, in µs, summed over the rounds (Linux /proc; null elsewhere): the bare
+   * server's per 302, reflink's request thread per redirect and its click writer thread per click.
+   */
+  cpuUs: { bare: number; requestThread: number; writerThread: number } | null;
   /** Clicks still buffered when the last round ended (written by the SIGTERM flush). */
   bufferedAtEnd: number;
   shutdownMs: number;
   exitCode: number | null;
+}
+
+/** CPU ms per thread of a process (Linux /proc; empty elsewhere). The main thread's tid is the pid. */
+function threadCpuMs(pid: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+/** CPU used between two snapshots: the main thread, and the busiest other thread (reflink: the click writer). */
+function cpuSplit(pid: number, before: Map<number, number>, after: Map<number, number>) {
+  let main = 0;
+  let other = 0;
+  let all = 0;
+  for (const [tid, ms] of after) {
+    const d = ms - (before.get(tid) ?? 0);
+    all += d;
+    if (tid === pid) main = d;
+    else other = Math.max(other, d);
+  }
+  return { main, other, all };
 }
 
 async function countClicks(file: string): Promise<number> {
@@ -63,18 +98,31 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     await get(`${bare.base}/bench-go`, 2);
     accepted += (await get(`${reflink.base}/bench-go`, 2)).s3xx;
 
-    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null };
+    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
     let lastEndCount = 0;
+    const cpu = { bare: 0, bareN: 0, main: 0, writer: 0, refN: 0 };
     for (let r = 0; r < rounds; r++) {
-      result.bare.push(await get(`${bare.base}/bench-go`, seconds));
+      const b0 = threadCpuMs(bare.child.pid);
+      const bareRun = await get(`${bare.base}/bench-go`, seconds);
+      cpu.bare += cpuSplit(bare.child.pid!, b0, threadCpuMs(bare.child.pid)).all;
+      cpu.bareN += bareRun.total;
+      result.bare.push(bareRun);
       const before = await countClicks(file);
+      const r0 = threadCpuMs(reflink.child.pid);
       const run = await get(`${reflink.base}/bench-go`, seconds);
+      const split = cpuSplit(reflink.child.pid!, r0, threadCpuMs(reflink.child.pid));
+      cpu.main += split.main;
+      cpu.writer += split.other;
+      cpu.refN += run.total;
       lastEndCount = await countClicks(file);
       result.reflink.push(run);
       accepted += run.s3xx;
       result.persistedPerSecond.push((lastEndCount - before) / run.seconds);
     }
     result.accepted = accepted;
+    if (cpu.bareN > 0 && cpu.refN > 0 && cpu.bare > 0) {
+      result.cpuUs = { bare: (cpu.bare * 1000) / cpu.bareN, requestThread: (cpu.main * 1000) / cpu.refN, writerThread: (cpu.writer * 1000) / cpu.refN };
+    }
     result.bufferedAtEnd = Math.max(0, accepted - lastEndCount);
 
     const t0 = performance.now();

@@ -42,6 +42,11 @@ export function renderResults(r: BenchResults): string {
     `| a | ratio of medians reflink / ceiling | ${red.ratio.toFixed(2)} | ≥ 0.80 | ${verdict(red.ratio >= 0.8)} |`,
     `| a | reflink latency p50 / p99 (median over rounds; worst round p99) | ${ms(red.refP50)} / ${ms(red.refP99)} (worst ${ms(red.refP99Worst)}) | p99 < 5 ms | ${verdict(red.refP99 < 5)} |`,
     `| a | ceiling latency p50 / p99 | ${ms(red.bareP50)} / ${ms(red.bareP99)} | — | — |`,
+    ...(r.redirect.cpuUs
+      ? [
+          `| a | server CPU per response (all rounds; /proc): bare server per 302 / reflink request thread per redirect / reflink click writer thread per click | ${r.redirect.cpuUs.bare.toFixed(1)} µs / ${r.redirect.cpuUs.requestThread.toFixed(1)} µs / ${r.redirect.cpuUs.writerThread.toFixed(1)} µs | — | — |`,
+        ]
+      : []),
     `| a | non-302 responses, errors and timeouts against reflink | ${red.refBad} | 0 | ${verdict(red.refBad === 0)} |`,
     `| b | clicks persisted per second while under load (median over rounds) | ${n0(red.persisted)} clicks/s | keeps up with redirects | ${verdict(red.persisted >= red.refRps * 0.95)} |`,
     `| b | 302s counted by the load generator (warm-up included) vs rows in \`clicks\` after SIGTERM | ${n0(r.redirect.accepted)} vs ${n0(r.redirect.stored)} (${n0(r.redirect.bufferedAtEnd)} were still buffered at the end of the last round; SIGTERM exit ${r.redirect.exitCode} after ${n0(r.redirect.shutdownMs)} ms) | every accepted click stored | ${verdict(allStored)} |`,
