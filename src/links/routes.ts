@@ -53,5 +53,5 @@ export const linkRoutes = new Hono<AppEnv>()
     const { db } = c.var.deps;
     const link = await findLink(db, c.req.param('linkId'));
     if (!link) throw new NotFoundError('Link');
-    return c.json({ linkId: link.id, ...(await linkStats(db, link.id)) });
+    return c.json({ linkId: link.id, ...(await linkStats(db, link)) });
   });

@@ -146,7 +146,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['listCommissions by program + partner', (w) => listCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listEvents by program + customerExternalId', (w) => listEvents(w.t.db, { programId: w.program, customerExternalId: 'cus_1', limit: 50 })],
   ['listEvents by program', (w) => listEvents(w.t.db, { programId: w.program, limit: 50 })],
-  ['linkStats', (w) => linkStats(w.t.db, w.link)],
+  ['linkStats (rollups)', (w) => linkStats(w.t.db, { id: w.link, partnerId: w.partner })],
   ['listLinksOfPartner', (w) => listLinksOfPartner(w.t.db, w.partner, 50)],
   ['sumRollups program + dim + day range', (w) => sumRollups(w.t.db, { programId: w.program, dim: 'all', from: FROM, to: TO }, ['day'])],
   ['sumRollups program + dim + key, by partner', (w) => sumRollups(w.t.db, { programId: w.program, dim: 'campaign', key: 'spring', from: FROM, to: TO }, ['partner'])],

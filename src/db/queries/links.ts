@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { clicks, links, partners, programs } from '../schema';
+import { dailyRollups, links, partners, programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { LinkRow } from './partners';
 
@@ -56,14 +56,18 @@ export async function findRedirectTarget(db: Db, codeKey: string) {
   return row ?? null;
 }
 
-export async function linkStats(db: Db, linkId: string) {
+/**
+ * A link's all-time counts, from the daily rollups written in the same batch as its clicks (the
+ * partner's rows of the `link` dimension): cost follows days x the partner's links, not clicks.
+ */
+export async function linkStats(db: Db, link: { id: string; partnerId: string }) {
   const [row] = await db
     .select({
-      clicks: sql<number>`count(*) filter (where ${clicks.bot} = 0)`,
-      uniqueClicks: sql<number>`count(*) filter (where ${clicks.bot} = 0 and ${clicks.unique} = 1)`,
-      botClicks: sql<number>`count(*) filter (where ${clicks.bot} = 1)`,
+      clicks: sql<number>`coalesce(sum(${dailyRollups.clicks}), 0)`,
+      uniqueClicks: sql<number>`coalesce(sum(${dailyRollups.uniqueClicks}), 0)`,
+      botClicks: sql<number>`coalesce(sum(${dailyRollups.botClicks}), 0)`,
     })
-    .from(clicks)
-    .where(eq(clicks.linkId, linkId));
+    .from(dailyRollups)
+    .where(and(eq(dailyRollups.partnerId, link.partnerId), eq(dailyRollups.dim, 'link'), eq(dailyRollups.key, link.id)));
   return { clicks: Number(row?.clicks ?? 0), uniqueClicks: Number(row?.uniqueClicks ?? 0), botClicks: Number(row?.botClicks ?? 0) };
 }

@@ -23,11 +23,13 @@ export const clicks = sqliteTable(
     unique: integer('is_unique', { mode: 'boolean' }).notNull(),
     visitorHash: text('visitor_hash').notNull(),
   },
+  // Every index is paid for on every click (the hottest write): only these are read. Link stats and
+  // reports read the rollups; clicks_link_visitor_idx and clicks_partner_created_idx were dropped in
+  // 0005 (the click writer measured 46 -> 29 us per click with distinct visitors without them).
   (t) => [
-    index('clicks_link_visitor_idx').on(t.linkId, t.visitorHash, t.createdAt),
     // The dedup read of every click batch: last unique click per (visitor, link).
     index('clicks_visitor_unique_idx').on(t.visitorHash, t.unique, t.linkId, t.createdAt),
+    // A program's rollup rebuild.
     index('clicks_program_created_idx').on(t.programId, t.createdAt),
-    index('clicks_partner_created_idx').on(t.partnerId, t.createdAt),
   ],
 );
