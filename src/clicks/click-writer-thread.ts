@@ -17,7 +17,7 @@ const db = await openNodeDb(config.databaseUrl, config.authToken);
 const sha256Hex = (input: string) => createHash('sha256').update(input).digest('hex');
 const send = (msg: FromWriter) => port.postMessage(msg);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// This thread is the only writer of clicks to the file (one Node process per database file), so
+// With one Node process on the file (WORKERS=1) this thread is the only writer of clicks, so
 // what it committed is what the database holds: repeat visitors need no lookup.
 // With several Node processes on one file (WORKERS > 1) it is not, and every batch asks the database.
 const knownUnique = config.soleWriter ? new LruCache<string, number>(100_000, 24 * 3_600_000) : undefined;

@@ -9,7 +9,7 @@ export interface WriterConfig {
   salt: string;
   maxBatch: number;
   flushEveryMs: number;
-  /** This process's writer is the only one writing clicks to the file (one Node process). */
+  /** This process's writer is the only one writing clicks to the file (WORKERS=1). */
   soleWriter: boolean;
 }
 
