@@ -82,9 +82,10 @@ async function drain(): Promise<void> {
         for (const m of batch) send({ type: 'written', seq: m.seq });
       } catch (err) {
         failures++;
+        const clicks = batch.reduce((a, m) => a + m.clicks.length, 0);
         queue.unshift(...batch);
-        queuedClicks += batch.reduce((a, m) => a + m.clicks.length, 0);
-        console.error('click batch failed; will retry', { clicks: batch.reduce((a, m) => a + m.clicks.length, 0), error: errorText(err) });
+        queuedClicks += clicks;
+        console.error('click batch failed; will retry', { clicks, error: errorText(err) });
         if (failures >= 3) {
           for (let i = queue.length - 1; i >= 0; i--) {
             const m = queue[i]!;

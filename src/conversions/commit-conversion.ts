@@ -5,13 +5,13 @@ import {
   insertCustomerStatement,
   insertEventStatement,
   readCounters,
-  runBatch,
   updateCustomerStatement,
   type CommissionRow,
   type CustomerRow,
   type EventRow,
   type Statement,
 } from '../db/queries/conversions';
+import { executeBatch } from '../db/statements';
 import type { ProgramRow } from '../db/queries/programs';
 import { newId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
@@ -150,6 +150,6 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
   if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
-  await runBatch(db, statements);
+  await executeBatch(db, statements); // one conversion's writes, all or nothing
   return result;
 }

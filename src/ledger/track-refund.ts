@@ -6,11 +6,11 @@ import {
   insertCommissionsStatements,
   insertEventStatement,
   readCounters,
-  runBatch,
   type CommissionRow,
   type EventRow,
   type Statement,
 } from '../db/queries/conversions';
+import { executeBatch } from '../db/statements';
 import { closeReversedStatements, commissionsOfSale } from '../db/queries/ledger';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -117,7 +117,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     if (entries.length > 0) statements.push(...insertCommissionsStatements(db, entries));
     for (const p of planned) if (p.closesOriginal) statements.push(...closeReversedStatements(db, p.reversesId, counterKey));
     statements.push(...(await eventRollupStatements(db, event, entries)));
-    await runBatch(db, statements);
+    await executeBatch(db, statements); // the refund and its reversals, all or nothing
     return result;
   });
 }

@@ -55,6 +55,9 @@ export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: Sta
 
 // The SQL drizzle would build for `insert into clicks values (...)`, from the schema: every
 // column, in table order, each value mapped as drizzle maps it (Date → ms, boolean → 0/1).
+// compiledInsert (db/statements.ts) does the same for every table; the click writer keeps this
+// copy for clicks alone because it measured ~8% less CPU per click (its mapping loop only ever
+// sees click rows), and test/clicks/libsql-fast-path.test.ts holds it equal to drizzle's path.
 const columns = Object.entries(getTableColumns(clicks)) as [keyof ClickRow, SQLiteColumn][];
 const rowPlaceholders = `(${columns.map(() => '?').join(', ')})`;
 const insertHead = `insert into "clicks" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { errorText } from '../client';
-import { compiledInsert, executeBatch, type Statement } from '../statements';
+import { compiledInsert, type Statement } from '../statements';
 import { clicks, commissions, customers, events, links, partners, rewardCounters, rewards } from '../schema';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -196,9 +196,4 @@ export function insertCommissionsStatements(db: Db, rows: CommissionRow[]): Stat
     out.push(compiledInsert('commissions', commissions, part, () => db.insert(commissions).values(part)));
   }
   return out;
-}
-
-/** The statements of one conversion (or refund), all or nothing. */
-export async function runBatch(db: Db, statements: Statement[]) {
-  await executeBatch(db, statements);
 }
