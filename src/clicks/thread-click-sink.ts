@@ -13,6 +13,9 @@ export interface WriterConfig {
   soleWriter: boolean;
 }
 
+/** What the caller names; the sink adds its buffer settings. */
+type WriterTarget = Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>;
+
 /** `since`: when the oldest click of the message was captured (ms since epoch). */
 export type ToWriter = { type: 'clicks'; seq: number; since: number; clicks: CapturedClick[] } | { type: 'flush'; id: number };
 export type FromWriter = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'flushed'; id: number; error?: string };
@@ -58,7 +61,7 @@ export class ThreadClickSink implements ClickSink {
   private readonly soleWriter: boolean;
 
   private constructor(
-    private readonly config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>,
+    private readonly config: WriterTarget,
     opts: BufferOptions & { soleWriter?: boolean },
   ) {
     this.soleWriter = opts.soleWriter ?? true;
@@ -68,7 +71,7 @@ export class ThreadClickSink implements ClickSink {
   }
 
   /** Starts the writer thread and resolves once it has opened the database. */
-  static async start(config: Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>, opts: BufferOptions & { soleWriter?: boolean } = {}): Promise<ThreadClickSink> {
+  static async start(config: WriterTarget, opts: BufferOptions & { soleWriter?: boolean } = {}): Promise<ThreadClickSink> {
     const sink = new ThreadClickSink(config, opts);
     await sink.spawn();
     return sink;

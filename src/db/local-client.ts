@@ -22,7 +22,6 @@ export function createLocalClient(path: string, opts: LocalClientOptions = {}): 
 }
 
 export interface LocalClientOptions {
-  timeoutMs?: number;
   /** How long a write waits for another connection's write lock (PRAGMA busy_timeout); default 5 s. */
   busyTimeoutMs?: number;
   /**
@@ -179,7 +178,6 @@ class LocalClient implements Client {
   private readonly cache = new Map<string, Prepared>();
   private readonly longCache = new Map<string, Prepared>();
   private txClient: Client | null = null;
-  private readonly timeoutMs: number | undefined;
   private readonly groupCommit: boolean;
   private queued: Queued[] = [];
   private queuedSince = 0;
@@ -189,14 +187,13 @@ class LocalClient implements Client {
     private readonly path: string,
     opts: LocalClientOptions,
   ) {
-    this.timeoutMs = opts.timeoutMs;
     this.groupCommit = opts.groupCommit ?? false;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5_000;
     this.db = this.open();
   }
 
   private open(): NativeDb {
-    const db = new Database(this.path === ':memory:' ? 'file::memory:' : this.path, this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs });
+    const db = new Database(this.path === ':memory:' ? 'file::memory:' : this.path);
     db.exec(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
     return db;
   }
@@ -392,7 +389,7 @@ class LocalClient implements Client {
   async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
     this.check();
     if (this.path === ':memory:') throw new LibsqlError('Interactive transactions need a database file (this client has one connection)', 'TRANSACTION_ACTIVE');
-    this.txClient ??= createClient({ url: `file:${this.path}`, timeout: this.timeoutMs });
+    this.txClient ??= createClient({ url: `file:${this.path}` });
     return this.txClient.transaction(mode);
   }
 

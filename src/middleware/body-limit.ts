@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 
 type IncomingLike = Pick<IncomingMessage, 'headers' | 'readableEnded' | 'on'>;
 
+const utf8 = new TextDecoder();
+
 /** The body as text, or null once it passes `max` bytes (the rest is read and dropped). */
 function readIncoming(incoming: IncomingLike, max: number): Promise<string | null> {
   if (incoming.readableEnded) return Promise.resolve('');
@@ -14,7 +16,7 @@ function readIncoming(incoming: IncomingLike, max: number): Promise<string | nul
       size += chunk.length;
       if (size <= max) chunks.push(chunk);
     });
-    incoming.on('end', () => resolve(size > max ? null : new TextDecoder().decode(Buffer.concat(chunks))));
+    incoming.on('end', () => resolve(size > max ? null : utf8.decode(Buffer.concat(chunks))));
     incoming.on('error', reject);
   });
 }
