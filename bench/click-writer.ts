@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createNodeRuntime } from '../src/node-runtime';
 import { recordClicks } from '../src/clicks/record-clicks';
 import type { CapturedClick } from '../src/clicks/click-sink';
-import { newId } from '../src/lib/ids';
+import { newClickId } from '../src/lib/ids';
 import { LruCache } from '../src/lib/lru';
-import { createHash } from 'node:crypto';
+import { nodeSha256Hex } from '../src/lib/node-sha256';
 
 // npx tsx bench/click-writer.ts — CPU per click of recordClicks alone (no HTTP) on a WAL file.
 // WRITER=thread: with the writer thread's options; SAME_IP=1: one visitor (like autocannon);
@@ -23,11 +23,11 @@ try {
   const program = await call('POST', '/v1/programs', { name: 'W', currency: 'EUR', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'] });
   const partner = await call('POST', `/v1/programs/${program.id}/partners`, { name: 'P', email: 'p@p.test' });
   const mk = (i: number): CapturedClick => ({
-    id: newId('clk'), at: new Date(), linkId: partner.defaultLink.id, programId: program.id, partnerId: partner.id, dedupWindowSeconds: 3600,
+    id: newClickId(), at: new Date(), linkId: partner.defaultLink.id, programId: program.id, partnerId: partner.id, dedupWindowSeconds: 3600,
     ip: process.env.SAME_IP ? '127.0.0.1' : `10.0.${(i >> 8) & 255}.${i & 255}`, userAgent: UA, referer: null, purpose: null, landingUrl: `http://127.0.0.1/${partner.code}`, country: null,
   });
   // WRITER=thread: the options the writer thread passes (sync hash, no stored-id pre-check, memo).
-  const opts = process.env.WRITER === 'thread' ? { hash: (x: string) => createHash('sha256').update(x).digest('hex'), checkStored: false, knownUnique: new LruCache<string, number>(100_000, 86_400_000), libsql: process.env.DRIZZLE ? undefined : rt.db.$client } : {};
+  const opts = process.env.WRITER === 'thread' ? { hash: nodeSha256Hex, checkStored: false, knownUnique: new LruCache<string, number>(100_000, 86_400_000), libsql: process.env.DRIZZLE ? undefined : rt.db.$client } : {};
   if (process.env.CACHE_KIB) await rt.db.$client.execute(`PRAGMA cache_size = -${Number(process.env.CACHE_KIB)}`);
   let n = 0;
   const t0 = performance.now();

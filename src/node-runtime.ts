@@ -10,9 +10,9 @@ import { LinkCache } from './links/link-cache';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { ProgramCache } from './programs/program-cache';
 import { TokenBuckets } from './lib/token-bucket';
-import { createHash } from 'node:crypto';
 import { sha256Hex, useSyncSha256 } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
+import { nodeSha256Hex } from './lib/node-sha256';
 
 export interface NodeRuntimeOptions {
   databaseUrl: string;
@@ -59,7 +59,7 @@ async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Pr
 /** The app wired for Node: libSQL (file, memory or remote), click writer thread (files) or buffered inline writer, in-process cache. */
 export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const env = opts.env ?? {};
-  useSyncSha256((input) => createHash('sha256').update(input).digest('hex'));
+  useSyncSha256(nodeSha256Hex);
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
   const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../db/client';
 import { openNodeDb } from '../db/node-client';
 import { LruCache } from '../lib/lru';
+import { nodeSha256Hex } from '../lib/node-sha256';
 import { recordClicks } from './record-clicks';
 import type { FromWriter, ToWriter, WriterConfig } from './thread-click-sink';
 
@@ -14,7 +14,6 @@ const config = (workerData as { config: WriterConfig }).config;
 
 const port = parentPort!;
 const db = await openNodeDb(config.databaseUrl, config.authToken);
-const sha256Hex = (input: string) => createHash('sha256').update(input).digest('hex');
 const send = (msg: FromWriter) => port.postMessage(msg);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // With one Node process on the file (WORKERS=1) this thread is the only writer of clicks, so
@@ -77,7 +76,7 @@ async function drain(): Promise<void> {
       const batch = takeBatch();
       try {
         // Fresh clicks: skip the stored-id lookup; a re-sent one fails the insert and is retried with it.
-        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: sha256Hex, checkStored: false, knownUnique, libsql: db.$client });
+        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: nodeSha256Hex, checkStored: false, knownUnique, libsql: db.$client });
         failures = 0;
         for (const m of batch) send({ type: 'written', seq: m.seq });
       } catch (err) {
