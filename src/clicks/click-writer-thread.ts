@@ -3,6 +3,7 @@ import { errorText } from '../db/client';
 import { openNodeDb } from '../db/node-client';
 import { LruCache } from '../lib/lru';
 import { nodeSha256Hex } from '../lib/node-sha256';
+import { decodeClicks } from './click-wire';
 import { recordClicks } from './record-clicks';
 import type { FromWriter, ToWriter, WriterConfig } from './thread-click-sink';
 
@@ -53,9 +54,9 @@ function schedule(): void {
 function takeBatch(): Extract<ToWriter, { type: 'clicks' }>[] {
   const out: Extract<ToWriter, { type: 'clicks' }>[] = [];
   let n = 0;
-  for (let head = queue[0]; head?.type === 'clicks' && (out.length === 0 || n + head.clicks.length <= config.maxBatch); head = queue[0]) {
+  for (let head = queue[0]; head?.type === 'clicks' && (out.length === 0 || n + head.count <= config.maxBatch); head = queue[0]) {
     out.push(head);
-    n += head.clicks.length;
+    n += head.count;
     queue.shift();
   }
   queuedClicks -= n;
@@ -76,12 +77,12 @@ async function drain(): Promise<void> {
       const batch = takeBatch();
       try {
         // Fresh clicks: skip the stored-id lookup; a re-sent one fails the insert and is retried with it.
-        await recordClicks(db, batch.length === 1 ? batch[0]!.clicks : batch.flatMap((m) => m.clicks), config.salt, { hash: nodeSha256Hex, checkStored: false, knownUnique, libsql: db.$client });
+        await recordClicks(db, batch.flatMap((m) => decodeClicks(m.clicks)), config.salt, { hash: nodeSha256Hex, checkStored: false, knownUnique, libsql: db.$client });
         failures = 0;
         for (const m of batch) send({ type: 'written', seq: m.seq });
       } catch (err) {
         failures++;
-        const clicks = batch.reduce((a, m) => a + m.clicks.length, 0);
+        const clicks = batch.reduce((a, m) => a + m.count, 0);
         queue.unshift(...batch);
         queuedClicks += clicks;
         console.error('click batch failed; will retry', { clicks, error: errorText(err) });
@@ -113,7 +114,7 @@ setInterval(() => {
 
 port.on('message', (msg: ToWriter) => {
   queue.push(msg);
-  if (msg.type === 'clicks') queuedClicks += msg.clicks.length;
+  if (msg.type === 'clicks') queuedClicks += msg.count;
   schedule();
 });
 send({ type: 'ready' });

@@ -8,14 +8,40 @@ import { classifyClick, type ClickClassification, type ClickRequestFacts } from 
 import { campaignsOf, existingClickIds, rollupStatements } from '../db/queries/rollups';
 import { deltasFor, mergeDeltas, utcDay } from '../reports/rollup-deltas';
 
-/** Rollup deltas of a batch: clicks with the same dimension facts are counted together first. */
-async function clickDeltas(db: Db, rows: readonly ClickRow[]) {
+interface DeltaGroup {
+  row: ClickRow;
+  clicks: number;
+  uniqueClicks: number;
+  botClicks: number;
+}
+
+/**
+ * Rollup deltas of a batch: clicks with the same dimension facts are counted together first.
+ * Rows with the same classification object (classifyMemo hands out one per distinct set of request
+ * facts) differ only in link, partner, program and day, so those four are the group key; groups that
+ * still meet on one rollup row (a memo cleared mid-batch) are summed by mergeDeltas.
+ */
+async function clickDeltas(db: Db, rows: readonly ClickRow[], classes: readonly ClickClassification[]) {
   const campaigns = await campaignsOf(db, rows.map((r) => r.linkId));
-  const groups = new Map<string, { row: ClickRow; clicks: number; uniqueClicks: number; botClicks: number }>();
-  for (const r of rows) {
-    const key = [r.programId, r.partnerId, utcDay(r.createdAt), r.linkId, r.country, r.deviceType, r.browser, r.os, r.referrerHost].join('\u0000');
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { row: r, clicks: 0, uniqueClicks: 0, botClicks: 0 }));
+  const byClass = new Map<ClickClassification, Map<string, DeltaGroup>>();
+  const groups: DeltaGroup[] = [];
+  let dayNumber = NaN;
+  let day = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const ms = r.createdAt.getTime();
+    if (Math.floor(ms / DAY_MS) !== dayNumber) {
+      dayNumber = Math.floor(ms / DAY_MS);
+      day = utcDay(r.createdAt);
+    }
+    let inClass = byClass.get(classes[i]!);
+    if (!inClass) byClass.set(classes[i]!, (inClass = new Map()));
+    const key = `${r.linkId}\u0000${r.partnerId}\u0000${r.programId}\u0000${day}`;
+    let g = inClass.get(key);
+    if (!g) {
+      inClass.set(key, (g = { row: r, clicks: 0, uniqueClicks: 0, botClicks: 0 }));
+      groups.push(g);
+    }
     if (r.bot) g.botClicks++;
     else {
       g.clicks++;
@@ -23,11 +49,13 @@ async function clickDeltas(db: Db, rows: readonly ClickRow[]) {
     }
   }
   return mergeDeltas(
-    [...groups.values()].flatMap(({ row: r, ...counts }) =>
+    groups.flatMap(({ row: r, ...counts }) =>
       deltasFor({ programId: r.programId, partnerId: r.partnerId, at: r.createdAt }, { ...r, campaign: campaigns.get(r.linkId) ?? null }, counts),
     ),
   );
 }
+
+const DAY_MS = 86_400_000;
 
 export interface RecordOptions {
   /** SHA-256 hex of a string; default Web Crypto (async). Node's writer thread passes node:crypto's. */
@@ -83,32 +111,50 @@ export async function recordClicks(db: Db, captured: readonly CapturedClick[], s
   }
 }
 
-/** Last unique click per link|visitor for the batch: from `known` where it has the key, else the database. */
-async function lastUniqueOf(db: Db, keys: readonly string[], hashes: readonly string[], known: LruCache<string, number> | undefined) {
-  if (!known) return lastUniqueClicks(db, hashes);
+/**
+ * Last unique click per link|visitor for the batch's distinct keys: from `known` where it has the
+ * key, else the database. Each distinct key is looked up once, however often it repeats.
+ */
+async function lastUniqueOf(db: Db, distinct: ReadonlyMap<string, string>, known: LruCache<string, number> | undefined) {
+  if (!known) return lastUniqueClicks(db, [...distinct.values()]);
   const last = new Map<string, number>();
   const ask: string[] = [];
-  keys.forEach((key, i) => {
+  for (const [key, visitorHash] of distinct) {
     const at = known.get(key);
-    if (at === undefined) ask.push(hashes[i]!);
+    if (at === undefined) ask.push(visitorHash);
     else if (at !== -Infinity) last.set(key, at);
-  });
+  }
   if (ask.length > 0) {
     for (const [key, at] of await lastUniqueClicks(db, ask)) if (known.get(key) === undefined) last.set(key, at);
   }
   return last;
 }
 
+/** Visitor hashes in order; a synchronous hash (Node) runs without a promise per click. */
+async function visitorHashes(clicks: readonly CapturedClick[], salt: string, hash: NonNullable<RecordOptions['hash']>): Promise<string[]> {
+  const input = (c: CapturedClick) => `${c.ip ?? ''}|${c.userAgent ?? ''}|${salt}`;
+  const first = hash(input(clicks[0]!));
+  if (typeof first !== 'string') return Promise.all(clicks.map((c, i) => (i === 0 ? first : hash(input(c)))));
+  const out = [first];
+  for (let i = 1; i < clicks.length; i++) out.push(hash(input(clicks[i]!)) as string);
+  return out;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
 async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: string, hash: NonNullable<RecordOptions['hash']>, checkStored: boolean, opts: RecordOptions): Promise<number> {
   const { knownUnique: known, libsql } = opts;
   if (captured.length === 0) return 0;
   // A redelivered batch (queue retry after a lost ack) must not count its clicks twice in rollups.
-  const seen = checkStored ? await existingClickIds(db, captured.map((c) => c.id)) : new Set<string>();
-  const sorted = captured.filter((c) => !seen.has(c.id)).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const seen = checkStored ? await existingClickIds(db, captured.map((c) => c.id)) : NONE;
+  const sorted = (seen.size > 0 ? captured.filter((c) => !seen.has(c.id)) : [...captured]).sort((a, b) => a.at.getTime() - b.at.getTime());
   if (sorted.length === 0) return 0;
-  const hashes = await Promise.all(sorted.map((c) => hash(`${c.ip ?? ''}|${c.userAgent ?? ''}|${salt}`)));
+  const hashes = await visitorHashes(sorted, salt, hash);
   const keys = sorted.map((c, i) => `${c.linkId}|${hashes[i]}`);
-  const lastUnique = await lastUniqueOf(db, keys, hashes, known);
+  const distinct = new Map<string, string>();
+  keys.forEach((key, i) => distinct.set(key, hashes[i]!));
+  const lastUnique = await lastUniqueOf(db, distinct, known);
+  const classes: ClickClassification[] = [];
   const rows: ClickRow[] = sorted.map((c, i) => {
     const k = classifyMemo({
       userAgent: c.userAgent,
@@ -117,7 +163,7 @@ async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: str
       landingUrl: c.landingUrl,
       country: c.country,
     });
-    const visitorHash = hashes[i]!;
+    classes.push(k);
     const key = keys[i]!;
     const prev = lastUnique.get(key);
     const unique = !k.bot && (prev === undefined || c.at.getTime() - prev >= c.dedupWindowSeconds * 1000);
@@ -137,12 +183,12 @@ async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: str
       bot: k.bot,
       botReason: k.botReason,
       unique,
-      visitorHash,
+      visitorHash: hashes[i]!,
     };
   });
   // libSQL binds up to 32766 parameters a statement: bigger rollup upserts than D1's 100.
-  const rollups = rollupStatements(db, await clickDeltas(db, rows), [], libsql ? { maxParams: 32_766 } : {});
+  const rollups = rollupStatements(db, await clickDeltas(db, rows, classes), [], libsql ? { maxParams: 32_766 } : {});
   await insertClicks(db, rows, rollups, { libsql });
-  if (known) for (const key of keys) known.set(key, lastUnique.get(key) ?? -Infinity);
+  if (known) for (const key of distinct.keys()) known.set(key, lastUnique.get(key) ?? -Infinity);
   return rows.length;
 }

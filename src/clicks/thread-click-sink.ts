@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BufferOptions } from './buffered-click-sink';
 import type { CapturedClick, ClickSink } from './click-sink';
+import { encodeClick, joinClicks } from './click-wire';
 
 /** What the writer thread needs to open its own connection to the same database file. */
 export interface WriterConfig {
@@ -16,8 +17,11 @@ export interface WriterConfig {
 /** What the caller names; the sink adds its buffer settings. */
 type WriterTarget = Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter'>;
 
-/** `since`: when the oldest click of the message was captured (ms since epoch). */
-export type ToWriter = { type: 'clicks'; seq: number; since: number; clicks: CapturedClick[] } | { type: 'flush'; id: number };
+/**
+ * `since`: when the oldest click of the message was captured (ms since epoch); `clicks`: `count`
+ * clicks in the wire format of click-wire.ts.
+ */
+export type ToWriter = { type: 'clicks'; seq: number; since: number; count: number; clicks: string } | { type: 'flush'; id: number };
 export type FromWriter = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'flushed'; id: number; error?: string };
 
 const RESTART_DELAY_MS = 1_000;
@@ -45,10 +49,11 @@ export class ThreadClickSink implements ClickSink {
   private worker!: Worker;
   private live = false;
   private closing = false;
-  private buffer: CapturedClick[] = [];
+  /** Captured clicks, already encoded (click-wire.ts). */
+  private buffer: string[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
-  private readonly unconfirmed = new Map<number, { since: number; clicks: CapturedClick[] }>();
+  private readonly unconfirmed = new Map<number, { since: number; count: number; clicks: string }>();
   /** When the oldest click in `buffer` was captured. */
   private bufferSince = 0;
   private unconfirmedClicks = 0;
@@ -83,7 +88,7 @@ export class ThreadClickSink implements ClickSink {
   }
 
   capture(click: CapturedClick): void | Promise<void> {
-    if (this.buffer.push(click) === 1) this.bufferSince = Date.now();
+    if (this.buffer.push(encodeClick(click)) === 1) this.bufferSince = Date.now();
     if (this.buffer.length >= HAND_OVER_EVERY) this.handOver();
     else if (!this.timer) this.timer = setTimeout(() => this.handOver(), this.flushEveryMs);
     if (this.pending > this.maxBuffered) {
@@ -116,12 +121,12 @@ export class ThreadClickSink implements ClickSink {
       this.timer = null;
     }
     while (this.buffer.length > 0) {
-      const clicks = this.buffer.splice(0, HAND_OVER_EVERY);
+      const lines = this.buffer.splice(0, HAND_OVER_EVERY);
       const seq = ++this.seq;
-      const since = this.bufferSince;
-      this.unconfirmed.set(seq, { since, clicks });
-      this.unconfirmedClicks += clicks.length;
-      this.send({ type: 'clicks', seq, since, clicks });
+      const sent = { since: this.bufferSince, count: lines.length, clicks: joinClicks(lines) };
+      this.unconfirmed.set(seq, sent);
+      this.unconfirmedClicks += sent.count;
+      this.send({ type: 'clicks', seq, ...sent });
     }
     this.worker.ref();
   }
@@ -136,7 +141,7 @@ export class ThreadClickSink implements ClickSink {
       const sent = this.unconfirmed.get(msg.seq);
       if (!sent) return;
       this.unconfirmed.delete(msg.seq);
-      this.unconfirmedClicks -= sent.clicks.length;
+      this.unconfirmedClicks -= sent.count;
       while (this.waiters.length > 0 && this.pending <= this.maxBuffered) this.waiters.shift()!();
     } else if (msg.type === 'flushed') {
       const f = this.flushes.get(msg.id);
