@@ -43,12 +43,19 @@ function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: st
 
 const remoteAddressOf = (env: unknown) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 
+/** CLICK_WRITER_NICE: nice levels (0-19) between the request thread and the click writer thread. */
+function writerNice(env: Record<string, string | undefined>): number {
+  const n = Number(env.CLICK_WRITER_NICE ?? DEFAULT_WRITER_NICE);
+  return Number.isFinite(n) ? Math.min(19, Math.max(0, Math.floor(n))) : DEFAULT_WRITER_NICE;
+}
+const DEFAULT_WRITER_NICE = 19;
+
 async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Promise<ClickSink> {
   const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
   if (writer === 'inline') return new BufferedClickSink(db, salt, opts.clickBuffer);
   if (!isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
   try {
-    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt }, { ...opts.clickBuffer, soleWriter: !opts.sharedFile });
+    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt, nice: writerNice(opts.env ?? {}) }, { ...opts.clickBuffer, soleWriter: !opts.sharedFile });
   } catch (err) {
     // Still correct inline, only slower: each batch then runs on the request thread.
     console.error('click writer thread did not start; writing clicks inline', String(err));

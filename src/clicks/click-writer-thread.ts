@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../db/client';
 import { openNodeDb } from '../db/node-client';
@@ -12,6 +14,18 @@ import type { FromWriter, ToWriter, WriterConfig } from './thread-click-sink';
 // stays at the head and is retried with backoff; after 3 failures in a row waiting flushes fail.
 
 const config = (workerData as { config: WriterConfig }).config;
+
+/** Linux keeps a nice value per thread: this one's is raised by `by`, never lowered. Elsewhere a no-op. */
+function lowerPriority(by: number): void {
+  if (!(by > 0)) return;
+  try {
+    const tid = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]);
+    setPriority(tid, Math.min(19, getPriority(tid) + Math.floor(by)));
+  } catch (err) {
+    console.error('click writer keeps its priority', errorText(err));
+  }
+}
+lowerPriority(config.nice ?? 0);
 
 const port = parentPort!;
 const db = await openNodeDb(config.databaseUrl, config.authToken);

@@ -12,6 +12,11 @@ export interface WriterConfig {
   flushEveryMs: number;
   /** This process's writer is the only one writing clicks to the file (WORKERS=1). */
   soleWriter: boolean;
+  /**
+   * Nice levels the writer thread runs below the request thread (Linux; 0 = same priority): under
+   * CPU contention redirects go first and the writer takes what is left (CLICK_WRITER_NICE).
+   */
+  nice?: number;
 }
 
 /** What the caller names; the sink adds its buffer settings. */
