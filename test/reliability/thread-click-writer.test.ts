@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startServer } from '../helpers/server';
@@ -36,5 +37,24 @@ describe('Node click writer thread (file databases)', () => {
     // A lead right after flush() finds the click the thread wrote.
     const lead = await s.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'c1' } });
     expect(lead.body.event).toMatchObject({ status: 'attributed', clickId });
+  });
+
+  // Linux keeps a nice value per thread (field 19 of /proc/<pid>/task/<tid>/stat).
+  it.runIf(existsSync('/proc/thread-self/stat'))('runs the writer thread CLICK_WRITER_NICE levels below the request thread', async () => {
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const threads = () => new Map(readdirSync('/proc/self/task').map((tid) => [tid, niceOf(tid)]));
+    const base = niceOf(String(process.pid));
+    for (const [nice, expected] of [[undefined, Math.min(19, base + 19)], ['5', Math.min(19, base + 5)], ['0', base]] as const) {
+      const before = threads();
+      const t = await startServer({ env: nice === undefined ? {} : { CLICK_WRITER_NICE: nice } });
+      try {
+        const fresh = [...threads()].filter(([tid]) => !before.has(tid));
+        // The new threads: the writer (at its nice value) and V8/libuv helpers at the process's.
+        expect(fresh.filter(([, n]) => n === expected).length).toBeGreaterThanOrEqual(1);
+        if (expected !== base) expect(fresh.filter(([, n]) => n !== base)).toHaveLength(1);
+      } finally {
+        await t.stop();
+      }
+    }
   });
 });
