@@ -178,7 +178,7 @@ const gaps: { name: string; run: (w: World) => Promise<unknown>; fix: string; no
   {
     name: 'lastUniqueClicks (click dedup)',
     run: (w) => lastUniqueClicks(w.t.db, [w.visitor, 'f'.repeat(64)]),
-    fix: 'CREATE INDEX clicks_visitor_unique_idx ON clicks (visitor_hash, is_unique, link_id, created_at)',
+    fix: 'CREATE INDEX clicks_visitor_last_unique_idx ON clicks (visitor_hash, link_id, created_at) WHERE is_unique = 1',
     now: /^SCAN clicks/,
   },
   {

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Client, InStatement, InValue } from '@libsql/client';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
@@ -22,7 +22,8 @@ export async function lastUniqueClicks(db: Db, visitorHashes: readonly string[])
     const rows = await db
       .select({ linkId: clicks.linkId, visitorHash: clicks.visitorHash, at: sql<number>`max(${clicks.createdAt})` })
       .from(clicks)
-      .where(and(inArray(clicks.visitorHash, part), eq(clicks.unique, true)))
+      // A literal 1, not a bound parameter: only then can SQLite use the partial index.
+      .where(and(inArray(clicks.visitorHash, part), sql`${clicks.unique} = 1`))
       .groupBy(clicks.linkId, clicks.visitorHash);
     for (const r of rows) last.set(`${r.linkId}|${r.visitorHash}`, Number(r.at));
   }

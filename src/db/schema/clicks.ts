@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -27,8 +28,10 @@ export const clicks = sqliteTable(
   // reports read the rollups; clicks_link_visitor_idx and clicks_partner_created_idx were dropped in
   // 0005 (the click writer measured 46 -> 29 us per click with distinct visitors without them).
   (t) => [
-    // The dedup read of every click batch: last unique click per (visitor, link).
-    index('clicks_visitor_unique_idx').on(t.visitorHash, t.unique, t.linkId, t.createdAt),
+    // The dedup read of every click batch: last unique click per (visitor, link). Partial: only
+    // unique clicks are ever looked up, so repeats and bots are not indexed at all (0006; the
+    // writer measured ~2 us less per repeat click). The query must say `is_unique = 1` literally.
+    index('clicks_visitor_last_unique_idx').on(t.visitorHash, t.linkId, t.createdAt).where(sql.raw('is_unique = 1')),
     // A program's rollup rebuild.
     index('clicks_program_created_idx').on(t.programId, t.createdAt),
   ],
