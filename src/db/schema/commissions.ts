@@ -33,8 +33,10 @@ export const commissions = sqliteTable(
     uniqueIndex('commissions_event_reward_first_uq').on(t.eventId, t.rewardId).where(sql`${t.reversesId} is null`),
     index('commissions_program_partner_idx').on(t.programId, t.partnerId, t.createdAt),
     index('commissions_status_hold_idx').on(t.status, t.holdUntil),
-    index('commissions_payout_idx').on(t.payoutId),
-    index('commissions_reverses_idx').on(t.reversesId),
+    // Partial: most rows have neither a payout yet nor a reversed original, and SQLite indexes NULLs
+    // too; `payout_id = ?` / `reverses_id IN (…)` imply IS NOT NULL, so lookups still use them (0006).
+    index('commissions_payout_idx').on(t.payoutId).where(sql.raw('payout_id IS NOT NULL')),
+    index('commissions_reverses_idx').on(t.reversesId).where(sql.raw('reverses_id IS NOT NULL')),
     // Balances (admin, /v1/me, portal) sum a partner's entries from the index alone.
     index('commissions_partner_balance_idx').on(t.partnerId, t.recipient, t.unit, t.status, t.amount),
     // Payout claims and status-filtered ledger pages stay inside one program.

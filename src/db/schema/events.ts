@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -35,7 +36,8 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex('events_program_dedupe_uq').on(t.programId, t.dedupeKey),
     index('events_customer_idx').on(t.programId, t.customerExternalId, t.occurredAt),
-    index('events_sale_idx').on(t.saleEventId),
+    // Partial: only refunds point at a sale (0006).
+    index('events_sale_idx').on(t.saleEventId).where(sql.raw('sale_event_id IS NOT NULL')),
     index('events_program_occurred_idx').on(t.programId, t.occurredAt),
     index('events_customer_created_idx').on(t.customerExternalId, t.createdAt, t.id),
     index('events_created_idx').on(t.createdAt, t.id),
