@@ -13,7 +13,34 @@ export function describeMachine() {
     date: new Date().toISOString(),
     loadavg: loadavg().map((x) => x.toFixed(2)).join(' '),
     probeMs: speedProbeMs(),
+    memoryProbeNs: memoryProbeNs(),
   };
+}
+
+/**
+ * Dependent random reads over 64 MiB (one cycle through a shuffled array), in ns per read: memory
+ * latency, which a shared host varies more than arithmetic (~200 ns on this project's box).
+ */
+export function memoryProbeNs(): number {
+  const n = 16 * 1024 * 1024;
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[i] = i;
+  let seed = 12345;
+  // Sattolo's shuffle: a single cycle, so the walk never settles into a cached loop.
+  for (let i = n - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const k = seed % i;
+    const t = next[i]!;
+    next[i] = next[k]!;
+    next[k] = t;
+  }
+  const reads = 2_000_000;
+  const t0 = performance.now();
+  let j = 0;
+  for (let i = 0; i < reads; i++) j = next[j]!;
+  const ns = ((performance.now() - t0) * 1e6) / reads;
+  if (j < 0) console.log(j);
+  return Math.round(ns);
 }
 
 /**

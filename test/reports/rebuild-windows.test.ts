@@ -64,7 +64,7 @@ describe('rebuildRollups one window at a time', () => {
         await post(t, '/v1/track/sale', { programId: program.id, customerExternalId: 'cB1', externalId: 'ord-late', amount: 1234, currency: 'EUR', occurredAt: new Date(D1.getTime() + 3_600_000).toISOString() });
       }
       return out;
-    }) as typeof t.db.batch;
+    }) as unknown as typeof t.db.batch;
     try {
       await rebuildRollups(t.db, program.id, { windowDays: 1 });
     } finally {
