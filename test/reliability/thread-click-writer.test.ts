@@ -44,7 +44,7 @@ describe('Node click writer thread (file databases)', () => {
     const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
     const threads = () => new Map(readdirSync('/proc/self/task').map((tid) => [tid, niceOf(tid)]));
     const base = niceOf(String(process.pid));
-    for (const [nice, expected] of [[undefined, Math.min(19, base + 19)], ['5', Math.min(19, base + 5)], ['0', base]] as const) {
+    for (const [nice, expected] of [['19', Math.min(19, base + 19)], ['5', Math.min(19, base + 5)], [undefined, base], ['0', base]] as const) {
       const before = threads();
       const t = await startServer({ env: nice === undefined ? {} : { CLICK_WRITER_NICE: nice } });
       try {
