@@ -172,10 +172,10 @@ export interface RebuildOptions {
  * Campaigns are read from the links as they are now (the write path used the campaign at the time).
  */
 export async function rebuildRollups(db: Db, programId?: string, opts: RebuildOptions = {}): Promise<{ rollupRows: number; commissionRollupRows: number }> {
-  if (programId !== undefined && !/^prg_[A-Za-z0-9_-]{1,60}$/.test(programId)) throw new Error(`not a program id: ${programId}`);
   const days = opts.windowDays ?? 7;
   if (!Number.isInteger(days) || days < 1) throw new Error(`windowDays must be a positive integer, not ${days}`);
   for (const id of programId === undefined ? await allProgramIds(db) : [programId]) {
+    // Inlined as a literal into D1-compatible batches (lit() escapes it too): ids only.
     if (!/^prg_[A-Za-z0-9_-]{1,60}$/.test(id)) throw new Error(`not a program id: ${id}`);
     for (const w of rebuildWindows(await dataSpan(db, id), days)) {
       await db.batch([

@@ -83,9 +83,11 @@ describe('rebuildRollups one window at a time', () => {
     expect(await rows(t)).toEqual(live);
   });
 
-  it('refuses a window that is not a positive whole number of days', async () => {
+  it('refuses a window that is not a positive whole number of days, and what is not a program id', async () => {
     const { t, program } = await runScenario();
     await expect(rebuildRollups(t.db, program.id, { windowDays: 0 })).rejects.toThrow('windowDays must be a positive integer');
     await expect(rebuildRollups(t.db, program.id, { windowDays: 1.5 })).rejects.toThrow('windowDays must be a positive integer');
+    await expect(rebuildRollups(t.db, "prg_x'; delete from clicks; --")).rejects.toThrow('not a program id');
+    expect(Number((await rawClient(t).execute('select count(*) as n from clicks')).rows[0]!.n)).toBe(7);
   });
 });
