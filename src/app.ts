@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps) {
       const extra: Record<string, unknown> = {};
       if (err.reason) extra.reason = err.reason;
       if (err.field) extra.field = err.field;
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
       return c.json(errorBody(err.code, err.message, rid, extra), err.status);
     }
     if (err instanceof HTTPException) {

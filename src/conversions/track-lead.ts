@@ -1,7 +1,8 @@
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
-import { NotFoundError, ValidationError } from '../lib/errors';
+import { ApiError, NotFoundError, ValidationError } from '../lib/errors';
+import { clickIdTime } from '../lib/ids';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
@@ -10,12 +11,31 @@ import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
 import { withConversionRetry } from './with-retry';
 
-/** Click ids are written after the redirect answers; give a just-made click the chance to land. */
+/**
+ * How long after its redirect a click may still be on its way to the database: in a Workers queue
+ * delivery (retried after 5 s when one fails), in another Node process's buffer (WORKERS > 1).
+ */
+const CLICK_IN_FLIGHT_MS = 5 * 60_000;
+/** Allowed clock difference between the isolate or process that minted a click id and this one. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Click ids are written after the redirect answers; give a just-made click the chance to land. One
+ * this process holds is flushed; one minted elsewhere in the last few minutes (its id carries the
+ * time) is not taken for unknown — that would record the lead unattributed for good — but answered
+ * 409 `click_pending` with Retry-After, writing nothing, so the caller retries.
+ */
 async function lookupClick(deps: AppDeps, clickId: string) {
-  const click = await findClick(deps.db, clickId);
-  if (click) return click;
+  const found = await findClick(deps.db, clickId);
+  if (found) return found;
   await deps.clickSink.flush();
-  return findClick(deps.db, clickId);
+  const click = await findClick(deps.db, clickId);
+  const minted = clickIdTime(clickId);
+  const age = minted === null ? null : deps.clock().getTime() - minted;
+  if (!click && age !== null && age >= -CLOCK_SKEW_MS && age < CLICK_IN_FLIGHT_MS) {
+    throw new ApiError('conflict', 'clickId: this click is not recorded yet; retry the lead in a few seconds', 'click_pending', 'clickId', 2);
+  }
+  return click;
 }
 
 /**

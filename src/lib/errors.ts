@@ -45,6 +45,8 @@ export class ApiError extends Error {
     /** A more specific machine-readable reason, e.g. `host_not_allowed` or `code_taken`. */
     readonly reason?: string,
     readonly field?: string,
+    /** Sent as Retry-After (seconds) when the same request can succeed a little later. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';

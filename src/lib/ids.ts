@@ -37,3 +37,14 @@ export function newClickId(nowMs = Date.now()): `clk_${string}` {
   }
   return `clk_${stamp}${random12()}`;
 }
+
+const CLICK_ID = /^clk_([0-9A-Za-z]{8})[0-9A-Za-z]{12}$/;
+
+/** When a click id from newClickId was minted (epoch ms); null for any other id. */
+export function clickIdTime(id: string): number | null {
+  const m = CLICK_ID.exec(id);
+  if (!m) return null;
+  let t = 0;
+  for (const ch of m[1]!) t = t * 62 + alphabet.indexOf(ch);
+  return t;
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
 import { clickIdOf, expectApiError, visit } from '../foundation/support';
+import type { CapturedClick } from '../../src/clicks/click-sink';
+import { recordClicks } from '../../src/clicks/record-clicks';
+import { newClickId } from '../../src/lib/ids';
 import { catchUp, addPartner, addReward, commissions, days, events, leadByCode, sale, setup, T0 } from './support';
 
 /** A click on the partner's default link at the app's current time; returns its id. */
@@ -70,6 +73,34 @@ describe('attribution by click id', () => {
     const r = await leadByClick(t, 'clk_doesnotexist', 'cus_1', { programId: program.id });
     expect(r.event).toMatchObject({ status: 'unattributed', reason: 'unknown_click', partnerId: null });
     expect(await events(t, program.id)).toHaveLength(1);
+  });
+
+  it('a lead whose click was just minted elsewhere and is not stored yet is 409 click_pending (nothing written) until it lands', async () => {
+    const { t, program, partner } = await setup();
+    // Minted by another process or isolate a second ago: its write is still on the way.
+    const clickId = newClickId(t.now.getTime() - 1_000);
+    for (const body of [{ clickId }, { clickId, programId: program.id }]) {
+      const r = await t.json('POST', '/v1/track/lead', { ...body, customer: { externalId: 'cus_1' } });
+      expectApiError(r, 409, 'conflict', 'clickId');
+      expect(r.body.error.reason).toBe('click_pending');
+      expect(r.res.headers.get('retry-after')).toBe('2');
+    }
+    expect(await events(t, program.id)).toEqual([]);
+    const landed: CapturedClick = {
+      id: clickId, at: new Date(t.now.getTime() - 1_000), linkId: partner.defaultLink.id, programId: program.id, partnerId: partner.id, dedupWindowSeconds: 3600,
+      ip: '203.0.113.1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0', referer: null, purpose: null, landingUrl: 'https://ref.test/x', country: 'DE',
+    };
+    expect(await recordClicks(t.db, [landed], 'test-salt')).toBe(1);
+    const r = await leadByClick(t, clickId, 'cus_1');
+    expect(r.event).toMatchObject({ status: 'attributed', reason: null, clickId, partnerId: partner.id, linkId: partner.defaultLink.id });
+  });
+
+  it('a click id minted more than five minutes ago (or ahead of the clock by more than a minute) and never stored is unknown_click', async () => {
+    const { t, program } = await setup();
+    for (const [i, at] of [t.now.getTime() - 5 * 60_000, t.now.getTime() + 61_000].entries()) {
+      const r = await leadByClick(t, newClickId(at), `cus_${i}`, { programId: program.id });
+      expect(r.event).toMatchObject({ status: 'unattributed', reason: 'unknown_click', partnerId: null });
+    }
   });
 
   it('a click with a programId of another program is 422 program_mismatch', async () => {

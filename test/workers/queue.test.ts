@@ -73,6 +73,27 @@ const run = crypto.randomUUID().replace(/-/g, '').slice(0, 10);
 const clickId = (n: number) => `clk_${run}${String(n).padStart(10, '0')}`;
 
 describe('clicks through the CLICKS queue (real local queue, D1)', () => {
+  it('a lead that arrives before its click is consumed is 409 click_pending (nothing written); after the delivery it is attributed', async () => {
+    const { program, partner, link } = await seed();
+    // A queue that holds the message until the test delivers it.
+    const held: ClickMessage[] = [];
+    const CLICKS = { send: async (body: ClickMessage) => void held.push(body) } as unknown as Queue<ClickMessage>;
+    const res = await redirect({ ...env, CLICKS }, link.code, visitor(CHROME_WINDOWS, IP));
+    const clickId = new URL(res.headers.get('location')!).searchParams.get('rcid')!;
+    expect(held.map((m) => m.id)).toEqual([clickId]);
+
+    const early = await json('POST', '/v1/track/lead', { clickId, programId: program.id, customer: { externalId: 'cus_early' } });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'conflict', reason: 'click_pending', field: 'clickId' });
+    expect(early.res.headers.get('retry-after')).toBe('2');
+    expect((await json('GET', `/v1/events?programId=${program.id}`)).body.data).toEqual([]);
+
+    expect(await deliver(held)).toMatchObject({ outcome: 'ok', ackAll: true, retryBatch: { retry: false } });
+    const lead = await json('POST', '/v1/track/lead', { clickId, programId: program.id, customer: { externalId: 'cus_early' } });
+    expect(lead.status).toBe(200);
+    expect(lead.body.event).toMatchObject({ status: 'attributed', clickId, partnerId: partner.id, linkId: link.id });
+  });
+
   it('the redirect enqueues a JSON message (IP only in the message); the consumer stores it', async () => {
     const { program, partner, link } = await seed();
     const logs = errorLog();
