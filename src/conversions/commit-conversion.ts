@@ -13,7 +13,7 @@ import {
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
 import type { ProgramRow } from '../db/queries/programs';
-import { newId } from '../lib/ids';
+import { newSortableId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
 import { toRule } from '../rewards/to-rule';
 import type { ConversionFacts } from '../rewards/engine';
@@ -53,7 +53,7 @@ export interface ConversionPlan {
 export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   const { db } = deps;
   const now = deps.clock();
-  const eventId = newId('evt');
+  const eventId = newSortableId('evt');
   const commissions: CommissionRow[] = [];
   const skipped: { rewardId: string; reason: string; explanation: string }[] = [];
   const statements: Statement[] = [];
@@ -91,7 +91,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
       }
       const approved = o.holdUntil.getTime() <= now.getTime();
       commissions.push({
-        id: newId('com'),
+        id: newSortableId('com'),
         programId: plan.program.id,
         kind: 'commission',
         recipient: o.recipient,

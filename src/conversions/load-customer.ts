@@ -1,5 +1,5 @@
 import type { CustomerRow } from '../db/queries/conversions';
-import { newId } from '../lib/ids';
+import { newSortableId } from '../lib/ids';
 import type { Touch } from './resolve-attribution';
 
 /** The customer's earlier attribution as a touch, or null. */
@@ -10,7 +10,7 @@ export function touchOf(c: CustomerRow | null): Touch | null {
 
 export function newCustomer(programId: string, externalId: string, now: Date, extra: Partial<CustomerRow> = {}): CustomerRow {
   return {
-    id: newId('cus'),
+    id: newSortableId('cus'),
     programId,
     externalId,
     email: null,

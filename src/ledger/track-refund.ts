@@ -13,7 +13,7 @@ import {
 import { executeBatch } from '../db/statements';
 import { closeReversedStatements, commissionsOfSale } from '../db/queries/ledger';
 import { NotFoundError, ValidationError } from '../lib/errors';
-import { newId } from '../lib/ids';
+import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
 import { replayOrConflict } from '../conversions/replay-or-conflict';
 import { withConversionRetry } from '../conversions/with-retry';
@@ -49,7 +49,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
 
     const now = deps.clock();
     const occurredAt = checkOccurredAt(input.occurredAt, now);
-    const eventId = newId('evt');
+    const eventId = newSortableId('evt');
     const originals = await commissionsOfSale(db, sale.id);
     const planned = planReversals(
       saleAmount,
@@ -63,7 +63,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       const unpaid = p.kind === 'reversal';
       const share = `${Math.abs(p.amount)} of ${original.amount}`;
       return {
-        id: newId('com'),
+        id: newSortableId('com'),
         programId: program.id,
         kind: p.kind,
         recipient: original.recipient,

@@ -25,6 +25,14 @@ let stamp = '';
  * taking random inserts all over it: the writer measured ~28 → ~18 µs per click with it.
  */
 export function newClickId(nowMs = Date.now()): `clk_${string}` {
+  return newSortableId('clk', nowMs);
+}
+
+/**
+ * `prefix_` + 8 chars of the millisecond clock + 12 random chars: ids that sort by creation time,
+ * so rows inserted in id order append to their primary-key index instead of dirtying a random page.
+ */
+export function newSortableId<P extends IdPrefix>(prefix: P, nowMs = Date.now()): `${P}_${string}` {
   if (nowMs !== stampMs) {
     let t = Math.max(0, Math.floor(nowMs));
     let s = '';
@@ -35,7 +43,7 @@ export function newClickId(nowMs = Date.now()): `clk_${string}` {
     stampMs = nowMs;
     stamp = s;
   }
-  return `clk_${stamp}${random12()}`;
+  return `${prefix}_${stamp}${random12()}`;
 }
 
 const CLICK_ID = /^clk_([0-9A-Za-z]{8})[0-9A-Za-z]{12}$/;
