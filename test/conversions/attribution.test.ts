@@ -79,8 +79,10 @@ describe('attribution by click id', () => {
     const { t, program, partner } = await setup();
     // Minted by another process or isolate a second ago: its write is still on the way.
     const clickId = newClickId(t.now.getTime() - 1_000);
+    // The same Idempotency-Key is retried below: a pending answer must not be stored as the result.
+    const key = { 'idempotency-key': 'lead-cus_1' };
     for (const body of [{ clickId }, { clickId, programId: program.id }]) {
-      const r = await t.json('POST', '/v1/track/lead', { ...body, customer: { externalId: 'cus_1' } });
+      const r = await t.json('POST', '/v1/track/lead', { ...body, customer: { externalId: 'cus_1' } }, key);
       expectApiError(r, 409, 'conflict', 'clickId');
       expect(r.body.error.reason).toBe('click_pending');
       expect(r.res.headers.get('retry-after')).toBe('2');
@@ -91,8 +93,9 @@ describe('attribution by click id', () => {
       ip: '203.0.113.1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0', referer: null, purpose: null, landingUrl: 'https://ref.test/x', country: 'DE',
     };
     expect(await recordClicks(t.db, [landed], 'test-salt')).toBe(1);
-    const r = await leadByClick(t, clickId, 'cus_1');
-    expect(r.event).toMatchObject({ status: 'attributed', reason: null, clickId, partnerId: partner.id, linkId: partner.defaultLink.id });
+    const r = await t.json('POST', '/v1/track/lead', { clickId, programId: program.id, customer: { externalId: 'cus_1' } }, key);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.event).toMatchObject({ status: 'attributed', reason: null, clickId, partnerId: partner.id, linkId: partner.defaultLink.id });
   });
 
   it('a click id minted more than five minutes ago (or ahead of the clock by more than a minute) and never stored is unknown_click', async () => {
