@@ -48,7 +48,7 @@ let wakeUp: ReturnType<typeof setTimeout> | null = null;
  * asks for it — the request thread's "every 250 ms or 500 clicks", with fewer, bigger transactions.
  */
 function due(): boolean {
-  if (queuedClicks >= config.maxBatch || queue.some((m) => m.type === 'flush')) return true;
+  if (queuedClicks >= config.maxBatch || queue.some((m) => m.type !== 'clicks')) return true;
   const head = queue[0];
   return head?.type === 'clicks' && Date.now() - head.since >= config.flushEveryMs;
 }
@@ -83,6 +83,12 @@ async function drain(): Promise<void> {
   try {
     while (queue.length > 0 && due()) {
       const head = queue[0]!;
+      if (head.type === 'close') {
+        // Everything before it is committed: release the connection and end the thread.
+        clearInterval(checkpoints);
+        db.$client.close();
+        process.exit(0);
+      }
       if (head.type === 'flush') {
         queue.shift();
         send({ type: 'flushed', id: head.id });
@@ -122,7 +128,7 @@ async function drain(): Promise<void> {
 // without waiting for or blocking anyone, so the request thread's own auto-checkpoint (every 4000
 // WAL pages) rarely has to run inside a request.
 const CHECKPOINT_EVERY_MS = 500;
-setInterval(() => {
+const checkpoints = setInterval(() => {
   if (!draining) db.$client.execute('PRAGMA wal_checkpoint(PASSIVE)').catch((err: unknown) => console.error('checkpoint failed', errorText(err)));
 }, CHECKPOINT_EVERY_MS).unref();
 

@@ -27,10 +27,12 @@ type WriterTarget = Omit<WriterConfig, 'maxBatch' | 'flushEveryMs' | 'soleWriter
  * `since`: when the oldest click of the message was captured (ms since epoch); `clicks`: `count`
  * clicks in the wire format of click-wire.ts.
  */
-export type ToWriter = { type: 'clicks'; seq: number; since: number; count: number; clicks: string } | { type: 'flush'; id: number };
+export type ToWriter = { type: 'clicks'; seq: number; since: number; count: number; clicks: string } | { type: 'flush'; id: number } | { type: 'close' };
 export type FromWriter = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'flushed'; id: number; error?: string };
 
 const RESTART_DELAY_MS = 1_000;
+/** How long close() lets the writer finish and end itself before terminating it. */
+const CLOSE_TIMEOUT_MS = 5_000;
 /**
  * Clicks go to the writer in messages of at most this many: joining and copying a message blocks the
  * request thread, so small messages keep that pause short (64 measured the best p99 when messages
@@ -119,7 +121,18 @@ export class ThreadClickSink implements ClickSink {
     // Clicks captured while a flush waits (open keep-alive connections at shutdown) go in the next.
     for (let round = 0; round < FLUSH_ROUNDS && this.pending > 0; round++) await this.flush();
     this.closing = true;
-    await this.worker.terminate();
+    if (!this.live) {
+      await this.worker.terminate();
+      return;
+    }
+    // The writer commits what is still queued, closes its connection and ends itself: terminating a
+    // thread that holds native libSQL handles can abort it mid-finalizer. terminate() only as a backstop.
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const backstop = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+    this.handOver(); // clicks captured since the last flush go before the close
+    this.worker.postMessage({ type: 'close' } satisfies ToWriter);
+    await exited;
+    clearTimeout(backstop);
   }
 
   private handOver(): void {
