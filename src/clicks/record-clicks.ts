@@ -3,6 +3,7 @@ import { isUniqueViolation, type Db } from '../db/client';
 import { insertClicks, lastUniqueClicks, type ClickRow } from '../db/queries/clicks';
 import { sha256Hex } from '../lib/hash';
 import type { LruCache } from '../lib/lru';
+import { DAY_MS } from '../lib/time';
 import type { CapturedClick } from './click-sink';
 import { classifyClick, type ClickClassification, type ClickRequestFacts } from './classify-click';
 import { campaignsOf, existingClickIds, rollupStatements } from '../db/queries/rollups';
@@ -54,8 +55,6 @@ async function clickDeltas(db: Db, rows: readonly ClickRow[], classes: readonly 
     ),
   );
 }
-
-const DAY_MS = 86_400_000;
 
 export interface RecordOptions {
   /** SHA-256 hex of a string; default Web Crypto (async). Node's writer thread passes node:crypto's. */

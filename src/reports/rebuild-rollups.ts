@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { ROLLUP_DIMS, type RollupDim } from './rollup-deltas';
+import { DAY_MS } from '../lib/time';
+import { ROLLUP_DIMS, utcDay, type RollupDim } from './rollup-deltas';
 
 /**
  * A dimension's key as the write path computes it (unknown = ''), over the aliases
@@ -52,7 +53,7 @@ function scope(programCol: string, timeCol: string, programId: string, w: Window
 
 /** The rollup rows of one program and window (their `day` is the UTC day of the fact's time). */
 function rollupScope(programId: string, w: Window): SQL {
-  const day = (ms: number) => lit(new Date(ms).toISOString().slice(0, 10));
+  const day = (ms: number) => lit(utcDay(new Date(ms)));
   return sql` where program_id = ${lit(programId)}${w.from === null ? sql`` : sql` and day >= ${day(w.from)}`}${w.to === null ? sql`` : sql` and day < ${day(w.to)}`}`;
 }
 // Only attributed events with a partner count, as on the write path (a refund shares its sale's status).
@@ -118,8 +119,6 @@ async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_roll
   const [row] = await db.all<{ n: number }>(sql`select count(*) as n from ${sql.raw(table)}${where}`);
   return Number(row?.n ?? 0);
 }
-
-const DAY_MS = 86_400_000;
 
 /** First and last time of a program's raw facts (clicks, counted events), or null when it has none. */
 async function dataSpan(db: Db, programId: string): Promise<{ min: number; max: number } | null> {

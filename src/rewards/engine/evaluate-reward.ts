@@ -1,10 +1,10 @@
+import { DAY_MS } from '../../lib/time';
 import { computeBaseAmount } from './compute-base-amount';
 import { describeValue } from './describe-value';
 import { describeCondition, matchConditions, readField } from './match-conditions';
 import { periodWord } from './period-key';
 import type { CounterIncrements, EvaluateInput, RewardOutcome, SkipReason } from './types';
 
-const DAY_MS = 86_400_000;
 const NO_INCREMENTS: CounterIncrements = { tierCount: 0, capTotal: 0, customerCount: 0 };
 
 /**
