@@ -13,9 +13,9 @@ export interface WriterConfig {
   /** This process's writer is the only one writing clicks to the file (WORKERS=1). */
   soleWriter: boolean;
   /**
-   * Nice levels the writer thread runs below the request thread (Linux; default 0 = same priority):
-   * under CPU contention redirects then go first and the writer takes what is left, which it may not
-   * keep up with (CLICK_WRITER_NICE).
+   * Nice levels the writer thread runs below the request thread (Linux; unset or 0 = same priority;
+   * the Node runtime passes CLICK_WRITER_NICE, default 19): under CPU contention redirects go first
+   * and the writer takes what is left, until back-pressure makes redirects wait for it.
    */
   nice?: number;
 }
