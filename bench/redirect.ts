@@ -13,6 +13,17 @@ export interface RedirectBench {
   seconds: number;
   bare: LoadResult[];
   reflink: LoadResult[];
+  /**
+   * The control (bench/capture-only-server.ts): reflink's server and fast path with clicks encoded
+   * and dropped, same rounds interleaved. Its ratio is the request path's own cost.
+   */
+  control: LoadResult[];
+  /**
+   * Per round (Linux /proc; null elsewhere): the share of the machine's CPU time left idle while the
+   * bare / reflink round ran, and how long reflink's and the bare server's request thread sat
+   * runnable on a run queue without a core (ms per second of the round; /proc schedstat).
+   */
+  sched: { bareIdle: number[]; refIdle: number[]; bareWaitMsPerS: number[]; refWaitMsPerS: number[] } | null;
   /** 302s the load generator counted against reflink (warm-up and sanity request included). */
   accepted: number;
   /** Rows in `clicks` after SIGTERM (the server drains its buffer before exiting). */
@@ -65,6 +76,39 @@ function cpuSplit(pid: number, before: Map<number, number>, after: Map<number, n
   return { main, other, all };
 }
 
+/** Idle and total CPU time of the whole machine (jiffies, all cores; Linux /proc/stat), or null. */
+function machineCpu(): { idle: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: f[3]! + f[4]!, total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** Nanoseconds a process's main thread has spent runnable but waiting for a core (Linux schedstat), or null. */
+function runQueueWaitNs(pid: number | undefined): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `load` and measures the machine's idle share and `pid`'s run-queue wait meanwhile. */
+async function withSched<T extends LoadResult>(pid: number | undefined, load: () => Promise<T>): Promise<{ run: T; idle: number | null; waitMsPerS: number | null }> {
+  const c0 = machineCpu();
+  const w0 = runQueueWaitNs(pid);
+  const run = await load();
+  const c1 = machineCpu();
+  const w1 = runQueueWaitNs(pid);
+  return {
+    run,
+    idle: c0 && c1 && c1.total > c0.total ? (c1.idle - c0.idle) / (c1.total - c0.total) : null,
+    waitMsPerS: w0 !== null && w1 !== null ? (w1 - w0) / 1e6 / run.seconds : null,
+  };
+}
+
 async function countClicks(file: string): Promise<number> {
   const client = createClient({ url: `file:${file}` });
   try {
@@ -77,21 +121,24 @@ async function countClicks(file: string): Promise<number> {
 
 /**
  * GET /:code with click capture on versus a bare Hono 302 on the same runtime, rounds interleaved
- * (bare, reflink, bare, reflink, …) so drift on a shared machine hits both alike.
+ * (bare, reflink, control, bare, reflink, control, …) so drift on a shared machine hits all alike.
  */
 export async function benchRedirect(dir: string, rounds: number, seconds: number): Promise<RedirectBench> {
   const file = join(dir, 'redirect.db');
-  const [bare, reflink] = await Promise.all([
+  const [bare, reflink, control] = await Promise.all([
     spawnServer({ script: 'bench/bare-server.ts', readyPath: '/bench-go' }),
     spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } }),
+    spawnServer({ script: 'bench/capture-only-server.ts', env: { DATABASE_URL: join(dir, 'control.db'), ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } }),
   ]);
   try {
-    const { partners } = await createProgram(reflink, 1);
-    await api(reflink, 'POST', `/v1/partners/${partners[0]!.id}/links`, {
-      url: 'https://shop.test/pricing?plan=pro',
-      code: 'bench-go',
-      utm: { source: 'bench', medium: 'load' },
-    });
+    for (const server of [reflink, control]) {
+      const { partners } = await createProgram(server, 1);
+      await api(server, 'POST', `/v1/partners/${partners[0]!.id}/links`, {
+        url: 'https://shop.test/pricing?plan=pro',
+        code: 'bench-go',
+        utm: { source: 'bench', medium: 'load' },
+      });
+    }
     const probe = await fetch(`${reflink.base}/bench-go`, { redirect: 'manual' });
     if (probe.status !== 302 || !probe.headers.get('location')?.includes('rcid=clk_')) {
       throw new Error(`redirect probe: ${probe.status} ${probe.headers.get('location')}`);
@@ -102,20 +149,30 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     const get = wrk ? wrkGet : cannonGet;
     // Warm-up (JIT, link cache, SQLite page cache); counted for persistence, not for speed.
     await get(`${bare.base}/bench-go`, 2);
+    await get(`${control.base}/bench-go`, 2);
     accepted += (await get(`${reflink.base}/bench-go`, 2)).s3xx;
 
-    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], accepted: 0, stored: 0, persistedPerSecond: [], keptUpPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
+    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], control: [], sched: null, accepted: 0, stored: 0, persistedPerSecond: [], keptUpPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
+    const sched = { bareIdle: [] as number[], refIdle: [] as number[], bareWaitMsPerS: [] as number[], refWaitMsPerS: [] as number[] };
+    let schedKnown = true;
     let lastEndCount = 0;
     const cpu = { bare: 0, bareN: 0, main: 0, writer: 0, refN: 0 };
     for (let r = 0; r < rounds; r++) {
       const b0 = threadCpuMs(bare.child.pid);
-      const bareRun = await get(`${bare.base}/bench-go`, seconds);
+      const { run: bareRun, idle: bareIdle, waitMsPerS: bareWait } = await withSched(bare.child.pid, () => get(`${bare.base}/bench-go`, seconds));
       cpu.bare += cpuSplit(bare.child.pid!, b0, threadCpuMs(bare.child.pid)).all;
       cpu.bareN += bareRun.total;
       result.bare.push(bareRun);
       const before = await countClicks(file);
       const r0 = threadCpuMs(reflink.child.pid);
-      const run = await get(`${reflink.base}/bench-go`, seconds);
+      const { run, idle: refIdle, waitMsPerS: refWait } = await withSched(reflink.child.pid, () => get(`${reflink.base}/bench-go`, seconds));
+      if (bareIdle === null || refIdle === null || bareWait === null || refWait === null) schedKnown = false;
+      else {
+        sched.bareIdle.push(bareIdle);
+        sched.refIdle.push(refIdle);
+        sched.bareWaitMsPerS.push(bareWait);
+        sched.refWaitMsPerS.push(refWait);
+      }
       const split = cpuSplit(reflink.child.pid!, r0, threadCpuMs(reflink.child.pid));
       cpu.main += split.main;
       cpu.writer += split.other;
@@ -127,8 +184,10 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
       result.persistedPerSecond.push((lastEndCount - before) / run.seconds);
       const backlogGrowth = Math.max(0, accepted - lastEndCount - backlogBefore);
       result.keptUpPerSecond.push((run.s3xx - backlogGrowth) / run.seconds);
+      result.control.push(await get(`${control.base}/bench-go`, seconds));
     }
     result.accepted = accepted;
+    if (schedKnown) result.sched = sched;
     if (cpu.bareN > 0 && cpu.refN > 0 && cpu.bare > 0) {
       result.cpuUs = { bare: (cpu.bare * 1000) / cpu.bareN, requestThread: (cpu.main * 1000) / cpu.refN, writerThread: (cpu.writer * 1000) / cpu.refN };
     }
@@ -140,13 +199,14 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     result.stored = await countClicks(file);
     return result;
   } finally {
-    await Promise.all([bare.stop('SIGTERM'), reflink.stop('SIGKILL')]);
+    await Promise.all([bare.stop('SIGTERM'), reflink.stop('SIGKILL'), control.stop('SIGTERM')]);
   }
 }
 
 export function redirectSummary(b: RedirectBench) {
   const bareRps = median(b.bare.map((x) => x.rps));
   const refRps = median(b.reflink.map((x) => x.rps));
+  const controlRps = median(b.control.map((x) => x.rps));
   // A round counts at what the writer kept up with: redirects answered faster than the writer
   // commits them only grow its backlog (worked off during the next bare round).
   const sustainedRps = median(b.keptUpPerSecond);
@@ -156,6 +216,12 @@ export function redirectSummary(b: RedirectBench) {
     ratio: refRps / bareRps,
     sustainedRps,
     sustainedRatio: sustainedRps / bareRps,
+    controlRps,
+    controlRatio: controlRps / bareRps,
+    bareIdle: b.sched ? median(b.sched.bareIdle) : null,
+    refIdle: b.sched ? median(b.sched.refIdle) : null,
+    bareWaitMsPerS: b.sched ? median(b.sched.bareWaitMsPerS) : null,
+    refWaitMsPerS: b.sched ? median(b.sched.refWaitMsPerS) : null,
     bareP50: median(b.bare.map((x) => x.p50)),
     bareP99: median(b.bare.map((x) => x.p99)),
     refP50: median(b.reflink.map((x) => x.p50)),

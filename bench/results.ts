@@ -15,6 +15,7 @@ export interface BenchResults {
 
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(2)} ms`;
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
 
 /** The markdown written to bench/results.md. */
@@ -42,6 +43,12 @@ export function renderResults(r: BenchResults): string {
     `| a | bare Hono 302 on @hono/node-server (ceiling), same rounds interleaved | ${n0(red.bareRps)} req/s | — | — |`,
     `| a | ratio of medians reflink / ceiling | ${red.ratio.toFixed(2)} | ≥ 0.80 | ${verdict(red.ratio >= 0.8)} |`,
     `| a | sustained ratio: each round at its redirects/s less the growth of the click writer's backlog (accepted, not yet stored) over the round, median / ceiling | ${red.sustainedRatio.toFixed(2)} (${n0(red.sustainedRps)} req/s) | ≥ 0.80 | ${verdict(red.sustainedRatio >= 0.8)} |`,
+    `| a | control: reflink's server and fast path with each click encoded and dropped (bench/capture-only-server.ts), median / ceiling — the request path's own cost | ${red.controlRatio.toFixed(2)} (${n0(red.controlRps)} req/s) | — | — |`,
+    ...(red.refIdle !== null && red.bareIdle !== null && red.refWaitMsPerS !== null && red.bareWaitMsPerS !== null
+      ? [
+          `| a | machine CPU left idle during the rounds (median), bare / reflink; request thread runnable but waiting for a core (/proc schedstat), bare / reflink | ${pct(red.bareIdle)} / ${pct(red.refIdle)} idle; ${red.bareWaitMsPerS.toFixed(0)} / ${red.refWaitMsPerS.toFixed(0)} ms per s | — | — |`,
+        ]
+      : []),
     `| a | reflink latency p50 / p99 (median over rounds; worst round p99) | ${ms(red.refP50)} / ${ms(red.refP99)} (worst ${ms(red.refP99Worst)}) | p99 < 5 ms | ${verdict(red.refP99 < 5)} |`,
     `| a | ceiling latency p50 / p99 | ${ms(red.bareP50)} / ${ms(red.bareP99)} | — | — |`,
     ...(r.redirect.cpuUs

@@ -32,7 +32,7 @@ try {
   log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
   const redirect = await benchRedirect(dir, rounds, seconds);
   if (process.env.BENCH_ONLY === 'redirect') {
-    console.log(JSON.stringify({ loadgen: redirect.loadgen, cpuUs: redirect.cpuUs, summary: redirectSummary(redirect), rounds: redirect.reflink.map((r) => [Math.round(r.rps), r.p50, r.p99]), bare: redirect.bare.map((r) => [Math.round(r.rps), r.p99]), accepted: redirect.accepted, stored: redirect.stored, bufferedAtEnd: redirect.bufferedAtEnd, shutdownMs: Math.round(redirect.shutdownMs) }, null, 1));
+    console.log(JSON.stringify({ loadgen: redirect.loadgen, cpuUs: redirect.cpuUs, summary: redirectSummary(redirect), control: redirect.control.map((r) => Math.round(r.rps)), rounds: redirect.reflink.map((r) => [Math.round(r.rps), r.p50, r.p99]), bare: redirect.bare.map((r) => [Math.round(r.rps), r.p99]), accepted: redirect.accepted, stored: redirect.stored, bufferedAtEnd: redirect.bufferedAtEnd, shutdownMs: Math.round(redirect.shutdownMs) }, null, 1));
     process.exit(0);
   }
   // One Node process, then WORKERS=2 (two processes on the same file) when there are 2+ cores.
