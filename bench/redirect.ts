@@ -121,7 +121,7 @@ async function countClicks(file: string): Promise<number> {
 
 /**
  * GET /:code with click capture on versus a bare Hono 302 on the same runtime, rounds interleaved
- * (bare, reflink, control, bare, reflink, control, …) so drift on a shared machine hits all alike.
+ * (bare, control, reflink, bare, control, reflink, …) so drift on a shared machine hits all alike.
  */
 export async function benchRedirect(dir: string, rounds: number, seconds: number): Promise<RedirectBench> {
   const file = join(dir, 'redirect.db');
@@ -163,6 +163,8 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
       cpu.bare += cpuSplit(bare.child.pid!, b0, threadCpuMs(bare.child.pid)).all;
       cpu.bareN += bareRun.total;
       result.bare.push(bareRun);
+      // The control runs between the bare round and reflink's, never while reflink's writer catches up.
+      result.control.push(await get(`${control.base}/bench-go`, seconds));
       const before = await countClicks(file);
       const r0 = threadCpuMs(reflink.child.pid);
       const { run, idle: refIdle, waitMsPerS: refWait } = await withSched(reflink.child.pid, () => get(`${reflink.base}/bench-go`, seconds));
@@ -184,7 +186,6 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
       result.persistedPerSecond.push((lastEndCount - before) / run.seconds);
       const backlogGrowth = Math.max(0, accepted - lastEndCount - backlogBefore);
       result.keptUpPerSecond.push((run.s3xx - backlogGrowth) / run.seconds);
-      result.control.push(await get(`${control.base}/bench-go`, seconds));
     }
     result.accepted = accepted;
     if (schedKnown) result.sched = sched;
