@@ -17,7 +17,8 @@ const config = (workerData as { config: WriterConfig }).config;
 
 /** Linux keeps a nice value per thread: this one's is raised by `by`, never lowered. Elsewhere a no-op. */
 function lowerPriority(by: number): void {
-  if (!(by > 0)) return;
+  // Elsewhere a process's threads share one priority: lowering it would slow the request thread too.
+  if (!(by > 0) || process.platform !== 'linux') return;
   try {
     const tid = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]);
     setPriority(tid, Math.min(19, getPriority(tid) + Math.floor(by)));
