@@ -3,11 +3,13 @@ import type { describeMachine } from './machine';
 import { redirectSummary, type RedirectBench } from './redirect';
 import type { ReportBench } from './report';
 import type { SalesBench } from './sales';
+import type { MixedBench } from './mixed';
 
 export interface BenchResults {
   machine: ReturnType<typeof describeMachine>;
   redirect: RedirectBench;
   sales: SalesBench[];
+  mixed: MixedBench;
   report: ReportBench;
   bundle: ReturnType<typeof measureBundle> | { error: string };
   totalSeconds: number;
@@ -62,6 +64,7 @@ export function renderResults(r: BenchResults): string {
     ...r.sales.flatMap(salesRows),
     ...reportRows(r.report),
     bundleRow(r.bundle),
+    ...mixedRows(r.mixed),
     '',
   ];
   return lines.join('\n');
@@ -95,4 +98,12 @@ function bundleRow(b: BenchResults['bundle']): string {
   if ('error' in b) return `| e | Worker bundle (wrangler deploy --dry-run) | failed: ${b.error.split('\n')[0]} | < 500 KiB gzip | **FAIL** |`;
   const wr = b.wranglerGzipKiB === null ? '' : `; wrangler reports ${b.wranglerGzipKiB} KiB`;
   return `| e | Worker bundle \`${b.file}\` (wrangler deploy --dry-run) | ${b.gzipKiB.toFixed(1)} KiB gzip -9 (${b.rawKiB.toFixed(0)} KiB raw${wr}) | < 500 KiB gzip | ${verdict(b.gzipKiB < 500)} |`;
+}
+
+function mixedRows(m: MixedBench): string[] {
+  const exact = m.created === m.sales && m.stored === m.sales && m.commissions === m.sales;
+  return [
+    `| f | sales sent one at a time (20 ms apart) during ${m.seconds} s of redirect load (${n0(m.redirects.rps)} redirects/s, 16 connections): latency p50 / p99 / max — the price of the writer's nice 19 | ${ms(+m.p50.toFixed(2))} / ${ms(+m.p99.toFixed(2))} / ${ms(+m.max.toFixed(2))} over ${m.sales} sales | — | — |`,
+    `| f | those sales: 2xx answers, sale events stored, their commissions stored | ${m.created} / ${m.stored} / ${m.commissions} of ${m.sales} | all equal | ${verdict(exact)} |`,
+  ];
 }

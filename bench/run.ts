@@ -7,11 +7,13 @@ import { benchRedirect, redirectSummary } from './redirect';
 import { benchReport } from './report';
 import { renderResults, type BenchResults } from './results';
 import { benchSales } from './sales';
+import { benchMixed } from './mixed';
 import { ROOT } from '../test/helpers/spawn-server';
 
 // npm run bench — every measurement side by side in one run (~2 minutes); writes bench/results.md.
 // BENCH_ONLY=redirect runs only a+b and prints them (bench/results.md untouched); BENCH_ROUNDS and
-// BENCH_SECONDS change its rounds (default 5 × 5 s). BENCH_ONLY=sales runs only c and prints it.
+// BENCH_SECONDS change its rounds (default 5 × 5 s). BENCH_ONLY=sales runs only c and prints it;
+// BENCH_ONLY=mixed only f.
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
 const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}`);
@@ -29,6 +31,11 @@ try {
     console.log(JSON.stringify({ leads: brief(leads), sales: brief(s), ...rest }));
     process.exit(0);
   }
+  if (process.env.BENCH_ONLY === 'mixed') {
+    const m = await benchMixed(dir);
+    console.log(JSON.stringify({ ...m, redirects: Math.round(m.redirects.rps) }));
+    process.exit(0);
+  }
   log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
   const redirect = await benchRedirect(dir, rounds, seconds);
   if (process.env.BENCH_ONLY === 'redirect') {
@@ -41,6 +48,8 @@ try {
     log(`c: leads, then 10 s of sales (WORKERS=${workers})`);
     sales.push(await benchSales(dir, { partners: 20, customers: 2000, seconds: 10, workers }));
   }
+  log('f: sales one at a time during redirect load');
+  const mixed = await benchMixed(dir);
   log('d: report latency');
   const report = await benchReport(dir);
   log('e: worker bundle');
@@ -50,7 +59,7 @@ try {
   } catch (err) {
     bundle = { error: String(err) };
   }
-  const results: BenchResults = { machine, redirect, sales, report, bundle, totalSeconds: (performance.now() - started) / 1000 };
+  const results: BenchResults = { machine, redirect, sales, mixed, report, bundle, totalSeconds: (performance.now() - started) / 1000 };
   const md = renderResults(results);
   writeFileSync(join(ROOT, 'bench/results.md'), md);
   console.log(`\n${md}`);
