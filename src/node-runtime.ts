@@ -50,9 +50,10 @@ function writerNice(env: Record<string, string | undefined>): number {
 }
 // Redirects first, the writer on what is left (19, the lowest): on 2 cores shared with the load
 // generator, at equal priority the request thread sat runnable behind the writer ~1.1 s of every 5 s
-// (schedstat) while the other core idled, and interleaved bench runs gave a sustained ratio of
-// 0.59-0.61 at 0 against 0.63-0.66 at 19. The writer still keeps up or catches up: a backlog of
-// 50,000 clicks makes redirects wait for it (back-pressure), which hands it the CPU.
+// (schedstat) while the other core idled, and bench runs in the same hours gave a sustained ratio of
+// 0.56-0.62 at 0 (0.59-0.62 at 5 and 10) against 0.63-0.75 at 19 (README, Performance). The writer
+// still keeps up or catches up: a backlog of 50,000 clicks makes redirects wait for it
+// (back-pressure), which hands it the CPU.
 const DEFAULT_WRITER_NICE = 19;
 
 async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Promise<ClickSink> {
