@@ -35,17 +35,22 @@ export interface SalesBench {
   partnersCapped: number;
   /** Server process CPU (user + system, all threads) per stored sale during the sales run: steadier than sales/s on a shared machine. */
   cpuMsPerSale: number | null;
+  /** The same for the request threads alone (each server process's main thread): what bounds sales/s per process. */
+  requestThreadMsPerSale: number | null;
 }
 
-/** utime + stime in ms of a process and all its descendants (WORKERS > 1), from Linux /proc; null elsewhere. */
-function cpuMsOf(pid: number | undefined): number | null {
+/**
+ * utime + stime in ms of a process and all its descendants (WORKERS > 1), from Linux /proc; null
+ * elsewhere. `mainOnly`: of each process's main thread alone (its request thread).
+ */
+function cpuMsOf(pid: number | undefined, mainOnly = false): number | null {
   if (pid === undefined) return null;
   try {
     const stats = new Map<number, { ppid: number; ms: number }>();
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
       try {
-        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        const fields = readFileSync(mainOnly ? `/proc/${name}/task/${name}/stat` : `/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
         stats.set(Number(name), { ppid: Number(fields[1]), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 }); // USER_HZ is 100
       } catch {
         // exited meanwhile
@@ -82,9 +87,12 @@ export async function benchSales(dir: string, opts: { partners: number; customer
     const leads = summarize(await load({ ...base, kind: 'lead', amount: opts.customers, codes: partners.map((p) => p.code) }), '2xx');
     if (leads.s2xx !== opts.customers) throw new Error(`leads: ${leads.s2xx}/${opts.customers} succeeded`);
     const cpuBefore = cpuMsOf(s.child.pid);
+    const mainBefore = cpuMsOf(s.child.pid, true);
     const sales = summarize(await load({ ...base, kind: 'sale', seconds: opts.seconds, prefix: 'inv' }), '2xx');
     const cpuAfter = cpuMsOf(s.child.pid);
+    const mainAfter = cpuMsOf(s.child.pid, true);
     const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+    const mainMs = mainBefore !== null && mainAfter !== null ? mainAfter - mainBefore : null;
     await s.stop('SIGTERM');
 
     const db = createClient({ url: `file:${file}` });
@@ -104,8 +112,8 @@ export async function benchSales(dir: string, opts: { partners: number; customer
         if (Number(row.total) === expected) exactPartners++;
         if (expected === CAP) partnersCapped++;
       }
-      const cpuMsPerSale = cpuMs === null || storedSales === 0 ? null : cpuMs / storedSales;
-      return { workers, partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped, cpuMsPerSale };
+      const perSale = (ms: number | null) => (ms === null || storedSales === 0 ? null : ms / storedSales);
+      return { workers, partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped, cpuMsPerSale: perSale(cpuMs), requestThreadMsPerSale: perSale(mainMs) };
     } finally {
       db.close();
     }

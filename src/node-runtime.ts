@@ -56,6 +56,13 @@ function writerNice(env: Record<string, string | undefined>): number {
 // (back-pressure), which hands it the CPU.
 const DEFAULT_WRITER_NICE = 19;
 
+/**
+ * The request thread's auto-checkpoint (WAL pages) while the click writer thread checkpoints in the
+ * background: measured on the sales bench, sale p99 fell from 22-25 ms to 16-19 ms (6 interleaved
+ * pairs) against 4000, the request thread's CPU per sale within noise. At most ~64 MB of WAL.
+ */
+export const BACKSTOP_CHECKPOINT_PAGES = 16_000;
+
 async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Promise<ClickSink> {
   const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
   if (writer === 'inline') return new BufferedClickSink(db, salt, opts.clickBuffer);
@@ -81,6 +88,9 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
   const clickSink = await openClickSink(db, opts, config.visitorSalt);
+  // The click writer thread checkpoints every 250 ms; the request thread's connection then
+  // checkpoints only as a backstop, so a request rarely pays for copying the WAL into the file.
+  if (clickSink instanceof ThreadClickSink) await db.$client.execute(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   const deps: AppDeps = {
     db,
     config,

@@ -8,8 +8,9 @@ import { ADMIN_KEY } from './app';
 /** The real Node runtime on a libSQL file, served over loopback HTTP on a free port. */
 export async function startServer({ env, ...opts }: Partial<NodeRuntimeOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-'));
+  const file = join(dir, 'reflink.db');
   const rt = await createNodeRuntime({
-    databaseUrl: join(dir, 'reflink.db'),
+    databaseUrl: file,
     ...opts,
     env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...env },
   });
@@ -27,6 +28,7 @@ export async function startServer({ env, ...opts }: Partial<NodeRuntimeOptions> 
   return {
     ...rt,
     base,
+    file,
     json,
     async stop() {
       await rt.close();

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startServer } from '../helpers/server';
 import { ThreadClickSink } from '../../src/clicks/thread-click-sink';
 import { buildDestination } from '../../src/links/build-destination';
+import { BACKSTOP_CHECKPOINT_PAGES } from '../../src/node-runtime';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 
@@ -37,6 +38,21 @@ describe('Node click writer thread (file databases)', () => {
     // A lead right after flush() finds the click the thread wrote.
     const lead = await s.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'c1' } });
     expect(lead.body.event).toMatchObject({ status: 'attributed', clickId });
+  });
+
+  it('checkpoints in the background: what the request thread writes reaches the file without a checkpoint in a request', async () => {
+    const setting = await s.db.$client.execute('PRAGMA wal_autocheckpoint');
+    expect(Number(setting.rows[0]![0])).toBe(BACKSTOP_CHECKPOINT_PAGES);
+    await s.db.$client.execute('CREATE TABLE filler (b BLOB NOT NULL)');
+    const before = statSync(s.file).size;
+    // ~2 MB in the WAL from the request thread's connection: under either auto-checkpoint (4000
+    // pages before, BACKSTOP_CHECKPOINT_PAGES now), that connection checkpoints nothing itself.
+    for (let i = 0; i < 10; i++) {
+      await s.db.$client.batch(Array.from({ length: 50 }, () => ({ sql: 'INSERT INTO filler VALUES (randomblob(4000))', args: [] })), 'write');
+    }
+    const deadline = Date.now() + 3_000;
+    while (statSync(s.file).size < before + 2_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(s.file).size).toBeGreaterThanOrEqual(before + 2_000_000);
   });
 
   // Linux keeps a nice value per thread (field 19 of /proc/<pid>/task/<tid>/stat).
