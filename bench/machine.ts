@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 
-/** nproc, CPU model, memory, Node version, date and load average (the box may be shared), for the results header. */
-export function describeMachine() {
+/** nproc, CPU model, memory, Node version, date, load average and speed probes (the box may be shared), for the results header. */
+export async function describeMachine() {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
   return {
@@ -14,7 +15,36 @@ export function describeMachine() {
     loadavg: loadavg().map((x) => x.toFixed(2)).join(' '),
     probeMs: speedProbeMs(),
     memoryProbeNs: memoryProbeNs(),
+    loopbackProbeUs: await loopbackProbeUs(),
   };
+}
+
+/**
+ * One byte sent back and forth over a loopback TCP connection within this process, 20,000 times,
+ * in µs per round trip: the kernel's share of every request (syscalls, loopback networking,
+ * wake-ups), which this host slows down far more than arithmetic in its slow hours.
+ */
+export async function loopbackProbeUs(): Promise<number> {
+  const server = createServer((socket) => socket.on('data', (d) => socket.write(d)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+    client.setNoDelay(true);
+    await new Promise<void>((resolve) => client.once('connect', resolve));
+    const trips = 20_000;
+    const byte = Buffer.from([1]);
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      let left = trips;
+      client.on('data', () => (--left === 0 ? resolve() : void client.write(byte)));
+      client.write(byte);
+    });
+    const us = ((performance.now() - t0) * 1000) / trips;
+    client.destroy();
+    return Math.round(us * 10) / 10;
+  } finally {
+    server.close();
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
 const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}`);
 
 try {
-  const machine = describeMachine();
+  const machine = await describeMachine();
   log(`machine: ${JSON.stringify(machine)}`);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
