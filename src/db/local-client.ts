@@ -30,12 +30,19 @@ export interface LocalClientOptions {
    * one is rolled back to its savepoint and rejected alone), they apply in arrival order, and none
    * resolves before the shared COMMIT. Under concurrent load this writes each hot page (rollups,
    * index edges) to the WAL once per group instead of once per batch.
+   *
+   * With it, no write waits for a lock on the event loop: a single INSERT/UPDATE/DELETE through
+   * `execute()` joins the queue as a one-statement batch, and a 'deferred' batch that writes is
+   * run as a 'write' one (BEGIN IMMEDIATE, which is also what keeps it from failing at once with
+   * SQLITE_BUSY when another connection committed since it began reading).
    */
   groupCommit?: boolean;
 }
 
 interface Queued {
   stmts: InStatement[];
+  /** One statement from execute(): it fails as itself, not as a LibsqlBatchError. */
+  single: boolean;
   resolve(results: ResultSet[]): void;
   reject(err: unknown): void;
 }
@@ -169,6 +176,10 @@ function mapError(e: unknown): unknown {
   return e;
 }
 
+/** Data-changing statements (DDL, PRAGMAs and reads run directly; `WITH … INSERT` is not used). */
+const WRITE_SQL = /^\s*(?:insert|update|delete|replace)\b/i;
+const isWrite = (s: InStatement) => WRITE_SQL.test(typeof s === 'string' ? s : s.sql);
+
 const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
 
 class LocalClient implements Client {
@@ -252,15 +263,22 @@ class LocalClient implements Client {
 
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     this.check();
-    return this.run(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql);
+    const stmt = typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+    if (!this.groupCommit || !isWrite(stmt)) return this.run(stmt);
+    return (await this.enqueue([stmt], true))[0]!;
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
     this.check();
     const list = stmts.map((s) => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
-    if (mode !== 'write' || !this.groupCommit) return this.inTransaction(BEGIN[mode], list);
+    if (!this.groupCommit || mode === 'read' || (mode === 'deferred' && !list.some(isWrite))) return this.inTransaction(BEGIN[mode], list);
+    return this.enqueue(list, false);
+  }
+
+  /** Queues statements for the next group commit; they resolve after its COMMIT. */
+  private enqueue(stmts: InStatement[], single: boolean): Promise<ResultSet[]> {
     return new Promise<ResultSet[]>((resolve, reject) => {
-      if (this.queued.push({ stmts: list, resolve, reject }) === 1) {
+      if (this.queued.push({ stmts, single, resolve, reject }) === 1) {
         this.queuedSince = Date.now();
         setImmediate(() => this.commitQueued());
       }
@@ -303,12 +321,12 @@ class LocalClient implements Client {
     const outcomes: ({ ok: true; results: ResultSet[] } | { ok: false; error: unknown })[] = [];
     try {
       if (group.length === 1) {
-        outcomes.push({ ok: true, results: this.runAll(group[0]!.stmts) });
+        outcomes.push({ ok: true, results: this.runQueued(group[0]!) });
       } else {
         for (const q of group) {
           this.run('SAVEPOINT reflink_batch');
           try {
-            outcomes.push({ ok: true, results: this.runAll(q.stmts) });
+            outcomes.push({ ok: true, results: this.runQueued(q) });
             this.run('RELEASE reflink_batch');
           } catch (error) {
             if (!this.db.inTransaction) throw error; // the whole transaction is gone: nothing commits
@@ -357,6 +375,10 @@ class LocalClient implements Client {
       this.run('PRAGMA foreign_keys=on');
       this.clearCache(); // a migration may change what a cached statement's columns are
     }
+  }
+
+  private runQueued(q: Queued): ResultSet[] {
+    return q.single ? [this.run(q.stmts[0]!)] : this.runAll(q.stmts);
   }
 
   /** The statements of a batch, in an open transaction; a failure names its statement. */

@@ -81,6 +81,20 @@ describe('local libSQL client (statement cache)', () => {
     expect((err as LibsqlError).code).toBe('SQLITE_CONSTRAINT');
     expect((err as LibsqlError).extendedCode).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
     await expect(ours.execute('select nope from t')).rejects.toThrow(/no such column/);
+    // the same with group commit, where a write through execute() is queued as a batch of one
+    const grouped = createLocalClient(join(dir, 'errors-grouped.db'), { groupCommit: true });
+    for (const stmt of SETUP) await grouped.execute(stmt);
+    const gerr = await grouped.execute("insert into t (id, n) values ('a', 1)").catch((e: unknown) => e);
+    expect(gerr).toBeInstanceOf(LibsqlError);
+    expect(gerr).not.toBeInstanceOf(LibsqlBatchError);
+    expect([(gerr as LibsqlError).code, (gerr as LibsqlError).extendedCode, (gerr as Error).message]).toEqual([
+      (err as LibsqlError).code,
+      (err as LibsqlError).extendedCode,
+      (err as Error).message,
+    ]);
+    const changed = await grouped.execute({ sql: 'update t set n = n + 1 where id = ? returning n', args: ['a'] });
+    expect(changed.rows.map((r) => r.n)).toEqual([2]);
+    grouped.close();
   });
 
   it('serves :memory: on one connection and gives interactive transactions their own (files only)', async () => {
@@ -115,7 +129,7 @@ describe('local libSQL client (statement cache)', () => {
     expect(failed.statementIndex).toBe(1);
     const rows = await c.execute("select id, n from t where id like 'g%' order by id");
     expect(rows.rows.map((r) => [r.id, r.n])).toEqual([['g1', 11], ['g2', 2], ['g4', 4]]);
-    // A batch alone in its turn is a plain transaction; non-write batches are never grouped.
+    // A batch alone in its turn is a plain transaction; a 'deferred' batch that writes is queued too.
     await c.batch([ins('g5', 5)], 'write');
     await c.batch([ins('g6', 6)]);
     expect((await c.execute("select count(*) as n from t where id like 'g%'")).rows[0]!.n).toBe(5);
@@ -141,6 +155,17 @@ describe('local libSQL client (statement cache)', () => {
     const tx2 = await other.transaction('write');
     await expect(c.batch([{ sql: 'insert into w values (4)', args: [] }], 'write')).rejects.toThrow(/database is locked/);
     await tx2.rollback();
+    // a single write through execute() and a 'deferred' batch that writes (drizzle's db.batch) wait the same way
+    const tx3 = await other.transaction('write');
+    const before = ticks;
+    const single = c.execute('insert into w values (8)');
+    const deferred = c.batch([{ sql: 'insert into w values (16)', args: [] }]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ticks - before).toBeGreaterThan(5);
+    await tx3.commit();
+    expect((await single).rowsAffected).toBe(1);
+    await deferred;
+    expect((await c.execute('select sum(x) as s from w')).rows[0]!.s).toBe(27);
     clearInterval(timer);
     other.close();
     c.close();
