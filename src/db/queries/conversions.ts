@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { errorText } from '../client';
+import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { compiledInsert, type Statement } from '../statements';
 import { clicks, commissions, customers, events, links, partners, rewardCounters, rewards } from '../schema';
 
@@ -10,36 +11,55 @@ export type RewardRow = typeof rewards.$inferSelect;
 export type CommissionRow = typeof commissions.$inferSelect;
 export type CounterRow = typeof rewardCounters.$inferSelect;
 
-export async function findClick(db: Db, id: string) {
-  const [row] = await db
+const clickQuery = perDb((db) =>
+  db
     .select({ id: clicks.id, programId: clicks.programId, partnerId: clicks.partnerId, linkId: clicks.linkId, createdAt: clicks.createdAt })
     .from(clicks)
-    .where(eq(clicks.id, id))
-    .limit(1);
+    .where(eq(clicks.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findClick(db: Db, id: string) {
+  const [row] = await clickQuery(db).all({ id });
   return row ?? null;
 }
+
+const linkByCodeQuery = perDb((db) =>
+  db
+    .select({ linkId: links.id, programId: links.programId, partnerId: links.partnerId })
+    .from(links)
+    .where(and(eq(links.codeKey, sql.placeholder('codeKey')), isNull(links.archivedAt)))
+    .limit(1)
+    .prepare(),
+);
 
 /** A referral code (any link code, including the partner's own) → link and partner. */
 export async function findLinkByCode(db: Db, codeKey: string) {
-  const [row] = await db
-    .select({ linkId: links.id, programId: links.programId, partnerId: links.partnerId })
-    .from(links)
-    .where(and(eq(links.codeKey, codeKey), isNull(links.archivedAt)))
-    .limit(1);
+  const [row] = await linkByCodeQuery(db).all({ codeKey });
   return row ?? null;
 }
 
+const partnersByIdsQuery = perDbAndSize((db, n) => db.select().from(partners).where(inArray(partners.id, inList(n))).prepare());
+
+/** At most 90 partners; a conversion asks for one or two (the new touch and the customer's own). */
 export async function findPartnersByIds(db: Db, ids: readonly string[]) {
-  if (ids.length === 0) return [];
-  return db.select().from(partners).where(inArray(partners.id, [...new Set(ids)].slice(0, 90)));
+  const unique = [...new Set(ids)].slice(0, 90);
+  if (unique.length === 0) return [];
+  return partnersByIdsQuery(db, unique.length).all(inArgs(unique));
 }
 
-export async function findCustomer(db: Db, programId: string, externalId: string): Promise<CustomerRow | null> {
-  const [row] = await db
+const customerQuery = perDb((db) =>
+  db
     .select()
     .from(customers)
-    .where(and(eq(customers.programId, programId), eq(customers.externalId, externalId)))
-    .limit(1);
+    .where(and(eq(customers.programId, sql.placeholder('programId')), eq(customers.externalId, sql.placeholder('externalId'))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findCustomer(db: Db, programId: string, externalId: string): Promise<CustomerRow | null> {
+  const [row] = await customerQuery(db).all({ programId, externalId });
   return row ?? null;
 }
 
@@ -71,9 +91,7 @@ function customerForConversionQuery(db: Db) {
     .prepare();
 }
 
-// The reads of every conversion, built once per database handle (drizzle's prepared queries: the
-// SQL is rendered once, each call only binds values).
-const preparedCustomer = new WeakMap<Db, ReturnType<typeof customerForConversionQuery>>();
+const preparedCustomer = perDb(customerForConversionQuery);
 
 /**
  * The customer with what a conversion needs beside it, in one round trip: the status of the
@@ -81,9 +99,7 @@ const preparedCustomer = new WeakMap<Db, ReturnType<typeof customerForConversion
  * rollups). Each join is a primary-key lookup; missing rows read as null.
  */
 export async function findCustomerForConversion(db: Db, programId: string, externalId: string) {
-  let q = preparedCustomer.get(db);
-  if (!q) preparedCustomer.set(db, (q = customerForConversionQuery(db)));
-  const [row] = await q.all({ programId, externalId });
+  const [row] = await preparedCustomer(db).all({ programId, externalId });
   if (!row) return null;
   const { partnerStatus, country, deviceType, browser, os, referrerHost, campaign, ...customer } = row;
   return {
@@ -93,12 +109,17 @@ export async function findCustomerForConversion(db: Db, programId: string, exter
   };
 }
 
-export async function findEventByDedupeKey(db: Db, programId: string, dedupeKey: string): Promise<EventRow | null> {
-  const [row] = await db
+const eventByDedupeKeyQuery = perDb((db) =>
+  db
     .select()
     .from(events)
-    .where(and(eq(events.programId, programId), eq(events.dedupeKey, dedupeKey)))
-    .limit(1);
+    .where(and(eq(events.programId, sql.placeholder('programId')), eq(events.dedupeKey, sql.placeholder('dedupeKey'))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findEventByDedupeKey(db: Db, programId: string, dedupeKey: string): Promise<EventRow | null> {
+  const [row] = await eventByDedupeKeyQuery(db).all({ programId, dedupeKey });
   return row ?? null;
 }
 
@@ -110,13 +131,7 @@ export async function activeRewardsFor(db: Db, programId: string, eventName: str
     .orderBy(rewards.createdAt, rewards.id);
 }
 
-const counterQuery = (db: Db, n: number) =>
-  db
-    .select()
-    .from(rewardCounters)
-    .where(inArray(rewardCounters.key, Array.from({ length: n }, (_, i) => sql.placeholder(`k${i}`))))
-    .prepare();
-const preparedCounters = new WeakMap<Db, Map<number, ReturnType<typeof counterQuery>>>();
+const countersQuery = perDbAndSize((db, n) => db.select().from(rewardCounters).where(inArray(rewardCounters.key, inList(n))).prepare());
 /** A conversion reads a few counters (tier, cap, per-customer): those sizes get a prepared query. */
 const PREPARED_COUNTER_KEYS = 8;
 
@@ -127,11 +142,7 @@ export async function readCounters(db: Db, keys: readonly string[]): Promise<Map
     const part = unique.slice(i, i + 90);
     let rows: CounterRow[];
     if (part.length <= PREPARED_COUNTER_KEYS) {
-      let bySize = preparedCounters.get(db);
-      if (!bySize) preparedCounters.set(db, (bySize = new Map()));
-      let q = bySize.get(part.length);
-      if (!q) bySize.set(part.length, (q = counterQuery(db, part.length)));
-      rows = await q.all(Object.fromEntries(part.map((k, j) => [`k${j}`, k])));
+      rows = await countersQuery(db, part.length).all(inArgs(part));
     } else {
       rows = await db.select().from(rewardCounters).where(inArray(rewardCounters.key, part));
     }

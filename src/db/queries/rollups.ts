@@ -3,6 +3,7 @@ import type { Db } from '../client';
 import { clicks, dailyCommissionRollups, dailyRollups, links } from '../schema';
 import type { CommissionDelta, DimFacts, RollupDelta } from '../../reports/rollup-deltas';
 import { chunk } from '../../lib/chunk';
+import { perDb } from '../prepared';
 import { compiledInsert } from '../statements';
 
 const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound parameters
@@ -57,18 +58,24 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
 }
 
 /** Dimension facts of a conversion: its attributing click (if any) and its link's campaign. */
+const clickDimsQuery = perDb((db) =>
+  db
+    .select({ country: clicks.country, deviceType: clicks.deviceType, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost })
+    .from(clicks)
+    .where(eq(clicks.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+const linkCampaignQuery = perDb((db) => db.select({ campaign: links.campaign }).from(links).where(eq(links.id, sql.placeholder('id'))).limit(1).prepare());
+
 export async function dimFactsOf(db: Db, clickId: string | null, linkId: string | null): Promise<DimFacts> {
   const facts: DimFacts = { linkId, campaign: null, country: null, deviceType: null, browser: null, os: null, referrerHost: null };
   if (clickId) {
-    const [c] = await db
-      .select({ country: clicks.country, deviceType: clicks.deviceType, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost })
-      .from(clicks)
-      .where(eq(clicks.id, clickId))
-      .limit(1);
+    const [c] = await clickDimsQuery(db).all({ id: clickId });
     if (c) Object.assign(facts, c);
   }
   if (linkId) {
-    const [l] = await db.select({ campaign: links.campaign }).from(links).where(eq(links.id, linkId)).limit(1);
+    const [l] = await linkCampaignQuery(db).all({ id: linkId });
     facts.campaign = l?.campaign ?? null;
   }
   return facts;

@@ -1,5 +1,6 @@
-// In-process CPU cost of POST /v1/track/sale (no HTTP, no load generator): steadier than sales/s
-// on a shared machine. npx tsx bench/sales-micro.ts [sales=3000] [concurrency=16]
+// In-process CPU cost of POST /v1/track/sale or /v1/track/lead (no HTTP, no load generator): steadier
+// than conversions/s on a shared machine.
+// npx tsx bench/conversion-micro.ts [count=3000] [concurrency=16] [kind=sale|lead]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { SALE_RULE } from './sales';
 
 const total = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 16);
+const kind = process.argv[4] === 'lead' ? 'lead' : 'sale';
 const dir = mkdtempSync(join(tmpdir(), 'reflink-micro-'));
 const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'k', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
 const call = async (path: string, body: unknown) => {
@@ -20,17 +22,20 @@ try {
   const codes: string[] = [];
   for (let i = 0; i < 20; i++) codes.push((await call(`/v1/programs/${program.id}/partners`, { name: `P${i}`, email: `p${i}@p.test` })).code);
   await call(`/v1/programs/${program.id}/rewards`, SALE_RULE);
-  for (let i = 0; i < 2000; i++) await call('/v1/track/lead', { code: codes[i % 20], programId: program.id, customer: { externalId: `cust-${i}` } });
+  let leads = 0;
+  const lead = () => call('/v1/track/lead', { code: codes[leads % 20], programId: program.id, customer: { externalId: `cust-${leads++}` } });
+  for (let i = 0; i < 2000; i++) await lead();
   let n = 0;
   const sale = () => call('/v1/track/sale', { programId: program.id, customerExternalId: `cust-${n % 2000}`, externalId: `inv-${n++}`, amount: 4900, currency: 'EUR' });
-  for (let i = 0; i < 300; i++) await sale(); // warm-up
+  const one = kind === 'lead' ? lead : sale;
+  for (let i = 0; i < 300; i++) await one(); // warm-up
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let left = total;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) await sale(); }));
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) await one(); }));
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ sales: total, wallMsPerSale: +(ms / total).toFixed(3), cpuMsPerSale: +((cpu.user + cpu.system) / 1000 / total).toFixed(3), perSecond: Math.round(total / (ms / 1000)) }));
+  console.log(JSON.stringify({ kind, count: total, wallMsPerCall: +(ms / total).toFixed(3), cpuMsPerCall: +((cpu.user + cpu.system) / 1000 / total).toFixed(3), perSecond: Math.round(total / (ms / 1000)) }));
 } finally {
   await rt.close();
   rmSync(dir, { recursive: true, force: true });
