@@ -1,6 +1,8 @@
 // In-process CPU cost of POST /v1/track/sale or /v1/track/lead (no HTTP, no load generator): steadier
 // than conversions/s on a shared machine.
 // npx tsx bench/conversion-micro.ts [count=3000] [concurrency=16] [kind=sale|lead]
+// KEY=scoped: conversions sent with a stored `rk_` key (conversions:write) instead of the root key;
+// IDEMPOTENCY=1: each with its own Idempotency-Key header.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +14,12 @@ const concurrency = Number(process.argv[3] ?? 16);
 const kind = process.argv[4] === 'lead' ? 'lead' : 'sale';
 const dir = mkdtempSync(join(tmpdir(), 'reflink-micro-'));
 const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'k', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
+let token = 'k';
+let calls = 0;
 const call = async (path: string, body: unknown) => {
-  const res = await rt.app.request(path, { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers: Record<string, string> = { authorization: `Bearer ${path.startsWith('/v1/track/') ? token : 'k'}`, 'content-type': 'application/json' };
+  if (process.env.IDEMPOTENCY && path.startsWith('/v1/track/')) headers['idempotency-key'] = `call-${calls++}`;
+  const res = await rt.app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${path} ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 };
@@ -22,6 +28,7 @@ try {
   const codes: string[] = [];
   for (let i = 0; i < 20; i++) codes.push((await call(`/v1/programs/${program.id}/partners`, { name: `P${i}`, email: `p${i}@p.test` })).code);
   await call(`/v1/programs/${program.id}/rewards`, SALE_RULE);
+  if (process.env.KEY === 'scoped') token = (await call('/v1/api-keys', { name: 'tracking', scopes: ['conversions:write'] })).key;
   let leads = 0;
   const lead = () => call('/v1/track/lead', { code: codes[leads % 20], programId: program.id, customer: { externalId: `cust-${leads++}` } });
   for (let i = 0; i < 2000; i++) await lead();

@@ -1,13 +1,20 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { perDb } from '../prepared';
 import { apiKeys } from '../schema';
 
-export async function findActiveKeyByHash(db: Db, hash: string) {
-  const [row] = await db
+// Every request with a stored key looks it up (uncached, so a revocation holds at once).
+const activeKeyQuery = perDb((db) =>
+  db
     .select({ id: apiKeys.id, scopes: apiKeys.scopes })
     .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+    .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findActiveKeyByHash(db: Db, hash: string) {
+  const [row] = await activeKeyQuery(db).all({ hash });
   return row ?? null;
 }
 
