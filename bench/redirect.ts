@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
 import { cannonGet, median, type LoadResult } from './cannon';
-import { hasWrk, wrkGet, wrkVersion } from './wrk';
+import { hasWrk, wrkGet, wrkVersion, type Visitors } from './wrk';
 
 export interface RedirectBench {
   /** The load generator: wrk when on PATH (µs latency resolution), else autocannon (1 ms). */
   loadgen: string;
+  /** 'one': every request from the same visitor (repeats after the first); 'distinct': a new visitor each (wrk only). */
+  visitors: Visitors;
   rounds: number;
   seconds: number;
   bare: LoadResult[];
@@ -123,12 +125,12 @@ async function countClicks(file: string): Promise<number> {
  * GET /:code with click capture on versus a bare Hono 302 on the same runtime, rounds interleaved
  * (bare, control, reflink, bare, control, reflink, …) so drift on a shared machine hits all alike.
  */
-export async function benchRedirect(dir: string, rounds: number, seconds: number): Promise<RedirectBench> {
-  const file = join(dir, 'redirect.db');
+export async function benchRedirect(dir: string, rounds: number, seconds: number, visitors: Visitors = 'one'): Promise<RedirectBench> {
+  const file = join(dir, `redirect-${visitors}.db`);
   const [bare, reflink, control] = await Promise.all([
     spawnServer({ script: 'bench/bare-server.ts', readyPath: '/bench-go' }),
-    spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } }),
-    spawnServer({ script: 'bench/capture-only-server.ts', env: { DATABASE_URL: join(dir, 'control.db'), ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt' } }),
+    spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', TRUST_PROXY: '1' } }),
+    spawnServer({ script: 'bench/capture-only-server.ts', env: { DATABASE_URL: join(dir, `control-${visitors}.db`), ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', TRUST_PROXY: '1' } }),
   ]);
   try {
     for (const server of [reflink, control]) {
@@ -146,13 +148,14 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     let accepted = 1;
 
     const wrk = hasWrk();
-    const get = wrk ? wrkGet : cannonGet;
+    if (visitors === 'distinct' && !wrk) throw new Error('distinct visitors need wrk');
+    const get = wrk ? (url: string, secs: number) => wrkGet(url, secs, 16, visitors) : cannonGet;
     // Warm-up (JIT, link cache, SQLite page cache); counted for persistence, not for speed.
     await get(`${bare.base}/bench-go`, 2);
     await get(`${control.base}/bench-go`, 2);
     accepted += (await get(`${reflink.base}/bench-go`, 2)).s3xx;
 
-    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', rounds, seconds, bare: [], reflink: [], control: [], sched: null, accepted: 0, stored: 0, persistedPerSecond: [], keptUpPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
+    const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', visitors, rounds, seconds, bare: [], reflink: [], control: [], sched: null, accepted: 0, stored: 0, persistedPerSecond: [], keptUpPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
     const sched = { bareIdle: [] as number[], refIdle: [] as number[], bareWaitMsPerS: [] as number[], refWaitMsPerS: [] as number[] };
     let schedKnown = true;
     let lastEndCount = 0;

@@ -8,6 +8,8 @@ import type { MixedBench } from './mixed';
 export interface BenchResults {
   machine: Awaited<ReturnType<typeof describeMachine>>;
   redirect: RedirectBench;
+  /** The same with a new visitor per request (wrk only; null with autocannon). */
+  redirectDistinct: RedirectBench | null;
   sales: SalesBench[];
   mixed: MixedBench;
   report: ReportBench;
@@ -19,6 +21,22 @@ const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(2)} ms`;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? '**pass**' : '**FAIL**');
+
+/**
+ * Rows a and b measure one visitor: after the first, every click is a repeat, the writer's cheapest
+ * kind. These measure the other end, every click from a new visitor (unique: a dedup lookup that
+ * finds nothing and a new entry at a random place in the dedup index).
+ */
+function distinctRows(d: BenchResults['redirectDistinct']): string[] {
+  if (!d) return [];
+  const s = redirectSummary(d);
+  const stored = d.stored >= d.accepted;
+  return [
+    `| a2 | the same with a new visitor per request (own X-Forwarded-For, TRUST_PROXY=1: every click unique), median of ${d.rounds} × ${d.seconds} s: reflink vs ceiling, ratio, sustained ratio | ${n0(s.refRps)} vs ${n0(s.bareRps)} req/s: ${s.ratio.toFixed(2)}, sustained ${s.sustainedRatio.toFixed(2)} (control ${s.controlRatio.toFixed(2)}) | — | — |`,
+    `| a2 | those rounds: p50 / p99; click writer CPU per click; clicks persisted per second | ${ms(s.refP50)} / ${ms(s.refP99)}; ${d.cpuUs ? `${d.cpuUs.writerThread.toFixed(1)} µs` : 'n/a'}; ${n0(s.persisted)} clicks/s | — | — |`,
+    `| a2 | 302s vs rows in \`clicks\` after SIGTERM; non-302 answers | ${n0(d.accepted)} vs ${n0(d.stored)}; ${s.refBad} | every accepted click stored | ${verdict(stored && s.refBad === 0)} |`,
+  ];
+}
 
 /** The markdown written to bench/results.md. */
 export function renderResults(r: BenchResults): string {
@@ -61,6 +79,7 @@ export function renderResults(r: BenchResults): string {
     `| a | non-302 responses, errors and timeouts against reflink | ${red.refBad} | 0 | ${verdict(red.refBad === 0)} |`,
     `| b | clicks persisted per second while under load (median over rounds) | ${n0(red.persisted)} clicks/s | keeps up with redirects | ${verdict(red.persisted >= red.refRps * 0.95)} |`,
     `| b | 302s counted by the load generator (warm-up included) vs rows in \`clicks\` after SIGTERM | ${n0(r.redirect.accepted)} vs ${n0(r.redirect.stored)} (${n0(r.redirect.bufferedAtEnd)} were still buffered at the end of the last round; SIGTERM exit ${r.redirect.exitCode} after ${n0(r.redirect.shutdownMs)} ms) | every accepted click stored | ${verdict(allStored)} |`,
+    ...distinctRows(r.redirectDistinct),
     ...r.sales.flatMap(salesRows),
     ...reportRows(r.report),
     bundleRow(r.bundle),

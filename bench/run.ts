@@ -8,11 +8,12 @@ import { benchReport } from './report';
 import { renderResults, type BenchResults } from './results';
 import { benchSales } from './sales';
 import { benchMixed } from './mixed';
+import { hasWrk } from './wrk';
 import { ROOT } from '../test/helpers/spawn-server';
 
-// npm run bench — every measurement side by side in one run (~2 minutes); writes bench/results.md.
+// npm run bench — every measurement side by side in one run (~6 minutes); writes bench/results.md.
 // BENCH_ONLY=redirect runs only a+b and prints them (bench/results.md untouched); BENCH_ROUNDS and
-// BENCH_SECONDS change its rounds (default 5 × 5 s). BENCH_ONLY=sales runs only c and prints it;
+// BENCH_SECONDS change its rounds (default 5 × 5 s), BENCH_VISITORS=distinct makes it a2's variant. BENCH_ONLY=sales runs only c and prints it;
 // BENCH_ONLY=mixed only f.
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
@@ -37,10 +38,15 @@ try {
     process.exit(0);
   }
   log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
-  const redirect = await benchRedirect(dir, rounds, seconds);
+  const redirect = await benchRedirect(dir, rounds, seconds, process.env.BENCH_ONLY === 'redirect' && process.env.BENCH_VISITORS === 'distinct' ? 'distinct' : 'one');
   if (process.env.BENCH_ONLY === 'redirect') {
     console.log(JSON.stringify({ loadgen: redirect.loadgen, cpuUs: redirect.cpuUs, summary: redirectSummary(redirect), control: redirect.control.map((r) => Math.round(r.rps)), rounds: redirect.reflink.map((r) => [Math.round(r.rps), r.p50, r.p99]), bare: redirect.bare.map((r) => [Math.round(r.rps), r.p99]), accepted: redirect.accepted, stored: redirect.stored, bufferedAtEnd: redirect.bufferedAtEnd, shutdownMs: Math.round(redirect.shutdownMs) }, null, 1));
     process.exit(0);
+  }
+  let redirectDistinct: BenchResults['redirectDistinct'] = null;
+  if (hasWrk()) {
+    log(`a2: the same with a new visitor per request, 3 rounds × ${seconds} s`);
+    redirectDistinct = await benchRedirect(dir, 3, seconds, 'distinct');
   }
   // One Node process, then WORKERS=2 (two processes on the same file) when there are 2+ cores.
   const sales = [];
@@ -59,7 +65,7 @@ try {
   } catch (err) {
     bundle = { error: String(err) };
   }
-  const results: BenchResults = { machine, redirect, sales, mixed, report, bundle, totalSeconds: (performance.now() - started) / 1000 };
+  const results: BenchResults = { machine, redirect, redirectDistinct, sales, mixed, report, bundle, totalSeconds: (performance.now() - started) / 1000 };
   const md = renderResults(results);
   writeFileSync(join(ROOT, 'bench/results.md'), md);
   console.log(`\n${md}`);

@@ -43,12 +43,32 @@ function done(summary, latency, requests)
 end
 `;
 
-/** GET load with wrk in a separate process: 1 thread, 16 connections; latencies in ms (µs resolution). */
-export function wrkGet(url: string, seconds: number, connections = 16): Promise<LoadResult> {
-  const script = join(tmpdir(), 'reflink-bench-wrk.lua');
-  writeFileSync(script, SCRIPT);
+// 'distinct' visitors: every request comes from a new visitor (its own X-Forwarded-For, which
+// reflink reads with TRUST_PROXY=1), numbered on from where the previous run stopped.
+const DISTINCT = `
+local nextIp = 0
+function init(args) s3xx = 0; s2xx = 0; other = 0; nextIp = tonumber(args[1]) end
+function request()
+  nextIp = nextIp + 1
+  local n = nextIp
+  local ip = string.format("%d.%d.%d.%d", 11 + math.floor(n / 16777216) % 200, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  return wrk.format(nil, nil, { ["X-Forwarded-For"] = ip })
+end
+`;
+export type Visitors = 'one' | 'distinct';
+let visitorsUsed = 0;
+
+/**
+ * GET load with wrk in a separate process: 1 thread, 16 connections; latencies in ms (µs resolution).
+ * From one visitor (loopback, one user agent: after the first, every click is a repeat) or distinct ones.
+ */
+export function wrkGet(url: string, seconds: number, connections = 16, visitors: Visitors = 'one'): Promise<LoadResult> {
+  const script = join(tmpdir(), `reflink-bench-wrk-${visitors}.lua`);
+  writeFileSync(script, visitors === 'distinct' ? SCRIPT + DISTINCT : SCRIPT);
+  const args = visitors === 'distinct' ? ['--', String(visitorsUsed)] : [];
+  visitorsUsed += 10_000_000; // more requests than one run can send
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
