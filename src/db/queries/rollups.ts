@@ -3,7 +3,7 @@ import type { Db } from '../client';
 import { clicks, dailyCommissionRollups, dailyRollups, links } from '../schema';
 import type { CommissionDelta, DimFacts, RollupDelta } from '../../reports/rollup-deltas';
 import { chunk } from '../../lib/chunk';
-import { perDb } from '../prepared';
+import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { compiledInsert } from '../statements';
 
 const ROLLUP_ROWS_PER_STATEMENT = 9; // 11 columns: stay under D1's 100 bound parameters
@@ -81,11 +81,13 @@ export async function dimFactsOf(db: Db, clickId: string | null, linkId: string 
   return facts;
 }
 
+const campaignsQuery = perDbAndSize((db, n) => db.select({ id: links.id, campaign: links.campaign }).from(links).where(inArray(links.id, inList(n))).prepare());
+
 export async function campaignsOf(db: Db, linkIds: readonly string[]): Promise<Map<string, string | null>> {
   const map = new Map<string, string | null>();
   const unique = [...new Set(linkIds)];
   for (const part of chunk(unique, 90)) {
-    for (const r of await db.select({ id: links.id, campaign: links.campaign }).from(links).where(inArray(links.id, part))) map.set(r.id, r.campaign);
+    for (const r of await campaignsQuery(db, part.length).all(inArgs(part))) map.set(r.id, r.campaign);
   }
   return map;
 }
