@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { perDb } from '../prepared';
 import { dailyRollups, links, partners, programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { LinkRow } from './partners';
@@ -32,9 +33,10 @@ export async function listLinksOfPartner(db: Db, partnerId: string, limit: numbe
     .limit(limit + 1);
 }
 
-/** The single lookup the redirect makes: link + partner status + program settings by code. */
-export async function findRedirectTarget(db: Db, codeKey: string) {
-  const [row] = await db
+// Built once per database handle: a redirect whose code is not cached (a long tail of links, or
+// unknown codes) pays only for binding the code, not for rendering a three-table select.
+const redirectTargetQuery = perDb((db) =>
+  db
     .select({
       linkId: links.id,
       programId: links.programId,
@@ -51,8 +53,14 @@ export async function findRedirectTarget(db: Db, codeKey: string) {
     .from(links)
     .innerJoin(partners, eq(partners.id, links.partnerId))
     .innerJoin(programs, eq(programs.id, links.programId))
-    .where(eq(links.codeKey, codeKey))
-    .limit(1);
+    .where(eq(links.codeKey, sql.placeholder('codeKey')))
+    .limit(1)
+    .prepare(),
+);
+
+/** The single lookup the redirect makes: link + partner status + program settings by code. */
+export async function findRedirectTarget(db: Db, codeKey: string) {
+  const [row] = await redirectTargetQuery(db).all({ codeKey });
   return row ?? null;
 }
 
