@@ -1,29 +1,28 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { perDb } from '../prepared';
 import { commissions, partners, programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 import type { PartnerRow } from './partners';
 import type { ProgramRow } from './programs';
 
+// Every partner-token request reads these: built once per database handle.
+const byIds = and(eq(partners.id, sql.placeholder('partnerId')), eq(partners.programId, sql.placeholder('programId')));
+const partnerStatusQuery = perDb((db) => db.select({ status: partners.status }).from(partners).where(byIds).limit(1).prepare());
+const partnerWithProgramQuery = perDb((db) =>
+  db.select({ partner: partners, program: programs }).from(partners).innerJoin(programs, eq(programs.id, partners.programId)).where(byIds).limit(1).prepare(),
+);
+
 /** The status of the partner a token names, if it still belongs to the token's program (primary-key lookup). */
 export async function findPartnerStatus(db: Db, partnerId: string, programId: string): Promise<PartnerRow['status'] | null> {
-  const [row] = await db
-    .select({ status: partners.status })
-    .from(partners)
-    .where(and(eq(partners.id, partnerId), eq(partners.programId, programId)))
-    .limit(1);
+  const [row] = await partnerStatusQuery(db).all({ partnerId, programId });
   return row?.status ?? null;
 }
 
 /** A partner with its program, in one query, scoped by both ids. */
 export async function findPartnerWithProgram(db: Db, partnerId: string, programId: string): Promise<{ partner: PartnerRow; program: ProgramRow } | null> {
-  const [row] = await db
-    .select({ partner: partners, program: programs })
-    .from(partners)
-    .innerJoin(programs, eq(programs.id, partners.programId))
-    .where(and(eq(partners.id, partnerId), eq(partners.programId, programId)))
-    .limit(1);
+  const [row] = await partnerWithProgramQuery(db).all({ partnerId, programId });
   return row ?? null;
 }
 
