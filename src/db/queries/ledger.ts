@@ -1,23 +1,35 @@
 import { and, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
+import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { commissions, events, payouts, rewardCounters } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 
 export type PayoutRow = typeof payouts.$inferSelect;
 
-/** A sale's original commissions with what refunds already took back from each. */
-export async function commissionsOfSale(db: Db, saleEventId: string) {
-  const originals = await db
+// A refund's reads, built once per database handle (the second once per count of originals).
+const originalsQuery = perDb((db) =>
+  db
     .select()
     .from(commissions)
-    .where(and(eq(commissions.eventId, saleEventId), eq(commissions.kind, 'commission')));
-  if (originals.length === 0) return [];
-  const taken = await db
+    .where(and(eq(commissions.eventId, sql.placeholder('eventId')), eq(commissions.kind, 'commission')))
+    .prepare(),
+);
+const takenQuery = perDbAndSize((db, n) =>
+  db
     .select({ reversesId: commissions.reversesId, total: sql<number>`sum(-${commissions.amount})` })
     .from(commissions)
-    .where(inArray(commissions.reversesId, originals.map((o) => o.id)))
-    .groupBy(commissions.reversesId);
+    .where(inArray(commissions.reversesId, inList(n)))
+    .groupBy(commissions.reversesId)
+    .prepare(),
+);
+
+/** A sale's original commissions with what refunds already took back from each. */
+export async function commissionsOfSale(db: Db, saleEventId: string) {
+  const originals = await originalsQuery(db).all({ eventId: saleEventId });
+  if (originals.length === 0) return [];
+  const ids = originals.map((o) => o.id);
+  const taken = await takenQuery(db, ids.length).all(inArgs(ids));
   const byId = new Map(taken.map((t) => [t.reversesId, Number(t.total)]));
   return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id) ?? 0 }));
 }
