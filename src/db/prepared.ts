@@ -4,7 +4,7 @@ import type { Db } from './client';
 /**
  * A query built once per database handle: for drizzle's prepared queries (`.prepare()` with
  * `sql.placeholder`s), whose SQL is rendered once so each call only binds values. Building a select
- * per call (drizzle walks the whole query tree to render it) was about a third of a lead's CPU.
+ * per call (drizzle walks the whole query tree to render it) was about half of a lead's CPU.
  */
 export function perDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
   const built = new WeakMap<Db, Q>();
