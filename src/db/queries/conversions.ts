@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { errorText } from '../client';
+import { chunk } from '../../lib/chunk';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { compiledInsert, type Statement } from '../statements';
 import { clicks, commissions, customers, events, links, partners, rewardCounters, rewards } from '../schema';
@@ -131,22 +132,13 @@ export async function activeRewardsFor(db: Db, programId: string, eventName: str
     .orderBy(rewards.createdAt, rewards.id);
 }
 
+// A conversion reads a few counters (tier, cap, per-customer); a query per count, as for every IN list.
 const countersQuery = perDbAndSize((db, n) => db.select().from(rewardCounters).where(inArray(rewardCounters.key, inList(n))).prepare());
-/** A conversion reads a few counters (tier, cap, per-customer): those sizes get a prepared query. */
-const PREPARED_COUNTER_KEYS = 8;
 
 export async function readCounters(db: Db, keys: readonly string[]): Promise<Map<string, CounterRow>> {
   const map = new Map<string, CounterRow>();
-  const unique = [...new Set(keys)];
-  for (let i = 0; i < unique.length; i += 90) {
-    const part = unique.slice(i, i + 90);
-    let rows: CounterRow[];
-    if (part.length <= PREPARED_COUNTER_KEYS) {
-      rows = await countersQuery(db, part.length).all(inArgs(part));
-    } else {
-      rows = await db.select().from(rewardCounters).where(inArray(rewardCounters.key, part));
-    }
-    for (const r of rows) map.set(r.key, r);
+  for (const part of chunk([...new Set(keys)], 90)) {
+    for (const r of await countersQuery(db, part.length).all(inArgs(part))) map.set(r.key, r);
   }
   return map;
 }

@@ -57,7 +57,6 @@ export function rollupStatements(db: Db, deltas: readonly RollupDelta[], commiss
   return [...a, ...b];
 }
 
-/** Dimension facts of a conversion: its attributing click (if any) and its link's campaign. */
 const clickDimsQuery = perDb((db) =>
   db
     .select({ country: clicks.country, deviceType: clicks.deviceType, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost })
@@ -68,6 +67,7 @@ const clickDimsQuery = perDb((db) =>
 );
 const linkCampaignQuery = perDb((db) => db.select({ campaign: links.campaign }).from(links).where(eq(links.id, sql.placeholder('id'))).limit(1).prepare());
 
+/** Dimension facts of a conversion: its attributing click (if any) and its link's campaign. */
 export async function dimFactsOf(db: Db, clickId: string | null, linkId: string | null): Promise<DimFacts> {
   const facts: DimFacts = { linkId, campaign: null, country: null, deviceType: null, browser: null, os: null, referrerHost: null };
   if (clickId) {
