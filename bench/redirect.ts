@@ -23,9 +23,11 @@ export interface RedirectBench {
   /**
    * Per round (Linux /proc; null elsewhere): the share of the machine's CPU time left idle while the
    * bare / reflink round ran, and how long reflink's and the bare server's request thread sat
-   * runnable on a run queue without a core (ms per second of the round; /proc schedstat).
+   * runnable on a run queue without a core (ms per second of the round; /proc schedstat), and the
+   * rescheduling interrupts all cores received per request (/proc/interrupts RES): a thread woken on
+   * a core that is busy with another costs an IPI, which on a virtual machine is a VM exit.
    */
-  sched: { bareIdle: number[]; refIdle: number[]; bareWaitMsPerS: number[]; refWaitMsPerS: number[] } | null;
+  sched: { bareIdle: number[]; refIdle: number[]; bareWaitMsPerS: number[]; refWaitMsPerS: number[]; bareResched: number[]; refResched: number[] } | null;
   /** 302s the load generator counted against reflink (warm-up and sanity request included). */
   accepted: number;
   /** Rows in `clicks` after SIGTERM (the server drains its buffer before exiting). */
@@ -40,9 +42,10 @@ export interface RedirectBench {
   keptUpPerSecond: number[];
   /**
    * Server CPU per response, in µs, summed over the rounds (Linux /proc; null elsewhere): the bare
-   * server's per 302, reflink's request thread per redirect and its click writer thread per click.
+   * server's per 302, the control's request thread per redirect (no writer beside it), reflink's
+   * request thread per redirect and its click writer thread per click.
    */
-  cpuUs: { bare: number; requestThread: number; writerThread: number } | null;
+  cpuUs: { bare: number; control: number; requestThread: number; writerThread: number } | null;
   /** Clicks still buffered when the last round ended (written by the SIGTERM flush). */
   bufferedAtEnd: number;
   shutdownMs: number;
@@ -97,15 +100,34 @@ function runQueueWaitNs(pid: number | undefined): number | null {
   }
 }
 
+/** Rescheduling interrupts (IPIs one core sends another to make it switch threads) so far, all cores (Linux), or null. */
+function reschedIpis(): number | null {
+  try {
+    const line = readFileSync('/proc/interrupts', 'utf8').split('\n').find((l) => /^\s*RES:/.test(l));
+    if (!line) return null;
+    let n = 0;
+    for (const field of line.trim().split(/\s+/).slice(1)) {
+      if (!/^\d+$/.test(field)) break;
+      n += Number(field);
+    }
+    return n;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs `load` and measures the machine's idle share and `pid`'s run-queue wait meanwhile. */
-async function withSched<T extends LoadResult>(pid: number | undefined, load: () => Promise<T>): Promise<{ run: T; idle: number | null; waitMsPerS: number | null }> {
+async function withSched<T extends LoadResult>(pid: number | undefined, load: () => Promise<T>): Promise<{ run: T; idle: number | null; waitMsPerS: number | null; reschedPerReq: number | null }> {
   const c0 = machineCpu();
   const w0 = runQueueWaitNs(pid);
+  const i0 = reschedIpis();
   const run = await load();
   const c1 = machineCpu();
   const w1 = runQueueWaitNs(pid);
+  const i1 = reschedIpis();
   return {
     run,
+    reschedPerReq: i0 !== null && i1 !== null && run.total > 0 ? (i1 - i0) / run.total : null,
     idle: c0 && c1 && c1.total > c0.total ? (c1.idle - c0.idle) / (c1.total - c0.total) : null,
     waitMsPerS: w0 !== null && w1 !== null ? (w1 - w0) / 1e6 / run.seconds : null,
   };
@@ -130,7 +152,7 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
   const [bare, reflink, control] = await Promise.all([
     spawnServer({ script: 'bench/bare-server.ts', readyPath: '/bench-go' }),
     spawnServer({ nodeArgs: profileArgs(), env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', TRUST_PROXY: '1' } }),
-    spawnServer({ script: 'bench/capture-only-server.ts', env: { DATABASE_URL: join(dir, `control-${visitors}.db`), ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', TRUST_PROXY: '1' } }),
+    spawnServer({ script: 'bench/capture-only-server.ts', nodeArgs: profileArgs(), env: { DATABASE_URL: join(dir, `control-${visitors}.db`), ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'bench-salt', TRUST_PROXY: '1' } }),
   ]);
   try {
     for (const server of [reflink, control]) {
@@ -156,27 +178,33 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     accepted += (await get(`${reflink.base}/bench-go`, 2)).s3xx;
 
     const result: RedirectBench = { loadgen: wrk ? `${wrkVersion().split(' Copyright')[0]} (1 thread)` : 'autocannon 8', visitors, rounds, seconds, bare: [], reflink: [], control: [], sched: null, accepted: 0, stored: 0, persistedPerSecond: [], keptUpPerSecond: [], bufferedAtEnd: 0, shutdownMs: 0, exitCode: null, cpuUs: null };
-    const sched = { bareIdle: [] as number[], refIdle: [] as number[], bareWaitMsPerS: [] as number[], refWaitMsPerS: [] as number[] };
+    const sched = { bareIdle: [] as number[], refIdle: [] as number[], bareWaitMsPerS: [] as number[], refWaitMsPerS: [] as number[], bareResched: [] as number[], refResched: [] as number[] };
     let schedKnown = true;
     let lastEndCount = 0;
-    const cpu = { bare: 0, bareN: 0, main: 0, writer: 0, refN: 0 };
+    const cpu = { bare: 0, bareN: 0, control: 0, controlN: 0, main: 0, writer: 0, refN: 0 };
     for (let r = 0; r < rounds; r++) {
       const b0 = threadCpuMs(bare.child.pid);
-      const { run: bareRun, idle: bareIdle, waitMsPerS: bareWait } = await withSched(bare.child.pid, () => get(`${bare.base}/bench-go`, seconds));
+      const { run: bareRun, idle: bareIdle, waitMsPerS: bareWait, reschedPerReq: bareResched } = await withSched(bare.child.pid, () => get(`${bare.base}/bench-go`, seconds));
       cpu.bare += cpuSplit(bare.child.pid!, b0, threadCpuMs(bare.child.pid)).all;
       cpu.bareN += bareRun.total;
       result.bare.push(bareRun);
       // The control runs between the bare round and reflink's, never while reflink's writer catches up.
-      result.control.push(await get(`${control.base}/bench-go`, seconds));
+      const c0 = threadCpuMs(control.child.pid);
+      const controlRun = await get(`${control.base}/bench-go`, seconds);
+      cpu.control += cpuSplit(control.child.pid!, c0, threadCpuMs(control.child.pid)).main;
+      cpu.controlN += controlRun.total;
+      result.control.push(controlRun);
       const before = await countClicks(file);
       const r0 = threadCpuMs(reflink.child.pid);
-      const { run, idle: refIdle, waitMsPerS: refWait } = await withSched(reflink.child.pid, () => get(`${reflink.base}/bench-go`, seconds));
-      if (bareIdle === null || refIdle === null || bareWait === null || refWait === null) schedKnown = false;
+      const { run, idle: refIdle, waitMsPerS: refWait, reschedPerReq: refResched } = await withSched(reflink.child.pid, () => get(`${reflink.base}/bench-go`, seconds));
+      if (bareIdle === null || refIdle === null || bareWait === null || refWait === null || bareResched === null || refResched === null) schedKnown = false;
       else {
         sched.bareIdle.push(bareIdle);
         sched.refIdle.push(refIdle);
         sched.bareWaitMsPerS.push(bareWait);
         sched.refWaitMsPerS.push(refWait);
+        sched.bareResched.push(bareResched);
+        sched.refResched.push(refResched);
       }
       const split = cpuSplit(reflink.child.pid!, r0, threadCpuMs(reflink.child.pid));
       cpu.main += split.main;
@@ -193,7 +221,7 @@ export async function benchRedirect(dir: string, rounds: number, seconds: number
     result.accepted = accepted;
     if (schedKnown) result.sched = sched;
     if (cpu.bareN > 0 && cpu.refN > 0 && cpu.bare > 0) {
-      result.cpuUs = { bare: (cpu.bare * 1000) / cpu.bareN, requestThread: (cpu.main * 1000) / cpu.refN, writerThread: (cpu.writer * 1000) / cpu.refN };
+      result.cpuUs = { bare: (cpu.bare * 1000) / cpu.bareN, control: (cpu.control * 1000) / Math.max(1, cpu.controlN), requestThread: (cpu.main * 1000) / cpu.refN, writerThread: (cpu.writer * 1000) / cpu.refN };
     }
     result.bufferedAtEnd = Math.max(0, accepted - lastEndCount);
 
@@ -226,6 +254,8 @@ export function redirectSummary(b: RedirectBench) {
     refIdle: b.sched ? median(b.sched.refIdle) : null,
     bareWaitMsPerS: b.sched ? median(b.sched.bareWaitMsPerS) : null,
     refWaitMsPerS: b.sched ? median(b.sched.refWaitMsPerS) : null,
+    bareResched: b.sched ? median(b.sched.bareResched) : null,
+    refResched: b.sched ? median(b.sched.refResched) : null,
     bareP50: median(b.bare.map((x) => x.p50)),
     bareP99: median(b.bare.map((x) => x.p99)),
     refP50: median(b.reflink.map((x) => x.p50)),

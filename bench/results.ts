@@ -64,16 +64,16 @@ export function renderResults(r: BenchResults): string {
     `| a | ratio of medians reflink / ceiling | ${red.ratio.toFixed(2)} | ≥ 0.80 | ${verdict(red.ratio >= 0.8)} |`,
     `| a | sustained ratio: each round at its redirects/s less the growth of the click writer's backlog (accepted, not yet stored) over the round, median / ceiling | ${red.sustainedRatio.toFixed(2)} (${n0(red.sustainedRps)} req/s) | ≥ 0.80 | ${verdict(red.sustainedRatio >= 0.8)} |`,
     `| a | control: reflink's server and fast path with each click encoded and dropped (bench/capture-only-server.ts), median / ceiling — the request path's own cost | ${red.controlRatio.toFixed(2)} (${n0(red.controlRps)} req/s) | — | — |`,
-    ...(red.refIdle !== null && red.bareIdle !== null && red.refWaitMsPerS !== null && red.bareWaitMsPerS !== null
+    ...(red.refIdle !== null && red.bareIdle !== null && red.refWaitMsPerS !== null && red.bareWaitMsPerS !== null && red.bareResched !== null && red.refResched !== null
       ? [
-          `| a | machine CPU left idle during the rounds (median), bare / reflink; request thread runnable but waiting for a core (/proc schedstat), bare / reflink | ${pct(red.bareIdle)} / ${pct(red.refIdle)} idle; ${red.bareWaitMsPerS.toFixed(0)} / ${red.refWaitMsPerS.toFixed(0)} ms per s | — | — |`,
+          `| a | machine CPU left idle during the rounds (median), bare / reflink; request thread runnable but waiting for a core (/proc schedstat), bare / reflink; rescheduling interrupts per request (/proc/interrupts RES), bare / reflink | ${pct(red.bareIdle)} / ${pct(red.refIdle)} idle; ${red.bareWaitMsPerS.toFixed(0)} / ${red.refWaitMsPerS.toFixed(0)} ms per s; ${red.bareResched.toFixed(3)} / ${red.refResched.toFixed(3)} | — | — |`,
         ]
       : []),
     `| a | reflink latency p50 / p99 (median over rounds; worst round p99) | ${ms(red.refP50)} / ${ms(red.refP99)} (worst ${ms(red.refP99Worst)}) | p99 < 5 ms | ${verdict(red.refP99 < 5)} |`,
     `| a | ceiling latency p50 / p99 | ${ms(red.bareP50)} / ${ms(red.bareP99)} | — | — |`,
     ...(r.redirect.cpuUs
       ? [
-          `| a | server CPU per response (all rounds; /proc): bare server per 302 / reflink request thread per redirect / reflink click writer thread per click | ${r.redirect.cpuUs.bare.toFixed(1)} µs / ${r.redirect.cpuUs.requestThread.toFixed(1)} µs / ${r.redirect.cpuUs.writerThread.toFixed(1)} µs | — | — |`,
+          `| a | server CPU per response (all rounds; /proc): bare server per 302 / control's request thread per redirect / reflink request thread per redirect / reflink click writer thread per click | ${r.redirect.cpuUs.bare.toFixed(1)} µs / ${r.redirect.cpuUs.control.toFixed(1)} µs / ${r.redirect.cpuUs.requestThread.toFixed(1)} µs / ${r.redirect.cpuUs.writerThread.toFixed(1)} µs | — | — |`,
         ]
       : []),
     `| a | non-302 responses, errors and timeouts against reflink | ${red.refBad} | 0 | ${verdict(red.refBad === 0)} |`,
