@@ -1,3 +1,4 @@
+import { createClient, type Client } from '@libsql/client';
 import type { SpawnedServer } from '../test/helpers/spawn-server';
 
 export const ADMIN_KEY = 'bench-admin-key';
@@ -33,3 +34,16 @@ export async function createProgram(s: SpawnedServer, partners: number) {
 
 /** BENCH_PROF=<dir> runs the reflink servers with --cpu-prof (profiles land in <dir> on exit). */
 export const profileArgs = (): string[] => (process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []);
+
+/** Opens the database file `file` with its own client, runs `read` and closes the client. */
+export async function readDbFile<T>(file: string, read: (db: Client) => Promise<T>): Promise<T> {
+  const db = createClient({ url: `file:${file}` });
+  try {
+    return await read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The `n` column of a one-row `SELECT count(*) AS n …`. */
+export const countOf = async (db: Client, sql: string): Promise<number> => Number((await db.execute(sql)).rows[0]!.n);

@@ -1,7 +1,6 @@
-import { createClient } from '@libsql/client';
 import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
-import { ADMIN_KEY, api, createProgram } from './api';
+import { ADMIN_KEY, api, countOf, createProgram, readDbFile } from './api';
 import { cannonGet, type LoadResult } from './cannon';
 import { SALE_RULE } from './sales';
 import { hasWrk, wrkGet } from './wrk';
@@ -58,16 +57,12 @@ export async function benchMixed(dir: string, seconds = 10): Promise<MixedBench>
     }
     const redirects = await load;
     await s.stop('SIGTERM');
-    const db = createClient({ url: `file:${file}` });
-    try {
-      const one = async (q: string) => Number((await db.execute(q)).rows[0]!.n);
-      const stored = await one(`SELECT count(*) AS n FROM events WHERE type = 'sale'`);
-      const commissions = await one(`SELECT count(*) AS n FROM commissions c JOIN events e ON e.id = c.event_id WHERE e.type = 'sale'`);
+    return await readDbFile(file, async (db) => {
+      const stored = await countOf(db, `SELECT count(*) AS n FROM events WHERE type = 'sale'`);
+      const commissions = await countOf(db, `SELECT count(*) AS n FROM commissions c JOIN events e ON e.id = c.event_id WHERE e.type = 'sale'`);
       latencies.sort((a, b) => a - b);
       return { seconds, redirects, sales: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1]!, created, stored, commissions };
-    } finally {
-      db.close();
-    }
+    });
   } finally {
     await s.stop('SIGKILL');
   }

@@ -1,8 +1,7 @@
-import { createClient } from '@libsql/client';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
-import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
+import { ADMIN_KEY, api, countOf, createProgram, profileArgs, readDbFile } from './api';
 import { cannonGet, median, type LoadResult } from './cannon';
 import { hasWrk, wrkGet, wrkVersion, type Visitors } from './wrk';
 
@@ -133,15 +132,7 @@ async function withSched<T extends LoadResult>(pid: number | undefined, load: ()
   };
 }
 
-async function countClicks(file: string): Promise<number> {
-  const client = createClient({ url: `file:${file}` });
-  try {
-    const rs = await client.execute('SELECT count(*) AS n FROM clicks');
-    return Number(rs.rows[0]!.n);
-  } finally {
-    client.close();
-  }
-}
+const countClicks = (file: string) => readDbFile(file, (db) => countOf(db, 'SELECT count(*) AS n FROM clicks'));
 
 /**
  * GET /:code with click capture on versus a bare Hono 302 on the same runtime, rounds interleaved

@@ -1,8 +1,7 @@
-import { createClient } from '@libsql/client';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer } from '../test/helpers/spawn-server';
-import { ADMIN_KEY, api, createProgram, profileArgs } from './api';
+import { ADMIN_KEY, api, countOf, createProgram, profileArgs, readDbFile } from './api';
 import { runJsonProcess, summarize, type LoadResult } from './cannon';
 
 /**
@@ -95,11 +94,9 @@ export async function benchSales(dir: string, opts: { partners: number; customer
     const mainMs = mainBefore !== null && mainAfter !== null ? mainAfter - mainBefore : null;
     await s.stop('SIGTERM');
 
-    const db = createClient({ url: `file:${file}` });
-    try {
-      const one = async (sql: string) => Number((await db.execute(sql)).rows[0]!.n);
-      const storedSales = await one(`SELECT count(*) AS n FROM events WHERE type = 'sale'`);
-      const commissions = await one(`SELECT count(*) AS n FROM commissions`);
+    return await readDbFile(file, async (db) => {
+      const storedSales = await countOf(db, `SELECT count(*) AS n FROM events WHERE type = 'sale'`);
+      const commissions = await countOf(db, `SELECT count(*) AS n FROM commissions`);
       const perPartner = await db.execute(
         `SELECT e.partner_id AS p, count(*) AS n,
                 (SELECT coalesce(sum(amount), 0) FROM commissions c WHERE c.partner_id = e.partner_id) AS total
@@ -114,9 +111,7 @@ export async function benchSales(dir: string, opts: { partners: number; customer
       }
       const perSale = (ms: number | null) => (ms === null || storedSales === 0 ? null : ms / storedSales);
       return { workers, partners: opts.partners, customers: opts.customers, leads, sales, storedSales, commissions, exactPartners, partnersCapped, cpuMsPerSale: perSale(cpuMs), requestThreadMsPerSale: perSale(mainMs) };
-    } finally {
-      db.close();
-    }
+    });
   } finally {
     await s.stop('SIGKILL');
   }

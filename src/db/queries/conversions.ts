@@ -66,11 +66,7 @@ export async function findCustomer(db: Db, programId: string, externalId: string
 
 const customerColumns = getTableColumns(customers);
 
-/**
- * The customer with what a conversion needs beside it, in one round trip: the status of the
- * partner it is attributed to and the dimension facts of its attributing click and link (for the
- * rollups). Each join is a primary-key lookup; missing rows read as null.
- */
+/** The query behind findCustomerForConversion, prepared once per database handle. */
 function customerForConversionQuery(db: Db) {
   return db
     .select({
