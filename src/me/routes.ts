@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { listLinksOfPartner } from '../db/queries/links';
 import { listPayouts } from '../db/queries/ledger';
 import { findPartnerWithProgram, listPartnerCommissions } from '../db/queries/me';
+import { revokePartnerTokens } from '../db/queries/partners';
 import { partnerJson } from '../partners/partner-json';
 import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
@@ -79,4 +80,11 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/balance', async (c) => {
     const { partnerId } = partnerAuthOf(c);
     return c.json({ partnerId, balances: await balanceOf(c.var.deps.db, partnerId) });
+  })
+  // POST /v1/me/tokens/revoke — sign out everywhere: this token and every other issued so far
+  .post('/tokens/revoke', async (c) => {
+    const { partnerId, programId } = partnerAuthOf(c);
+    const { db, clock } = c.var.deps;
+    if (!(await revokePartnerTokens(db, partnerId, programId, clock()))) throw new ApiError('unauthorized', 'Invalid or expired partner token');
+    return c.json({ partnerId, revoked: true });
   });

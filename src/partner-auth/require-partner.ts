@@ -1,9 +1,9 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthContext } from '../env';
-import { findPartnerStatus } from '../db/queries/me';
+import { findPartnerAccess } from '../db/queries/me';
 import { ApiError } from '../lib/errors';
 import { signingKeysOf } from './signing-keys';
-import { verifyPartnerToken } from './verify-partner-token';
+import { tokenStillValid, verifyPartnerToken } from './verify-partner-token';
 
 export type PartnerAuth = Extract<AuthContext, { kind: 'partner' }>;
 
@@ -13,8 +13,9 @@ function bearer(header: string | undefined): string | null {
 }
 
 /**
- * Requires a valid partner token whose partner still exists in the token's program and is active
- * (one primary-key lookup per request, so suspending a partner revokes its tokens at once).
+ * Requires a valid partner token whose partner still exists in the token's program, is active and
+ * has not had its tokens revoked since (one primary-key lookup per request, so suspending a partner
+ * or revoking its tokens takes effect at once).
  * Sets `auth` = `{kind:'partner', partnerId, programId}`. Anything else is a 401.
  */
 export const requirePartner = createMiddleware<AppEnv>(async (c, next) => {
@@ -23,8 +24,8 @@ export const requirePartner = createMiddleware<AppEnv>(async (c, next) => {
   const { db, config, clock } = c.var.deps;
   const keys = await signingKeysOf(config);
   const claims = keys ? await verifyPartnerToken({ keys, token, now: clock() }) : null;
-  const status = claims ? await findPartnerStatus(db, claims.partnerId, claims.programId) : null;
-  if (!claims || status !== 'active') throw new ApiError('unauthorized', 'Invalid or expired partner token');
+  const access = claims ? await findPartnerAccess(db, claims.partnerId, claims.programId) : null;
+  if (!claims || !tokenStillValid(claims, access)) throw new ApiError('unauthorized', 'Invalid or expired partner token');
   c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId });
   await next();
 });

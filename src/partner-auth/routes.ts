@@ -3,7 +3,7 @@ import type { AppEnv } from '../env';
 import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
 import { ApiError, NotFoundError, ValidationError } from '../lib/errors';
-import { findPartner } from '../db/queries/partners';
+import { findPartner, revokePartnerTokens } from '../db/queries/partners';
 import { baseUrlOf } from '../links/base-url';
 import { issueTokenSchema } from './schemas';
 import { signingKeysOf } from './signing-keys';
@@ -24,4 +24,12 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
       { token, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login?token=${encodeURIComponent(token)}` },
       201,
     );
+  })
+  // POST /v1/partners/:partnerId/tokens/revoke — every token issued to the partner so far stops
+  // working at once (portal sessions too); tokens issued afterwards work.
+  .post('/partners/:partnerId/tokens/revoke', requireScope('programs:write'), async (c) => {
+    const { db, clock } = c.var.deps;
+    const partnerId = c.req.param('partnerId');
+    if (!(await revokePartnerTokens(db, partnerId, null, clock()))) throw new NotFoundError('Partner');
+    return c.json({ partnerId, revoked: true });
   });

@@ -8,6 +8,8 @@ export interface PartnerTokenClaims {
   programId: string;
   tokenId: string;
   expiresAt: Date;
+  /** The partner's token generation when the token was issued (`gen`; 0 for tokens without it). */
+  generation: number;
 }
 
 /** Far above any token we issue; refuses absurd inputs before any crypto. */
@@ -39,9 +41,18 @@ export async function verifyPartnerToken({ keys, token, now }: { keys: PartnerSi
   if (keys.kid !== null && protectedHeader.kid !== keys.kid) return null;
   // jose accepts an audience array containing ours; a partner token names only us.
   if (payload.aud !== TOKEN_AUDIENCE) return null;
-  const { sub, pid, jti, exp } = payload;
+  const { sub, pid, jti, exp, gen = 0 } = payload;
   if (typeof sub !== 'string' || !hasPrefix(sub, 'ptn') || typeof pid !== 'string' || !hasPrefix(pid, 'prg') || typeof jti !== 'string' || typeof exp !== 'number') {
     return null;
   }
-  return { partnerId: sub, programId: pid, tokenId: jti, expiresAt: new Date(exp * 1000) };
+  if (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) return null;
+  return { partnerId: sub, programId: pid, tokenId: jti, expiresAt: new Date(exp * 1000), generation: gen };
+}
+
+/**
+ * Whether verified claims still stand for a partner: it exists in the token's program, is active,
+ * and has not had its tokens revoked since this one was issued.
+ */
+export function tokenStillValid(claims: PartnerTokenClaims, access: { status: string; tokenGeneration: number } | null): boolean {
+  return access !== null && access.status === 'active' && access.tokenGeneration === claims.generation;
 }

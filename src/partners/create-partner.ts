@@ -33,6 +33,7 @@ export async function createPartner({ db, now, program, input }: { db: Db; now: 
       externalId: input.externalId ?? null,
       code,
       status: 'active',
+      tokenGeneration: 0,
       createdAt: now,
       updatedAt: now,
     };

@@ -1,21 +1,21 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { findPartnerStatus } from '../db/queries/me';
+import { findPartnerAccess } from '../db/queries/me';
 import { sha256Hex, timingSafeEqualStr } from '../lib/hash';
 import { signingKeysOf } from '../partner-auth/signing-keys';
-import { verifyPartnerToken, type PartnerTokenClaims } from '../partner-auth/verify-partner-token';
+import { tokenStillValid, verifyPartnerToken, type PartnerTokenClaims } from '../partner-auth/verify-partner-token';
 
 export const SESSION_COOKIE = 'rl_portal';
 
-/** A partner token that verifies and whose partner is still active, else null. */
+/** A partner token that verifies and still stands for an active partner (tokenStillValid), else null. */
 export async function checkPartnerToken(c: Context<AppEnv>, token: string | undefined): Promise<PartnerTokenClaims | null> {
   if (!token) return null;
   const { config, db, clock } = c.var.deps;
   const keys = await signingKeysOf(config);
   const claims = keys ? await verifyPartnerToken({ keys, token, now: clock() }) : null;
   if (!claims) return null;
-  return (await findPartnerStatus(db, claims.partnerId, claims.programId)) === 'active' ? claims : null;
+  return tokenStillValid(claims, await findPartnerAccess(db, claims.partnerId, claims.programId)) ? claims : null;
 }
 
 /** The session cookie holds the partner token itself (HttpOnly, Secure, Lax), until it expires. */

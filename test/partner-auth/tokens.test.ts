@@ -45,6 +45,7 @@ describe('POST /v1/partners/:id/tokens — happy', () => {
       aud: 'reflink:partner',
       sub: partner.id,
       pid: program.id,
+      gen: 0,
       iat: T0_SECONDS,
       exp: T0_SECONDS + 7 * DAY_SECONDS,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),

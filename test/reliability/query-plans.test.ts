@@ -10,7 +10,7 @@ import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLi
 import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, partnerBalance, payableGroups, payoutEntries } from '../../src/db/queries/ledger';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
 import { partnerDailySeries } from '../../src/db/queries/portal';
-import { findPartnerStatus, findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
+import { findPartnerAccess, findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
 import { findActiveKeyByHash } from '../../src/db/queries/api-keys';
 import { findIdempotencyKey } from '../../src/db/queries/idempotency';
 
@@ -155,7 +155,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['countActivePartners', (w) => countActivePartners(w.t.db, w.program, FROM, TO)],
   ['ledgerTotalsByStatus', (w) => ledgerTotalsByStatus(w.t.db, w.program, 'EUR', Date.parse(FROM), Date.parse(TO))],
   ['partnerDailySeries (portal chart)', (w) => partnerDailySeries(w.t.db, w.program, w.partner, FROM, TO)],
-  ['findPartnerStatus (every partner request)', (w) => findPartnerStatus(w.t.db, w.partner, w.program)],
+  ['findPartnerAccess (every partner request)', (w) => findPartnerAccess(w.t.db, w.partner, w.program)],
   ['findPartnerWithProgram', (w) => findPartnerWithProgram(w.t.db, w.partner, w.program)],
   ['listPartnerCommissions (/v1/me/commissions)', (w) => listPartnerCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listPayouts', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { links, partners } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
@@ -28,6 +28,20 @@ export async function findPartnerByExternalId(db: Db, programId: string, externa
 export async function updatePartner(db: Db, id: string, patch: Partial<PartnerRow>): Promise<PartnerRow | null> {
   const [row] = await db.update(partners).set(patch).where(eq(partners.id, id)).returning();
   return row ?? null;
+}
+
+/**
+ * Bumps the partner's token generation in one statement (concurrent revocations each count), so
+ * every partner token issued before stops verifying. False when there is no such partner.
+ */
+export async function revokePartnerTokens(db: Db, id: string, programId: string | null, now: Date): Promise<boolean> {
+  const where = programId === null ? eq(partners.id, id) : and(eq(partners.id, id), eq(partners.programId, programId));
+  const rows = await db
+    .update(partners)
+    .set({ tokenGeneration: sql`${partners.tokenGeneration} + 1`, updatedAt: now })
+    .where(where)
+    .returning({ id: partners.id });
+  return rows.length > 0;
 }
 
 export async function listPartners(db: Db, programId: string, limit: number, cursor?: string) {

@@ -12,6 +12,11 @@ export const partners = sqliteTable(
     /** The partner's referral code; also the code of its default link. */
     code: text('code').notNull(),
     status: text('status', { enum: ['active', 'suspended'] }).notNull(),
+    /**
+     * Partner tokens carry the generation they were issued in (`gen`); revoking the partner's
+     * tokens bumps it, so every token issued before stops working at once.
+     */
+    tokenGeneration: integer('token_generation').notNull().default(0),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

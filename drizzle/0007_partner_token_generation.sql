@@ -1,0 +1,1 @@
+ALTER TABLE `partners` ADD `token_generation` integer DEFAULT 0 NOT NULL;
