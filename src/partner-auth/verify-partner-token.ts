@@ -48,11 +48,3 @@ export async function verifyPartnerToken({ keys, token, now }: { keys: PartnerSi
   if (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) return null;
   return { partnerId: sub, programId: pid, tokenId: jti, expiresAt: new Date(exp * 1000), generation: gen };
 }
-
-/**
- * Whether verified claims still stand for a partner: it exists in the token's program, is active,
- * and has not had its tokens revoked since this one was issued.
- */
-export function tokenStillValid(claims: PartnerTokenClaims, access: { status: string; tokenGeneration: number } | null): boolean {
-  return access !== null && access.status === 'active' && access.tokenGeneration === claims.generation;
-}

@@ -11,7 +11,8 @@ import { buildReport } from '../reports/build-report';
 import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
 import { utcDay } from '../reports/rollup-deltas';
-import { checkCsrf, checkPartnerToken, csrfTokenOf, currentSession, endSession, startSession } from './session';
+import { partnerTokenClaims } from '../partner-auth/check-partner-token';
+import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MessagePage } from './views/dashboard';
 import { cspFor } from './views/layout';
@@ -34,7 +35,7 @@ export const portalRoutes = new Hono<AppEnv>()
   // GET /portal/login?token= — exchange a partner token for a session cookie, drop it from the URL
   .get('/login', async (c) => {
     const token = c.req.query('token');
-    const claims = await checkPartnerToken(c, token);
+    const claims = await partnerTokenClaims(c.var.deps, token);
     if (!token || !claims) return signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
     startSession(c, token, claims);
     return c.redirect('/portal', 303);

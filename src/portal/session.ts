@@ -1,22 +1,11 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { findPartnerAccess } from '../db/queries/me';
 import { sha256Hex, timingSafeEqualStr } from '../lib/hash';
-import { signingKeysOf } from '../partner-auth/signing-keys';
-import { tokenStillValid, verifyPartnerToken, type PartnerTokenClaims } from '../partner-auth/verify-partner-token';
+import { partnerTokenClaims } from '../partner-auth/check-partner-token';
+import type { PartnerTokenClaims } from '../partner-auth/verify-partner-token';
 
 export const SESSION_COOKIE = 'rl_portal';
-
-/** A partner token that verifies and still stands for an active partner (tokenStillValid), else null. */
-export async function checkPartnerToken(c: Context<AppEnv>, token: string | undefined): Promise<PartnerTokenClaims | null> {
-  if (!token) return null;
-  const { config, db, clock } = c.var.deps;
-  const keys = await signingKeysOf(config);
-  const claims = keys ? await verifyPartnerToken({ keys, token, now: clock() }) : null;
-  if (!claims) return null;
-  return tokenStillValid(claims, await findPartnerAccess(db, claims.partnerId, claims.programId)) ? claims : null;
-}
 
 /** The session cookie holds the partner token itself (HttpOnly, Secure, Lax), until it expires. */
 export function startSession(c: Context<AppEnv>, token: string, claims: PartnerTokenClaims) {
@@ -30,7 +19,7 @@ export function endSession(c: Context<AppEnv>) {
 
 export async function currentSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
-  const claims = await checkPartnerToken(c, token);
+  const claims = await partnerTokenClaims(c.var.deps, token);
   return claims && token ? { token, claims } : null;
 }
 
