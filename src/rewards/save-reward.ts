@@ -4,12 +4,21 @@ import type { ProgramRow } from '../db/queries/programs';
 import { findReward, insertReward, updateReward } from '../db/queries/rewards';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import type { CreateRewardInput, UpdateRewardInput } from './schemas';
+import { MAX_PERCENT_BPS, PERCENT_MESSAGE, type CreateRewardInput, type UpdateRewardInput } from './schemas';
 
-/** A percentage is of a sale in the program currency, so it pays in that currency. */
-function checkRule(row: Pick<RewardRow, 'type' | 'unit' | 'startsAt' | 'endsAt'>, program: ProgramRow) {
+/**
+ * Checks of the whole rule, run on the stored row after a PATCH too (a fixed reward patched to
+ * percent keeps its amount, which then reads as basis points). A percentage is of a sale in the
+ * program currency, so it pays in that currency, and is at most MAX_PERCENT_BPS, tiers included.
+ */
+function checkRule(row: Pick<RewardRow, 'type' | 'unit' | 'amount' | 'tiers' | 'startsAt' | 'endsAt'>, program: ProgramRow) {
   if (row.type === 'percent' && row.unit !== program.currency) {
     throw new ValidationError('unit', `a percent reward pays in the program currency ${program.currency}`, 'unit_mismatch');
+  }
+  if (row.type === 'percent') {
+    if (row.amount > MAX_PERCENT_BPS) throw new ValidationError('amount', PERCENT_MESSAGE);
+    const i = (row.tiers ?? []).findIndex((t) => t.amount > MAX_PERCENT_BPS);
+    if (i >= 0) throw new ValidationError(`tiers.${i}.amount`, PERCENT_MESSAGE);
   }
   if (row.startsAt && row.endsAt && row.startsAt >= row.endsAt) throw new ValidationError('endsAt', 'must be after startsAt');
 }

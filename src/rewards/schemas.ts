@@ -1,8 +1,17 @@
 import { z } from 'zod';
+import { isCurrency } from '../lib/money';
 import { isoDate, minorAmount } from '../lib/schemas';
 
+/** Percent rewards are in basis points (10000 = 100%); more than 1000% of a sale is refused. */
+export const MAX_PERCENT_BPS = 100_000;
+export const PERCENT_MESSAGE = `percent is in basis points (10000 = 100%), at most ${MAX_PERCENT_BPS}`;
+
 const period = z.enum(['lifetime', 'year', 'month']);
-const unit = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points');
+const unit = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points')
+  // "eur" would be a separate non-cash unit beside EUR (0 decimals, its own payout group).
+  .refine((u) => u === u.toUpperCase() || !isCurrency(u.toUpperCase()), { message: 'write currency codes in upper case (e.g. EUR)' });
 
 const condition = z.strictObject({
   field: z.string().regex(/^(amount|quantity|metadata\.[A-Za-z0-9_.-]{1,100})$/, 'must be amount, quantity or metadata.<key>'),
@@ -49,7 +58,7 @@ function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): b
 export const createRewardSchema = z
   .strictObject(ruleFields)
   .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] })
-  .refine((r) => r.type !== 'percent' || r.amount <= 100_000, { message: 'percent is in basis points (10000 = 100%)', path: ['amount'] })
+  .refine((r) => r.type !== 'percent' || r.amount <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] })
   .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { message: 'must be after startsAt', path: ['endsAt'] });
 
 export const updateRewardSchema = z
