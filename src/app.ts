@@ -19,7 +19,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { limitBody } from './middleware/body-limit';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
-import { portalRoutes } from './portal/routes';
+import { portalBodyTooLarge, portalRoutes } from './portal/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -40,6 +40,7 @@ export function createApp(deps: AppDeps) {
     '/v1/*',
     limitBody(MAX_BODY_BYTES, (c) => c.json(errorBody('payload_too_large', `Body exceeds ${MAX_BODY_BYTES} bytes`, c.var.requestId), 413)),
   );
+  app.use('/portal/*', limitBody(MAX_BODY_BYTES, portalBodyTooLarge));
 
   app.use('/v1/*', rateLimit);
   app.use('/v1/*', idempotency);

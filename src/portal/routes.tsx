@@ -17,7 +17,7 @@ import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MessagePage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
-function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 422, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
+function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 413 | 422, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
   const nonce = randomToken(16);
   c.header('Content-Security-Policy', cspFor(nonce));
   c.header('Cache-Control', 'no-store');
@@ -27,6 +27,10 @@ function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 422, render: (
 
 const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401) =>
   page(c, status, (nonce) => <MessagePage title="Please sign in" message={message} nonce={nonce} />);
+
+/** The portal's answer to a body over the app's limit (src/app.ts mounts the limit on /portal/*). */
+export const portalBodyTooLarge = (c: Context<AppEnv>) =>
+  page(c, 413, (nonce) => <MessagePage title="Form too large" message="This form is too large to send. Shorten it and try again." nonce={nonce} />);
 
 const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
 
@@ -78,7 +82,9 @@ export const portalRoutes = new Hono<AppEnv>()
   .post('/links', async (c) => {
     const session = await currentSession(c);
     if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
-    const form = await c.req.parseBody();
+    // A malformed body (multipart without or with a wrong boundary) makes parseBody throw.
+    const form = await c.req.parseBody().catch(() => null);
+    if (!form) return page(c, 400, (nonce) => <MessagePage title="Link not created" message="The form could not be read. Reload the page and try again." nonce={nonce} />);
     if (!(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
     const { db, clock, linkCache } = c.var.deps;
     const found = await findPartnerWithProgram(db, session.claims.partnerId, session.claims.programId);
