@@ -38,15 +38,14 @@ export async function resolveAdmin(
 }
 
 /** Requires an admin key carrying `scope` (or `*`). */
-export function requireScope(scope: Scope) {
+export function requireScope(...scopes: [Scope, ...Scope[]]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     if (!token) throw new ApiError('unauthorized', 'Missing Authorization: Bearer <api key>');
     const admin = await resolveAdmin(token, c.var.deps);
     if (!admin) throw new ApiError('unauthorized', 'Invalid or revoked API key');
-    if (!admin.scopes.includes('*') && !admin.scopes.includes(scope)) {
-      throw new ApiError('forbidden', `This key lacks the ${scope} scope`);
-    }
+    const missing = admin.scopes.includes('*') ? undefined : scopes.find((s) => !admin.scopes.includes(s));
+    if (missing) throw new ApiError('forbidden', `This key lacks the ${missing} scope`);
     c.set('auth', { kind: 'admin', keyId: admin.keyId, scopes: admin.scopes });
     await next();
   });

@@ -10,8 +10,10 @@ import { signingKeysOf } from './signing-keys';
 import { issuePartnerToken } from './issue-partner-token';
 
 export const partnerTokenRoutes = new Hono<AppEnv>()
-  // POST /v1/partners/:partnerId/tokens — a sign-in token for the partner portal and /v1/me
-  .post('/partners/:partnerId/tokens', requireScope('programs:write'), validate('json', issueTokenSchema), async (c) => {
+  // POST /v1/partners/:partnerId/tokens — a sign-in token for the partner portal and /v1/me.
+  // The token reads the partner's ledger (balance, commissions, payouts), so minting one needs
+  // ledger:read as well: programs:write alone must not be a way around that scope.
+  .post('/partners/:partnerId/tokens', requireScope('programs:write', 'ledger:read'), validate('json', issueTokenSchema), async (c) => {
     const { db, config, clock } = c.var.deps;
     const keys = await signingKeysOf(config);
     if (!keys) throw new ApiError('forbidden', 'partner sign-in is not configured: set JWT_SECRET', 'not_configured');

@@ -80,8 +80,8 @@ describe('POST /v1/partners/:id/tokens — happy', () => {
     expect(decodeJwt(short.token).jti).not.toBe(decodeJwt(long.token).jti);
   });
 
-  it('accepts a key with programs:write; a POST without a body uses the default ttl', async () => {
-    const key = (await ok(h.admin('POST', '/v1/api-keys', { name: 'portal', scopes: ['programs:write'] }), 201)).key;
+  it('accepts a key with programs:write and ledger:read; a POST without a body uses the default ttl', async () => {
+    const key = (await ok(h.admin('POST', '/v1/api-keys', { name: 'portal', scopes: ['programs:write', 'ledger:read'] }), 201)).key;
     const res = await h.app.request(`/v1/partners/${partner.id}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(201);
     expect(((await res.json()) as any).expiresAt).toBe('2026-03-08T12:00:00.000Z');
@@ -114,10 +114,15 @@ describe('POST /v1/partners/:id/tokens — errors', () => {
     expect(r.body.error.reason).toBe('partner_suspended');
   });
 
-  it('without credentials → 401; a key without programs:write → 403; a partner token → 401', async () => {
+  it('without credentials → 401; a key without programs:write or without ledger:read → 403; a partner token → 401', async () => {
     expectUnauthorized(await h.as(null)('POST', `/v1/partners/${partner.id}/tokens`, {}));
     const readKey = (await ok(h.admin('POST', '/v1/api-keys', { name: 'ro', scopes: ['programs:read'] }), 201)).key;
     expectApiError(await h.as(readKey)('POST', `/v1/partners/${partner.id}/tokens`, {}), 403, 'forbidden');
+    // A token reads the partner's ledger: programs:write alone must not mint one.
+    const writeKey = (await ok(h.admin('POST', '/v1/api-keys', { name: 'w', scopes: ['programs:write'] }), 201)).key;
+    const noLedger = await h.as(writeKey)('POST', `/v1/partners/${partner.id}/tokens`, {});
+    expectApiError(noLedger, 403, 'forbidden');
+    expect(noLedger.body.error.message).toBe('This key lacks the ledger:read scope');
     const token = await issueToken(h, partner.id);
     expectUnauthorized(await h.as(token)('POST', `/v1/partners/${partner.id}/tokens`, {}));
   });
