@@ -14,7 +14,7 @@ export type Scope =
 
 export const SCOPES: readonly Scope[] = ['*', 'programs:read', 'programs:write', 'conversions:write', 'ledger:read', 'ledger:write'];
 
-function bearer(header: string | undefined): string | null {
+export function bearer(header: string | undefined): string | null {
   if (!header) return null;
   const m = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
   return m ? m[1]! : null;

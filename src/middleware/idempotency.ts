@@ -3,12 +3,26 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { sha256Hex } from '../lib/hash';
 import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey } from '../db/queries/idempotency';
+import { partnerTokenClaims } from '../partner-auth/check-partner-token';
+import { bearer, resolveAdmin } from './auth';
+
+/**
+ * Whether the credential a stored response was given to still stands (an admin or `rk_` key not
+ * revoked, or a partner token not expired, revoked or suspended). Only 2xx–4xx answers to an
+ * accepted credential are stored, so this is all a replay has to re-check.
+ */
+async function stillAuthenticated(deps: AppEnv['Variables']['deps'], authorization: string | undefined): Promise<boolean> {
+  const token = bearer(authorization);
+  if (!token) return false;
+  return (await resolveAdmin(token, deps)) !== null || (await partnerTokenClaims(deps, token)) !== null;
+}
 
 /**
  * `Idempotency-Key` on any POST: the first request's response is stored (per credential, method
  * and path) and returned again for a retry with the same body; a different body is a 409, and a
  * retry while the first is still running is a 409 too. 5xx, auth failures and `no-store` responses
- * (which carry secrets) are not stored: such a retry runs again.
+ * (which carry secrets) are not stored: such a retry runs again. A replay re-checks the credential
+ * first, so a revoked one is 401 here as on every other request.
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('idempotency-key');
@@ -26,6 +40,10 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     }
     if (!existing || existing.status === null) {
       throw new ApiError('conflict', 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress');
+    }
+    // A revoked key or a revoked, expired or suspended partner token gets no stored answer either.
+    if (!(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
+      throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
     }
     return new Response(existing.response, {
       status: existing.status,

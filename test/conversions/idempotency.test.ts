@@ -136,6 +136,19 @@ describe('Idempotency-Key header', () => {
     expect(await list()).toBe(before + 1);
   });
 
+  it('a replay with a revoked API key is 401, not the stored answer', async () => {
+    const t = (await setup()).t;
+    const minted = await t.json('POST', '/v1/api-keys', { name: 'ops', scopes: ['programs:write'] });
+    expect(minted.status).toBe(201);
+    const headers = { 'idempotency-key': 'k-revoked', authorization: `Bearer ${minted.body.key}` };
+    const first = await t.json('POST', '/v1/programs', { ...programInput, name: 'Keyed' }, headers);
+    expect(first.status).toBe(201);
+    expect((await t.json('DELETE', `/v1/api-keys/${minted.body.id}`)).status).toBe(200);
+    const replay = await t.json('POST', '/v1/programs', { ...programInput, name: 'Keyed' }, headers);
+    expectApiError(replay, 401, 'unauthorized');
+    expect(replay.res.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('a failed (4xx validation) request does not poison the key', async () => {
     const t = (await setup()).t;
     const headers = { 'idempotency-key': 'k-2' };

@@ -42,6 +42,19 @@ describe('revoking partner tokens', () => {
     expectUnauthorized(await h.as(fresh)('GET', '/v1/me'), 'fresh after second revoke');
   });
 
+  it('an Idempotency-Key replay with a revoked token is 401, not the stored answer', async () => {
+    const a = await issueToken(h, jane.id);
+    const headers = { 'idempotency-key': 'link-1' };
+    const first = await h.as(a)('POST', '/v1/me/links', { url: 'https://shop.acme.test/x1' }, headers);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const again = await h.as(a)('POST', '/v1/me/links', { url: 'https://shop.acme.test/x1' }, headers);
+    expect([again.status, again.res.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    await ok(h.admin('POST', `/v1/partners/${jane.id}/tokens/revoke`));
+    const replay = await h.as(a)('POST', '/v1/me/links', { url: 'https://shop.acme.test/x1' }, headers);
+    expectUnauthorized(replay, 'replay after revoke');
+    expect(replay.res.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('a partner signs out everywhere with POST /v1/me/tokens/revoke, its own tokens only', async () => {
     const a = await issueToken(h, jane.id);
     const b = await issueToken(h, jane.id);
