@@ -509,7 +509,7 @@ function cases(s: Seed): Case[] {
     { name: 'portal links: javascript url', method: 'POST', path: '/portal/links', auth: 'none', cookie: 'valid', form: { url: 'javascript:alert(1)', csrf: 'CSRF' }, status: 422, kind: 'html' },
     { name: 'portal links: host not allowed', method: 'POST', path: '/portal/links', auth: 'none', cookie: 'valid', form: { url: 'https://evil.test/', csrf: 'CSRF' }, status: 422, kind: 'html' },
     { name: 'portal links: RTL override url', method: 'POST', path: '/portal/links', auth: 'none', cookie: 'valid', form: { url: 'https://acme.test\u202e.evil.test/', csrf: 'CSRF' }, status: 422, kind: 'html' },
-    { name: 'portal links: 1 MB url', method: 'POST', path: '/portal/links', auth: 'none', cookie: 'valid', form: { url: `https://acme.test/${long(MB)}`, csrf: 'CSRF' }, status: 422, kind: 'html' },
+    { name: 'portal links: 1 MB url', method: 'POST', path: '/portal/links', auth: 'none', cookie: 'valid', form: { url: `https://acme.test/${long(MB)}`, csrf: 'CSRF' }, status: 413, kind: 'html' },
 
     // ── Redirect GET /:code ──────────────────────────────────────────────────────────────────
     { name: 'redirect: 51-char code', method: 'GET', path: `/${long(51)}`, auth: 'none', status: 404 },
