@@ -7,6 +7,7 @@ import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findPartner } from '../db/queries/partners';
+import { findProgram } from '../db/queries/programs';
 import { listCommissions, listEvents } from '../db/queries/ledger';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
 import { approveCommissions } from './approve-commissions';
@@ -21,8 +22,15 @@ const eventQuery = listQuery.extend({ programId: z.string().max(64).optional(), 
 export const ledgerRoutes = new Hono<AppEnv>()
   // GET /v1/programs/:programId/commissions?partnerId&status — the ledger, newest first
   .get('/programs/:programId/commissions', requireScope('ledger:read'), validate('query', commissionQuery), async (c) => {
+    const { db } = c.var.deps;
     const q = c.req.valid('query');
-    const rows = await listCommissions(c.var.deps.db, { ...q, programId: c.req.param('programId') });
+    const program = await findProgram(db, c.req.param('programId'));
+    if (!program) throw new NotFoundError('Program');
+    if (q.partnerId !== undefined) {
+      const partner = await findPartner(db, q.partnerId);
+      if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
+    }
+    const rows = await listCommissions(db, { ...q, programId: program.id });
     return c.json(page(rows, q.limit, commissionJson));
   })
   // GET /v1/events?programId&customerExternalId — recorded conversions

@@ -6,6 +6,7 @@ import { validate } from '../lib/validate';
 import { listQuery, minorAmount } from '../lib/schemas';
 import { page } from '../lib/pagination';
 import { ConflictError, NotFoundError } from '../lib/errors';
+import { findPartner } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
 import { findPayout, listPayouts, markPayoutPaid, payoutEntries } from '../db/queries/ledger';
 import { commissionJson } from '../conversions/conversion-json';
@@ -26,8 +27,15 @@ export const payoutRoutes = new Hono<AppEnv>()
   })
   // GET /v1/programs/:programId/payouts
   .get('/programs/:programId/payouts', requireScope('ledger:read'), validate('query', listQuery.extend({ partnerId: z.string().max(64).optional() })), async (c) => {
+    const { db } = c.var.deps;
     const { limit, cursor, partnerId } = c.req.valid('query');
-    const rows = await listPayouts(c.var.deps.db, { programId: c.req.param('programId'), partnerId, limit, cursor });
+    const program = await findProgram(db, c.req.param('programId'));
+    if (!program) throw new NotFoundError('Program');
+    if (partnerId !== undefined) {
+      const partner = await findPartner(db, partnerId);
+      if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
+    }
+    const rows = await listPayouts(db, { programId: program.id, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
   })
   // GET /v1/payouts/:payoutId — a payout with its entries
