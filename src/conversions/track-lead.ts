@@ -1,3 +1,4 @@
+import { dedupeKey } from './dedupe-key';
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
@@ -56,10 +57,10 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
   }
   const program = await deps.programCache.program(db, programId);
   if (!program) throw new NotFoundError('Program');
-  const dedupeKey = `lead:${input.customer.externalId}:${input.eventName}`;
+  const leadKey = dedupeKey('lead', input.customer.externalId, input.eventName);
 
   return withConversionRetry(async () => {
-    const replay = await replayOrConflict(db, program.id, dedupeKey, requestHash);
+    const replay = await replayOrConflict(db, program.id, leadKey, requestHash);
     if (replay) return replay;
     const now = deps.clock();
     const occurredAt = checkOccurredAt(input.occurredAt, now);
@@ -111,7 +112,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
         program,
         type: 'lead',
         name: input.eventName,
-        dedupeKey,
+        dedupeKey: leadKey,
         requestHash,
         externalId: null,
         customer,

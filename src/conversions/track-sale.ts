@@ -1,6 +1,7 @@
 import type { AppDeps } from '../env';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import type { TrackEventInput, TrackSaleInput } from './schemas';
+import { dedupeKey } from './dedupe-key';
 import { trackCustomerConversion } from './track-customer-conversion';
 
 async function programOrThrow(deps: AppDeps, id: string) {
@@ -46,7 +47,7 @@ export async function trackEvent(deps: AppDeps, input: TrackEventInput, requestH
       program,
       type: 'custom',
       name: input.eventName,
-      dedupeKey: input.externalId ? `event:${input.eventName}:${input.externalId}` : `event:${input.eventName}:customer:${input.customerExternalId}`,
+      dedupeKey: input.externalId ? dedupeKey('event', input.eventName, input.externalId) : dedupeKey('event', input.eventName, 'customer', input.customerExternalId),
       externalId: input.externalId ?? null,
       customerExternalId: input.customerExternalId,
       amount: null,
