@@ -17,20 +17,25 @@ export interface DayRange {
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const dayMs = (day: string) => Date.parse(`${day}T00:00:00.000Z`);
 
-/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+/** The days a report may name: outside them a day's ISO form is no longer YYYY-MM-DD (`-000001-12`). */
+export const MIN_DAY = '1970-01-01';
+export const MAX_DAY = '9999-12-31';
+
+/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not) from MIN_DAY to MAX_DAY. */
 export function isDay(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < MIN_DAY || s > MAX_DAY) return false;
   const ms = dayMs(s);
   return Number.isFinite(ms) && dayOf(ms) === s;
 }
 
 /**
  * Inclusive UTC day range from optional query ends. A missing `to` is today (by the app clock); a
- * missing `from` is 29 days before `to`. `to` before `from`, or a span over MAX_SPAN_DAYS, is a 422.
+ * missing `from` is 29 days before `to`, but not before MIN_DAY. `to` before `from`, or a span over
+ * MAX_SPAN_DAYS, is a 422.
  */
 export function resolveRange(from: string | undefined, to: string | undefined, now: Date): DayRange {
   const toDay = to ?? dayOf(now.getTime());
-  const fromDay = from ?? dayOf(dayMs(toDay) - (DEFAULT_SPAN_DAYS - 1) * DAY_MS);
+  const fromDay = from ?? dayOf(Math.max(dayMs(MIN_DAY), dayMs(toDay) - (DEFAULT_SPAN_DAYS - 1) * DAY_MS));
   const fromMs = dayMs(fromDay);
   const toMs = dayMs(toDay) + DAY_MS;
   if (toMs <= fromMs) throw new ValidationError('to', 'must not be before from', 'range_reversed');
