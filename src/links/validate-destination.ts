@@ -27,7 +27,8 @@ const HOST_NAME_CHARS = /^[a-z0-9._-]+$/;
  * entries are ignored). The host must equal an entry, or be a strict subdomain of a `*.` entry.
  * Ports are allowed when the host is allowed: the allow-list is about who serves the page, and
  * the same host on another port is still that owner's server.
- * Returns the normalised href (lowercase punycode host, no trailing dot, default port dropped).
+ * Returns the normalised href (lowercase punycode host, no trailing dot, default port dropped);
+ * both `raw` and the href are at most MAX_URL_LENGTH characters.
  */
 export function validateDestination(raw: string, allowedHosts: readonly string[]): DestinationCheck {
   if (typeof raw !== 'string' || raw.length === 0) return fail('invalid_url');
@@ -57,6 +58,8 @@ export function validateDestination(raw: string, allowedHosts: readonly string[]
   if (!hostAllowed(host, allowedHosts)) return fail('host_not_allowed');
 
   url.hostname = host;
+  // Percent-encoding can grow a URL up to ninefold ("é" → "%C3%A9"): the limit holds for what is stored.
+  if (url.href.length > MAX_URL_LENGTH) return fail('too_long');
   return { ok: true, url: url.href, host };
 }
 
