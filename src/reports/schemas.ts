@@ -6,7 +6,7 @@ export const DIM_GROUPS = ['link', 'campaign', 'country', 'device', 'browser', '
 export const GROUP_BYS = [...TIME_GROUPS, 'partner', ...DIM_GROUPS] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
-const day = z.string().refine(isDay, { message: 'must be a date YYYY-MM-DD' });
+const day = z.string().refine(isDay, { message: 'must be a date YYYY-MM-DD from 1970-01-01 to 9999-12-31' });
 const range = { from: day.optional(), to: day.optional() };
 
 export const reportQuery = z.object({

@@ -33,7 +33,7 @@ describe('report days stay within 1970-01-01 … 9999-12-31', () => {
         const r = await call('GET', `${path}?${query}`);
         expect(r.status, `${path}?${query}`).toBe(422);
         expect(r.body, `${path}?${query}`).toEqual({
-          error: { code: 'validation_failed', message: `${field}: must be a date YYYY-MM-DD`, field, requestId: expect.any(String) },
+          error: { code: 'validation_failed', message: `${field}: must be a date YYYY-MM-DD from 1970-01-01 to 9999-12-31`, field, requestId: expect.any(String) },
         });
       }
       const edge = await ok(call('GET', `${path}?to=1970-01-05`));
