@@ -1,5 +1,6 @@
 import { isRetryableConflict } from '../db/queries/conversions';
-import { ApiError } from '../lib/errors';
+import { errorText } from '../db/client';
+import { ApiError, ValidationError } from '../lib/errors';
 
 const MAX_ATTEMPTS = 30;
 
@@ -16,6 +17,10 @@ export async function withConversionRetry<T>(fn: (attempt: number) => Promise<T>
     try {
       return await fn(attempt);
     } catch (err) {
+      // The events trigger of migration 0009: this name already has another kind in the program.
+      if (/event_kind_mismatch/.test(errorText(err))) {
+        throw new ValidationError('eventName', 'this name is already recorded through another tracking route in this program (a name is a lead, a sale or a custom event, not two of them)', 'event_kind_mismatch');
+      }
       if (!isRetryableConflict(err)) throw err;
       retryStats.retries++;
       if (attempt >= MAX_ATTEMPTS) {

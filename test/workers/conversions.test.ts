@@ -132,4 +132,16 @@ describe('reward rules and tracking on workerd with D1', () => {
     // Customer credits (rules 4, 8, 12) are not the partner's balance.
     expect(await balance(partner.id)).toEqual({ pending: 0, approved: 7800 - 2400, paid: 0 });
   });
+
+  it('a name keeps one kind per program on D1 too: a lead name sent as a sale is 422 event_kind_mismatch, nothing written', async () => {
+    const { program: p, partner } = await program({ holdDays: 0 });
+    await addReward(p.id, { event: 'signup', type: 'fixed', amount: 5000 });
+    const lead = await json('POST', '/v1/track/lead', { code: partner.code, customer: { externalId: 'cus_k' }, eventName: 'signup' });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(200);
+    const asSale = await json('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'cus_k', externalId: 'o1', amount: 1000, currency: 'USD', eventName: 'signup' });
+    expect(asSale.status).toBe(422);
+    expect(asSale.body.error).toMatchObject({ code: 'validation_failed', reason: 'event_kind_mismatch', field: 'eventName' });
+    expect(await countRows('events', p.id)).toBe(1);
+    expect(await countRows('commissions', p.id)).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@ export * from './links';
 export * from './clicks';
 export * from './customers';
 export * from './events';
+export * from './event-names';
 export * from './rewards';
 export * from './commissions';
 export * from './rollups';
