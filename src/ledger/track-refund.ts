@@ -44,7 +44,10 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     const refundedBefore = counter?.total ?? 0;
     const remaining = saleAmount - refundedBefore;
     const amount = input.amount ?? remaining;
-    if (remaining <= 0) throw new ValidationError('saleExternalId', 'the sale is already fully refunded', 'already_refunded');
+    // A sale of 0 still pays fixed and per-unit rules: its one refund (without an amount) takes
+    // them back in full. Otherwise the sale is fully refunded once nothing of it remains.
+    const fullyRefunded = saleAmount === 0 ? (counter?.count ?? 0) > 0 : remaining <= 0;
+    if (fullyRefunded) throw new ValidationError('saleExternalId', 'the sale is already fully refunded', 'already_refunded');
     if (amount > remaining) throw new ValidationError('amount', `exceeds the refundable remainder ${remaining}`, 'refund_exceeds_sale');
 
     const now = deps.clock();

@@ -98,6 +98,37 @@ describe('refunds', () => {
     expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
   });
 
+  it('a sale of 0 (free order) that paid a fixed commission: one refund without amount reverses it in full', async () => {
+    const { t, program, partner } = await setup({ holdDays: 0 });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 1000 });
+    await leadByCode(t, partner.code, 'cus_1');
+    const s = await sale(t, program.id, 'cus_1', 0, { externalId: 'ord_free' });
+    const [original] = s.commissions;
+    expect(original).toMatchObject({ amount: 1000, status: 'approved' });
+
+    const some = await refund(t, program.id, 'ord_free', 'rf_0', 1);
+    expectApiError(some, 422, 'validation_failed', 'amount');
+    expect(some.body.error.reason).toBe('refund_exceeds_sale');
+
+    const r = await refund(t, program.id, 'ord_free', 'rf_1');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.event).toMatchObject({ type: 'refund', amount: 0, saleEventId: s.event.id });
+    expect(r.body.commissions.map((c: any) => [c.kind, c.reversesId, c.amount, c.status])).toEqual([['reversal', original.id, -1000, 'reversed']]);
+    expect((await commissions(t, program.id)).map((c) => [c.kind, c.amount, c.status]).sort()).toEqual([
+      ['commission', 1000, 'reversed'],
+      ['reversal', -1000, 'reversed'],
+    ]);
+    expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
+    expect(await createPayouts(t, program.id)).toEqual([]);
+
+    // Once only; a replay still answers the original result.
+    const again = await refund(t, program.id, 'ord_free', 'rf_2');
+    expectApiError(again, 422, 'validation_failed', 'saleExternalId');
+    expect(again.body.error.reason).toBe('already_refunded');
+    expect(await refund(t, program.id, 'ord_free', 'rf_1')).toMatchObject({ status: 200, body: r.body });
+    expect(await commissions(t, program.id)).toHaveLength(2);
+  });
+
   it('refund of an unknown sale is 404; a refund above the sale is 422', async () => {
     const { t, program } = await percentProgram();
     await sale(t, program.id, 'cus_1', 500, { externalId: 'ord_small' });
