@@ -68,6 +68,27 @@ describe('refunds on workerd with D1', () => {
     ]);
     expect(await balance(partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
   });
+
+  it('a sale that earned on 101 rules can be refunded: its reads stay under D1’s 100 bound parameters', async () => {
+    const { program: p, partner } = await program({ holdDays: 0 });
+    for (let i = 0; i < 101; i++) await addReward(p.id, { event: 'sale', type: 'fixed', amount: 10 });
+    await leadByCode(partner.code, 'cus_1');
+    const s = await sale(p.id, 'cus_1', 'ord_101', 9900);
+    expect(s.commissions).toHaveLength(101);
+
+    const half = await refund(p.id, 'ord_101', 'rf_half', 4950);
+    expect(half.status, JSON.stringify(half.body)).toBe(200);
+    expect(half.body.commissions).toHaveLength(101);
+    expect(half.body.commissions.every((c: any) => c.kind === 'reversal' && c.amount === -5 && c.status === 'approved')).toBe(true);
+    expect(await balance(partner.id)).toEqual({ pending: 0, approved: 505, paid: 0 });
+
+    const rest = await refund(p.id, 'ord_101', 'rf_rest');
+    expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+    expect(rest.body.commissions.every((c: any) => c.kind === 'reversal' && c.amount === -5 && c.status === 'reversed')).toBe(true);
+    const ledger = await json('GET', `/v1/programs/${p.id}/commissions?status=reversed&limit=200`);
+    expect(ledger.body.data).toHaveLength(200);
+    expect(await balance(partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
+  });
 });
 
 describe('hold, cron approval and payouts on workerd with D1', () => {

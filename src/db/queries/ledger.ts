@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { commissions, events, payouts, rewardCounters } from '../schema';
+import { chunk } from '../../lib/chunk';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 
@@ -28,9 +29,11 @@ const takenQuery = perDbAndSize((db, n) =>
 export async function commissionsOfSale(db: Db, saleEventId: string) {
   const originals = await originalsQuery(db).all({ eventId: saleEventId });
   if (originals.length === 0) return [];
-  const ids = originals.map((o) => o.id);
-  const taken = await takenQuery(db, ids.length).all(inArgs(ids));
-  const byId = new Map(taken.map((t) => [t.reversesId, Number(t.total)]));
+  // A sale can earn on any number of rules; D1 binds at most 100 parameters a statement.
+  const byId = new Map<string | null, number>();
+  for (const part of chunk(originals.map((o) => o.id), 90)) {
+    for (const t of await takenQuery(db, part.length).all(inArgs(part))) byId.set(t.reversesId, Number(t.total));
+  }
   return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id) ?? 0 }));
 }
 
