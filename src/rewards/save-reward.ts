@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import type { RewardRow } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
 import { findReward, insertReward, updateReward } from '../db/queries/rewards';
-import { NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { MAX_PERCENT_BPS, PERCENT_MESSAGE, type CreateRewardInput, type UpdateRewardInput } from './schemas';
 
@@ -49,14 +49,30 @@ export async function createReward({ db, now, program, input }: { db: Db; now: D
   return row;
 }
 
-/** Changes apply to conversions recorded from now on; commissions already booked never change. */
+/**
+ * What a rule's counters (tier counts, capped totals, per-customer counts) are counted in: once it
+ * has counted a conversion, changing one of these would carry that history into another rule.
+ */
+const COUNTED_IN = ['event', 'recipient', 'unit'] as const;
+
+/**
+ * Changes apply to conversions recorded from now on; commissions already booked never change.
+ * Event, recipient and unit are fixed once the rule has counted a conversion (409 reward_in_use).
+ */
 export async function patchReward({ db, now, program, id, input }: { db: Db; now: Date; program: ProgramRow; id: string; input: UpdateRewardInput }) {
   const current = await findReward(db, program.id, id);
   if (!current) throw new NotFoundError('Reward');
   const patch: Partial<RewardRow> = { updatedAt: now };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
   checkRule({ ...current, ...patch }, program);
-  const row = await updateReward(db, id, patch);
-  if (!row) throw new NotFoundError('Reward');
-  return row;
+  const moved = COUNTED_IN.filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  const row = await updateReward(db, id, patch, { unlessCounted: moved.length > 0 });
+  if (row) return row;
+  if (moved.length > 0 && (await findReward(db, program.id, id))) {
+    throw new ConflictError(
+      `${moved.join(', ')} cannot change once the rule has counted conversions (its tiers, caps and per-customer limits would carry over); add a new rule and set this one inactive`,
+      'reward_in_use',
+    );
+  }
+  throw new NotFoundError('Reward');
 }
