@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { sha256Hex } from '../lib/hash';
-import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey } from '../db/queries/idempotency';
+import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey, takeOverIdempotencyKey } from '../db/queries/idempotency';
 import { partnerTokenClaims } from '../partner-auth/check-partner-token';
 import { bearer, resolveAdmin } from './auth';
 
@@ -18,9 +18,17 @@ async function stillAuthenticated(deps: AppEnv['Variables']['deps'], authorizati
 }
 
 /**
+ * How long a claim without an answer counts as in progress. No request runs this long; a claim
+ * older than this was left by a request that died (a killed process, a Worker cancelled when its
+ * client disconnected), and the next retry with the same body takes it over and runs.
+ */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
+
+/**
  * `Idempotency-Key` on any POST: the first request's response is stored (per credential, method
  * and path) and returned again for a retry with the same body; a different body is a 409, and a
- * retry while the first is still running is a 409 too. 5xx, auth failures and `no-store` responses
+ * retry while the first is still running is a 409 too (with Retry-After), for at most
+ * IDEMPOTENCY_LEASE_MS. 5xx, auth failures and `no-store` responses
  * (which carry secrets) are not stored: such a retry runs again. A replay re-checks the credential
  * first, so a revoked one is 401 here as on every other request.
  */
@@ -32,37 +40,43 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const path = new URL(c.req.url).pathname;
   const key = await sha256Hex(`${c.req.header('authorization') ?? ''}\n${path}\n${header}`);
   const requestHash = await sha256Hex(await c.req.text());
+  const claimedAt = clock();
 
-  if (!(await claimIdempotencyKey(db, key, requestHash, clock()))) {
+  if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt))) {
     const existing = await findIdempotencyKey(db, key);
     if (existing && existing.requestHash !== requestHash) {
       throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
     }
-    if (!existing || existing.status === null) {
-      throw new ApiError('conflict', 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress');
+    if (existing && existing.status !== null) {
+      // A revoked key or a revoked, expired or suspended partner token gets no stored answer either.
+      if (!(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
+        throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
+      }
+      return new Response(existing.response, {
+        status: existing.status,
+        headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
+      });
     }
-    // A revoked key or a revoked, expired or suspended partner token gets no stored answer either.
-    if (!(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
-      throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
+    // No answer yet: still running, or abandoned once its lease has passed (then this retry runs).
+    const staleBefore = new Date(claimedAt.getTime() - IDEMPOTENCY_LEASE_MS);
+    if (!existing || !(await takeOverIdempotencyKey(db, key, requestHash, claimedAt, staleBefore))) {
+      const leftMs = existing ? existing.createdAt.getTime() - staleBefore.getTime() : 0;
+      throw new ApiError('conflict', 'A request with this Idempotency-Key is still in progress', 'idempotency_in_progress', undefined, Math.max(1, Math.ceil(leftMs / 1000)));
     }
-    return new Response(existing.response, {
-      status: existing.status,
-      headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
-    });
   }
 
   try {
     await next();
   } catch (err) {
-    await releaseIdempotencyKey(db, key);
+    await releaseIdempotencyKey(db, key, claimedAt);
     throw err;
   }
   const status = c.res.status;
   // A `no-store` response carries a secret (a new API key, a partner token): never persist it.
   const secret = /no-store/i.test(c.res.headers.get('cache-control') ?? '');
   if (status >= 500 || status === 401 || status === 403 || status === 429 || c.error || secret) {
-    await releaseIdempotencyKey(db, key);
+    await releaseIdempotencyKey(db, key, claimedAt);
     return;
   }
-  await completeIdempotencyKey(db, key, status, await c.res.clone().text());
+  await completeIdempotencyKey(db, key, claimedAt, status, await c.res.clone().text());
 });

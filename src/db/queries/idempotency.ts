@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { perDb } from '../prepared';
 import { idempotencyKeys } from '../schema';
@@ -13,14 +13,32 @@ const claimQuery = perDb((db) =>
     .returning({ key: idempotencyKeys.key })
     .prepare(),
 );
+// A claim is owned by whoever wrote its created_at: a request that outlived its lease and was taken
+// over neither stores nor releases the newer claim.
+const ownClaim = and(eq(idempotencyKeys.key, sql.placeholder('key')), isNull(idempotencyKeys.status), eq(idempotencyKeys.createdAt, sql.placeholder('claimedAt')));
 const completeQuery = perDb((db) =>
   db
     .update(idempotencyKeys)
     .set({ status: sql`${sql.placeholder('status')}`, response: sql`${sql.placeholder('response')}` })
-    .where(and(eq(idempotencyKeys.key, sql.placeholder('key')), isNull(idempotencyKeys.status)))
+    .where(ownClaim)
     .prepare(),
 );
-const releaseQuery = perDb((db) => db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.key, sql.placeholder('key')), isNull(idempotencyKeys.status))).prepare());
+const releaseQuery = perDb((db) => db.delete(idempotencyKeys).where(ownClaim).prepare());
+const takeOverQuery = perDb((db) =>
+  db
+    .update(idempotencyKeys)
+    .set({ createdAt: sql`${sql.placeholder('now')}` })
+    .where(
+      and(
+        eq(idempotencyKeys.key, sql.placeholder('key')),
+        isNull(idempotencyKeys.status),
+        eq(idempotencyKeys.requestHash, sql.placeholder('requestHash')),
+        lte(idempotencyKeys.createdAt, sql.placeholder('staleBefore')),
+      ),
+    )
+    .returning({ key: idempotencyKeys.key })
+    .prepare(),
+);
 
 export async function findIdempotencyKey(db: Db, key: string) {
   const [row] = await findQuery(db).all({ key });
@@ -33,10 +51,19 @@ export async function claimIdempotencyKey(db: Db, key: string, requestHash: stri
   return rows.length > 0;
 }
 
-export async function completeIdempotencyKey(db: Db, key: string, status: number, response: string) {
-  await completeQuery(db).run({ key, status, response });
+/**
+ * Takes over a claim whose request never stored an answer (claimed at or before `staleBefore`, same
+ * body): the claim is renewed as of `now`, in one conditional statement, so one retry wins it.
+ */
+export async function takeOverIdempotencyKey(db: Db, key: string, requestHash: string, now: Date, staleBefore: Date): Promise<boolean> {
+  const rows = await takeOverQuery(db).all({ key, requestHash, now: now.getTime(), staleBefore: staleBefore.getTime() });
+  return rows.length > 0;
 }
 
-export async function releaseIdempotencyKey(db: Db, key: string) {
-  await releaseQuery(db).run({ key });
+export async function completeIdempotencyKey(db: Db, key: string, claimedAt: Date, status: number, response: string) {
+  await completeQuery(db).run({ key, claimedAt: claimedAt.getTime(), status, response });
+}
+
+export async function releaseIdempotencyKey(db: Db, key: string, claimedAt: Date) {
+  await releaseQuery(db).run({ key, claimedAt: claimedAt.getTime() });
 }
