@@ -33,6 +33,8 @@ export interface ConversionPlan {
   customer: CustomerRow;
   customerIsNew: boolean;
   customerChanged: boolean;
+  /** The customer as read before this event (its update is conditional on that attribution). */
+  customerRead?: CustomerRow | null;
   attribution: Touch | null;
   /** Dimension facts of the attribution's click and link when already read; else read for the rollups. */
   dims?: DimFacts;
@@ -146,7 +148,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   event.result = result;
 
   if (plan.customerIsNew) statements.unshift(insertCustomerStatement(db, plan.customer));
-  else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customer.id, plan.customer));
+  else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customerRead ?? plan.customer, plan.customer));
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
   if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));

@@ -118,6 +118,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
         customer,
         customerIsNew: !existing,
         customerChanged,
+        customerRead: existing,
         attribution: status === 'attributed' ? chosen.touch : null,
         status,
         reason,

@@ -3,8 +3,8 @@ import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { errorText, schema, type Db } from '../../src/db/client';
-import { bumpCounterStatement, isRetryableConflict, readCounters } from '../../src/db/queries/conversions';
-import { events } from '../../src/db/schema';
+import { bumpCounterStatement, insertCustomerStatement, isRetryableConflict, readCounters, updateCustomerStatement, type CustomerRow } from '../../src/db/queries/conversions';
+import { customers, events } from '../../src/db/schema';
 import { saleEventRow } from '../helpers/event-row';
 import { executeBatch, toRaw, type Statement } from '../../src/db/statements';
 
@@ -98,5 +98,30 @@ describe('the same SQL bound directly on env.DB.batch() (D1 semantics, independe
     expect((await readCounters(db, [k])).has(k)).toBe(false);
     const [row] = await db.select({ n: sql<number>`count(*)` }).from(events).where(eq(events.programId, p));
     expect(Number(row!.n)).toBe(1);
+  });
+});
+
+describe('a customer rewritten from a stale read on D1', () => {
+  it('fails its whole batch as a retryable conflict once another write changed its attribution; a current read applies', async () => {
+    const db = d1();
+    const p = scope();
+    const read: CustomerRow = {
+      id: `${p}_cus`, programId: p, externalId: 'c1', email: null, name: null, partnerId: null, linkId: null, clickId: null,
+      attributedAt: null, createdAt: new Date(0), updatedAt: new Date(0),
+    };
+    await executeBatch(db, [insertCustomerStatement(db, read)]);
+    // Another lead attributes the customer meanwhile.
+    const attributed = { ...read, partnerId: 'ptn_a', linkId: 'lnk_a', clickId: 'clk_a', attributedAt: new Date(1_000) };
+    await executeBatch(db, [updateCustomerStatement(db, read, attributed)]);
+
+    const stale = executeBatch(db, [updateCustomerStatement(db, read, { ...read, email: 'bob@example.org' }), db.insert(events).values(eventRow(p, 'evt_1'))]);
+    await expect(stale).rejects.toSatisfy(isRetryableConflict);
+    expect(await eventIds(p)).toEqual([]);
+    const row = async () => (await db.select().from(customers).where(eq(customers.id, read.id)))[0];
+    expect(await row()).toEqual(attributed);
+
+    await executeBatch(db, [updateCustomerStatement(db, attributed, { ...attributed, email: 'bob@example.org' }), db.insert(events).values(eventRow(p, 'evt_2'))]);
+    expect(await eventIds(p)).toEqual(['evt_2']);
+    expect(await row()).toEqual({ ...attributed, email: 'bob@example.org' });
   });
 });

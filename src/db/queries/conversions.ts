@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { errorText } from '../client';
 import { chunk } from '../../lib/chunk';
@@ -167,7 +167,7 @@ export function bumpCounterStatement(db: Db, key: string, expectedVersion: strin
 export function isRetryableConflict(err: unknown): boolean {
   const text = errorText(err);
   return (
-    /NOT NULL constraint failed: reward_counters\.count/i.test(text) ||
+    /NOT NULL constraint failed: (reward_counters\.count|customers\.external_id)/i.test(text) ||
     /UNIQUE constraint failed: (customers|events)\./i.test(text) ||
     /SQLITE_BUSY|database is locked/i.test(text)
   );
@@ -179,8 +179,18 @@ export function insertCustomerStatement(db: Db, row: CustomerRow): Statement {
   return compiledInsert('customer', customers, [row], () => db.insert(customers).values(row));
 }
 
-export function updateCustomerStatement(db: Db, id: string, patch: Partial<CustomerRow>, guard?: SQL) {
-  return db.update(customers).set(patch).where(and(eq(customers.id, id), guard));
+/**
+ * Rewrites a customer read earlier, only while its attribution is still the one that was read: if
+ * another conversion changed it meanwhile, `external_id` is set to NULL, its NOT NULL constraint
+ * fails and the whole batch (event, commissions) is dropped as a retryable conflict, like a stale
+ * counter. Without it a concurrent lead's write of partner/link/click was silently overwritten.
+ */
+export function updateCustomerStatement(db: Db, read: CustomerRow, patch: CustomerRow) {
+  const same = sql`${customers.partnerId} is ${read.partnerId} and ${customers.linkId} is ${read.linkId} and ${customers.clickId} is ${read.clickId} and ${customers.attributedAt} is ${read.attributedAt?.getTime() ?? null}`;
+  return db
+    .update(customers)
+    .set({ ...patch, externalId: sql`case when ${same} then ${patch.externalId} else null end` })
+    .where(eq(customers.id, read.id));
 }
 
 export function insertEventStatement(db: Db, row: EventRow): Statement {
