@@ -68,7 +68,12 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
 
     let candidate: Candidate = null;
     if (input.clickId) candidate = clickCandidate(click, occurredAt, program.attributionWindowDays);
-    else if (input.code) candidate = codeLink ? { touch: { partnerId: codeLink.partnerId, linkId: codeLink.linkId, clickId: null, at: occurredAt } } : { rejected: 'unknown_code' };
+    // A click that cannot attribute (unknown, outside the window) gives way to a code sent with it;
+    // an unknown code then leaves the click's reason.
+    if (input.code && !(candidate && 'touch' in candidate)) {
+      if (codeLink && codeLink.programId === program.id) candidate = { touch: { partnerId: codeLink.partnerId, linkId: codeLink.linkId, clickId: null, at: occurredAt } };
+      else candidate ??= { rejected: 'unknown_code' };
+    }
 
     const existingTouch = touchOf(existing);
     const partnerIds = [candidate && 'touch' in candidate ? candidate.touch.partnerId : null, existingTouch?.partnerId].filter((x): x is string => !!x);
