@@ -26,11 +26,14 @@ export function clickCandidate(
 
 /**
  * Merges a new touch with the customer's earlier attribution. first_click: the first partner
- * keeps the customer. last_click: a newer touch (not after the conversion) wins.
+ * keeps the customer. last_click: a newer touch (not after the conversion) wins; a newer touch of
+ * the same partner takes its link and click but keeps `at`, when that partner referred the
+ * customer (reward windows count from it, and earlier events of the customer stay theirs).
  */
 export function chooseAttribution(model: 'first_click' | 'last_click', existing: Touch | null, candidate: Touch | null): { touch: Touch | null; changed: boolean } {
   if (!existing) return { touch: candidate, changed: candidate !== null };
   if (!candidate || model === 'first_click') return { touch: existing, changed: false };
-  if (candidate.at.getTime() > existing.at.getTime()) return { touch: candidate, changed: true };
-  return { touch: existing, changed: false };
+  if (candidate.at.getTime() <= existing.at.getTime()) return { touch: existing, changed: false };
+  if (candidate.partnerId === existing.partnerId) return { touch: { ...candidate, at: existing.at }, changed: true };
+  return { touch: candidate, changed: true };
 }

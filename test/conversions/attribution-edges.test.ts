@@ -55,6 +55,31 @@ describe('last_click and first_click with several partners', () => {
   });
 });
 
+describe('last_click: the same partner again', () => {
+  it('a newer click of the same partner moves link and click but not the start of the referral: a backfilled sale in between still pays, the window is not stretched', async () => {
+    const { t, program, partner: a } = await setup({ attribution: { model: 'last_click' } });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 1000, windowDays: 30 });
+    const spring = (await t.json('POST', `/v1/partners/${a.id}/links`, { code: 'spring' })).body;
+    const first = await click(t, a.code);
+    await lead(t, { clickId: first, customer: { externalId: 'cus_1' } });
+    t.setNow(days(10));
+    const second = await click(t, 'spring');
+    const r = await lead(t, { clickId: second, customer: { externalId: 'cus_1' }, eventName: 'trial' });
+    expect(r.event).toMatchObject({ status: 'attributed', partnerId: a.id, linkId: spring.id, clickId: second });
+    expect((await rawRows(t, 'customers'))[0]).toMatchObject({ partner_id: a.id, link_id: spring.id, click_id: second, attributed_at: T0.getTime() });
+
+    // Reported late: a sale of day 5, while the customer was already the partner's.
+    t.setNow(days(11));
+    const late = await sale(t, program.id, 'cus_1', 5000, { occurredAt: days(5).toISOString() });
+    expect(late.commissions.map((x: any) => [x.partnerId, x.amount])).toEqual([[a.id, 1000]]);
+    // 30 days after the referral of day 0, not after the second click.
+    t.setNow(days(31));
+    const after = await sale(t, program.id, 'cus_1', 5000);
+    expect(after.commissions).toEqual([]);
+    expect(after.skipped.map((x: any) => x.reason)).toEqual(['outside_window']);
+  });
+});
+
 describe('clicks and codes that cannot attribute', () => {
   it('a click recorded before its link was archived still attributes; the archived link records no new click', async () => {
     const { t, partner } = await setup();
