@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '../../lib/money';
 import { selectTier } from './select-tier';
 import type { ConversionFacts, RewardRule } from './types';
 
@@ -9,7 +10,9 @@ export interface BaseAmount {
 
 /**
  * The reward before caps: the tier (if any) chooses the rate, the rule type applies it.
- * Never NaN, negative or fractional: anything that is not a safe non-negative integer is 0.
+ * Never NaN, negative or fractional: anything that is not a non-negative integer is 0. Never above
+ * MAX_AMOUNT (10^12 minor units, the largest amount the API accepts): a larger product is limited
+ * to it, so that sums of commissions stay exact integers in JavaScript and on D1.
  */
 export function computeBaseAmount(
   rule: RewardRule,
@@ -31,18 +34,18 @@ export function computeBaseAmount(
     case 'fixed': {
       const amount = safeAmount(rate);
       if (!tier) steps.push(`fixed ${amount}`);
-      return { amount, steps };
+      return limited(amount, steps);
     }
     case 'per_unit': {
       const amount = safeAmount(rate * facts.quantity);
       steps.push(`per_unit ${rate} x ${plural(facts.quantity, 'unit')} = ${amount}`);
-      return { amount, steps };
+      return limited(amount, steps);
     }
     case 'percent': {
       const sale = facts.amount ?? 0;
       const amount = percentOf(sale, rate);
       steps.push(`${formatBps(rate)} of ${sale} = ${amount}`);
-      return { amount, steps };
+      return limited(amount, steps);
     }
     default: {
       const unknownType: never = rule.type;
@@ -58,6 +61,12 @@ export function percentOf(amount: number, bps: number): number {
   return safeAmount(Number((BigInt(amount) * BigInt(bps) + 5000n) / 10000n));
 }
 
+function limited(amount: number, steps: string[]): BaseAmount {
+  if (amount <= MAX_AMOUNT) return { amount, steps };
+  steps.push(`limited to ${MAX_AMOUNT}, the largest commission`);
+  return { amount: MAX_AMOUNT, steps };
+}
+
 /** 2000 → "20%", 1250 → "12.5%", 333 → "3.33%". */
 export function formatBps(bps: number): string {
   if (!isSafeNonNegativeInteger(bps)) return `${bps} bps`;
@@ -71,6 +80,8 @@ export function isSafeNonNegativeInteger(value: unknown): value is number {
 }
 
 function safeAmount(value: number): number {
+  // Above 2^53 a product is no longer exact, but it is far above MAX_AMOUNT, which it becomes.
+  if (Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER) return MAX_AMOUNT;
   // `|| 0` also turns -0 (e.g. 0 x -1) into 0.
   return isSafeNonNegativeInteger(value) ? value || 0 : 0;
 }
