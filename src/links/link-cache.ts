@@ -4,6 +4,7 @@ import { findRedirectTarget } from '../db/queries/links';
 import { LruCache } from '../lib/lru';
 import { DAY_MS } from '../lib/time';
 import { compileDestination, type CompiledDestination } from './build-destination';
+import { validateDestination } from './validate-destination';
 
 type TargetRow = NonNullable<Awaited<ReturnType<typeof findRedirectTarget>>>;
 
@@ -18,6 +19,15 @@ export const CLICK_COOKIE = 'rcid';
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis) and Hono's cookie helpers throw above it. */
 const MAX_COOKIE_AGE_SECONDS = 400 * 86_400;
 
+/**
+ * A link's url, or the program's defaultUrl when the url's host was since removed from the
+ * program's allowedHosts: reflink never redirects off the allowed hosts (a lapsed domain someone
+ * else bought), and the partner's clicks still count. Checked once per cache fill, not per click.
+ */
+function allowedUrl(row: TargetRow): string {
+  return validateDestination(row.url, row.allowedHosts).ok ? row.url : row.defaultUrl;
+}
+
 function prepare(row: TargetRow): RedirectTarget {
   const cookie = generateCookie(CLICK_COOKIE, '', {
     path: '/',
@@ -28,7 +38,7 @@ function prepare(row: TargetRow): RedirectTarget {
   });
   return {
     ...row,
-    destination: compileDestination(row.url, row.clickIdParam, row.utm),
+    destination: compileDestination(allowedUrl(row), row.clickIdParam, row.utm),
     cookieAttributes: cookie.slice(CLICK_COOKIE.length + 1),
   };
 }

@@ -125,6 +125,26 @@ describe('redirect — errors', () => {
     expect(clickIdOf(await visit(t, '/old-deal'))).toMatch(/^clk_/);
   });
 
+  it("a link whose host was removed from the program's allowedHosts → its clicks go to the defaultUrl (still counted), never off the allowed hosts", async () => {
+    const link = await createLink(t, partner.id, { url: 'https://old.acme.test/deal?x=1', code: 'lapsed', utm: { source: 'blog' } });
+    expect(new URL((await visit(t, '/lapsed')).headers.get('location')!).host).toBe('old.acme.test'); // cached
+    expect((await t.json('PATCH', `/v1/programs/${program.id}`, { allowedHosts: ['acme.test'] })).status).toBe(200);
+    const res = await visit(t, '/lapsed');
+    expect(res.status).toBe(302);
+    const url = new URL(res.headers.get('location')!);
+    expect(`${url.origin}${url.pathname}`).toBe(program.defaultUrl);
+    expect([...url.searchParams.keys()].sort()).toEqual(['rcid', 'utm_source']);
+    expect(url.searchParams.get('utm_source')).toBe('blog');
+    const head = await visit(t, '/lapsed', {}, 'HEAD');
+    expect(head.headers.get('location')).toBe(`${program.defaultUrl}?utm_source=blog`);
+    await t.clickSink.flush();
+    const clicks = await t.db.$client.execute({ sql: 'select link_id, partner_id from clicks order by id', args: [] });
+    expect(clicks.rows.map((r) => [r.link_id, r.partner_id])).toEqual([[link.id, partner.id], [link.id, partner.id]]);
+    // The host allowed again: the link's own url again.
+    expect((await t.json('PATCH', `/v1/programs/${program.id}`, { allowedHosts: ['acme.test', '*.acme.test'] })).status).toBe(200);
+    expect(new URL((await visit(t, '/lapsed')).headers.get('location')!).host).toBe('old.acme.test');
+  });
+
   it('a suspended partner → 302 to the program defaultUrl, no rcid, no cookie, no click', async () => {
     const link = await createLink(t, partner.id, { url: 'https://acme.test/deal', code: 'deal' });
     expect(clickIdOf(await visit(t, '/deal'))).toMatch(/^clk_/); // warm the cache

@@ -46,6 +46,7 @@ const redirectTargetQuery = perDb((db) =>
       archived: sql<number>`${links.archivedAt} is not null`,
       partnerStatus: partners.status,
       defaultUrl: programs.defaultUrl,
+      allowedHosts: programs.allowedHosts,
       clickIdParam: programs.clickIdParam,
       windowDays: programs.attributionWindowDays,
       dedupWindowSeconds: programs.dedupWindowSeconds,
