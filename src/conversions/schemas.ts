@@ -22,7 +22,8 @@ const id = z.string().min(1).max(64);
 
 export const trackLeadSchema = z.strictObject({
   clickId: id.optional(),
-  code: z.string().min(1).max(50).optional(),
+  // What a customer typed: surrounding spaces are not part of it (` JANE ` is JANE).
+  code: z.string().trim().min(1).max(50).optional(),
   programId: id.optional(),
   customer: z.strictObject({
     externalId,

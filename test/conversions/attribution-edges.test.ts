@@ -100,6 +100,13 @@ describe('clicks and codes that cannot attribute', () => {
     expect(r.customer.partnerId).toBeNull();
   });
 
+  it('a typed code is trimmed and matched in any case (" JANE " is JANE); a code of only spaces is 422', async () => {
+    const { t, partner } = await setup();
+    const typed = ` ${partner.code.toUpperCase()}\t`;
+    expect((await lead(t, { code: typed, customer: { externalId: 'cus_1' } })).event).toMatchObject({ partnerId: partner.id, status: 'attributed' });
+    expectApiError(await t.json('POST', '/v1/track/lead', { code: '   ', customer: { externalId: 'cus_2' } }), 422, 'validation_failed', 'code');
+  });
+
   it('a code of another program: 422 program_mismatch with that programId, nothing written; alone it leads in its own program', async () => {
     const { t, program } = await setup();
     const other = await createProgram(t, { name: 'Other' });
