@@ -275,3 +275,23 @@ describe('payouts', () => {
     expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 0, paid: 1200 });
   });
 });
+
+describe('refunds and rule limits', () => {
+  it('a refund gives back no room: per-customer count, cap total and tier count still include the refunded sale', async () => {
+    const { t, program, partner } = await setup({ holdDays: 0 });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 500, caps: { perCustomer: { count: 1 } } });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 700, caps: { perPartner: { amount: 1000, period: 'lifetime' } } });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 100, tiers: [{ upTo: 1, amount: 100 }, { amount: 300 }] });
+    await leadByCode(t, partner.code, 'cus_1');
+    const first = await sale(t, program.id, 'cus_1', 10000, { externalId: 'ord_a' });
+    expect(first.commissions.map((c: any) => c.amount).sort((a: number, b: number) => a - b)).toEqual([100, 500, 700]);
+    expect((await refund(t, program.id, 'ord_a', 'rf_a')).status).toBe(200);
+    expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
+
+    const second = await sale(t, program.id, 'cus_1', 10000, { externalId: 'ord_b' });
+    // perCustomer 1 is used up, the cap has 300 left, the tier count is at 1 → tier 2.
+    expect(second.commissions.map((c: any) => c.amount).sort((a: number, b: number) => a - b)).toEqual([300, 300]);
+    expect(second.skipped.map((s: any) => s.reason)).toEqual(['customer_limit_reached']);
+    expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 600, paid: 0 });
+  });
+});
