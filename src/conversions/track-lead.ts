@@ -24,16 +24,19 @@ const CLOCK_SKEW_MS = 60_000;
  * Click ids are written after the redirect answers; give a just-made click the chance to land. One
  * this process holds is flushed; one minted elsewhere in the last few minutes (its id carries the
  * time) is not taken for unknown — that would record the lead unattributed for good — but answered
- * 409 `click_pending` with Retry-After, writing nothing, so the caller retries.
+ * 409 `click_pending` with Retry-After, writing nothing, so the caller retries. So is any unknown
+ * click id while this process's click writer fails to commit.
  */
 async function lookupClick(deps: AppDeps, clickId: string) {
   const found = await findClick(deps.db, clickId);
   if (found) return found;
-  await deps.clickSink.flush();
+  // A failing click writer keeps its clicks buffered (and logs): the click may be among them.
+  const flushed = await deps.clickSink.flush().then(() => true, () => false);
   const click = await findClick(deps.db, clickId);
   const minted = clickIdTime(clickId);
   const age = minted === null ? null : deps.clock().getTime() - minted;
-  if (!click && age !== null && age >= -CLOCK_SKEW_MS && age < CLICK_IN_FLIGHT_MS) {
+  const inFlight = age !== null && age >= -CLOCK_SKEW_MS && age < CLICK_IN_FLIGHT_MS;
+  if (!click && (inFlight || !flushed)) {
     throw new ApiError('conflict', 'clickId: this click is not recorded yet; retry the lead in a few seconds', 'click_pending', 'clickId', 2);
   }
   return click;

@@ -132,6 +132,21 @@ describe('clicks and codes that cannot attribute', () => {
     expect(await rawRows(t, 'events')).toEqual([]);
   });
 
+  it('while the click writer fails to commit, a lead with a click id not yet stored is a retryable 409 click_pending (not a 500), and attributes once clicks are written', async () => {
+    const { t, partner } = await setup();
+    const clickId = await click(t, partner.code);
+    await t.db.$client.execute("CREATE TRIGGER fail_clicks BEFORE INSERT ON clicks BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    const pending = await t.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus_1' } });
+    expectApiError(pending, 409, 'conflict', 'clickId');
+    expect(pending.body.error.reason).toBe('click_pending');
+    // Even an id too old to be in flight: the failing writer may still hold it.
+    t.advance(10 * 60_000);
+    expect((await t.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus_1' } })).status).toBe(409);
+    expect(await rawRows(t, 'events')).toEqual([]);
+    await t.db.$client.execute('DROP TRIGGER fail_clicks');
+    expect((await lead(t, { clickId, customer: { externalId: 'cus_1' } })).event).toMatchObject({ partnerId: partner.id, status: 'attributed' });
+  });
+
   it('a click outside the window gives way to a referral code sent with it', async () => {
     const { t, program, partner: a } = await setup({ attribution: { windowDays: 30 } });
     await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 700 });
