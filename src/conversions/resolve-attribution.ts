@@ -1,3 +1,4 @@
+import { clickIdTime } from '../lib/ids';
 import { DAY_MS } from '../lib/time';
 
 export interface Touch {
@@ -33,7 +34,19 @@ export function clickCandidate(
 export function chooseAttribution(model: 'first_click' | 'last_click', existing: Touch | null, candidate: Touch | null): { touch: Touch | null; changed: boolean } {
   if (!existing) return { touch: candidate, changed: candidate !== null };
   if (!candidate || model === 'first_click') return { touch: existing, changed: false };
-  if (candidate.at.getTime() <= existing.at.getTime()) return { touch: existing, changed: false };
-  if (candidate.partnerId === existing.partnerId) return { touch: { ...candidate, at: existing.at }, changed: true };
-  return { touch: candidate, changed: true };
+  if (candidate.at.getTime() <= lastTouchTime(existing)) return { touch: existing, changed: false };
+  if (candidate.partnerId !== existing.partnerId) return { touch: candidate, changed: true };
+  // The same partner again: a newer click moves link and click; a code (no click) changes nothing.
+  if (!candidate.clickId) return { touch: existing, changed: false };
+  return { touch: { ...candidate, at: existing.at }, changed: true };
+}
+
+/**
+ * When the customer's attribution was last touched: `at` is when its partner referred the
+ * customer, and a later click of that partner (kept as the attribution's click) is newer. Last
+ * click compares against this, so an older click of another partner never wins over it.
+ */
+function lastTouchTime(touch: Touch): number {
+  const clickAt = touch.clickId ? clickIdTime(touch.clickId) : null;
+  return Math.max(touch.at.getTime(), clickAt ?? 0);
 }

@@ -80,6 +80,29 @@ describe('last_click: the same partner again', () => {
   });
 });
 
+describe('last_click: the same partner again, then an older click of another', () => {
+  it("B's click of day 5 does not win over A's repeat click of day 10, although A referred the customer on day 0", async () => {
+    const { t, program, partner: a } = await setup({ attribution: { model: 'last_click' } });
+    const b = await addPartner(t, program.id, 'B', 'b@partner.test');
+    await lead(t, { clickId: await click(t, a.code), customer: { externalId: 'cus_1' } });
+    t.setNow(days(5));
+    const bClick = await click(t, b.code);
+    t.setNow(days(10));
+    const aAgain = await click(t, a.code);
+    await lead(t, { clickId: aAgain, customer: { externalId: 'cus_1' }, eventName: 'trial' });
+    t.setNow(days(11));
+    const r = await lead(t, { clickId: bClick, customer: { externalId: 'cus_1' }, eventName: 'demo' });
+    expect(r.event).toMatchObject({ status: 'attributed', partnerId: a.id, clickId: aAgain });
+    expect((await rawRows(t, 'customers'))[0]).toMatchObject({ partner_id: a.id, click_id: aAgain, attributed_at: T0.getTime() });
+    // A's own code later changes nothing; a newer click of B moves the customer.
+    await lead(t, { code: a.code, customer: { externalId: 'cus_1' }, eventName: 'webinar' });
+    expect((await rawRows(t, 'customers'))[0]).toMatchObject({ partner_id: a.id, click_id: aAgain });
+    const bNewer = await click(t, b.code);
+    expect((await lead(t, { clickId: bNewer, customer: { externalId: 'cus_1' }, eventName: 'call' })).customer.partnerId).toBe(b.id);
+    expect((await rawRows(t, 'customers'))[0]).toMatchObject({ partner_id: b.id, click_id: bNewer, attributed_at: days(11).getTime() });
+  });
+});
+
 describe('clicks and codes that cannot attribute', () => {
   it('a click recorded before its link was archived still attributes; the archived link records no new click', async () => {
     const { t, partner } = await setup();
