@@ -18,10 +18,13 @@ const attributionPatch = z.strictObject({
   windowDays: windowDays.optional(),
 });
 
+// No max length: checkDestination refuses over 2048 characters with reason too_long (see links/schemas.ts).
+const defaultUrl = z.string().min(1);
+
 export const createProgramSchema = z.strictObject({
   name: shortText(200),
   currency: currencySchema,
-  defaultUrl: z.string().min(1).max(2048),
+  defaultUrl,
   allowedHosts: z.array(hostEntry).min(1).max(100),
   attribution: attribution.optional(),
   holdDays: z.number().int().min(0).max(3650).default(30),
@@ -35,7 +38,7 @@ export const createProgramSchema = z.strictObject({
 
 export const updateProgramSchema = z.strictObject({
   name: shortText(200).optional(),
-  defaultUrl: z.string().min(1).max(2048).optional(),
+  defaultUrl: defaultUrl.optional(),
   allowedHosts: z.array(hostEntry).min(1).max(100).optional(),
   attribution: attributionPatch.optional(),
   holdDays: z.number().int().min(0).max(3650).optional(),

@@ -47,4 +47,32 @@ describe('the 2048-character URL limit after normalisation', () => {
     expect(created.url.length).toBe(2048);
     expect((await rowCounts(h.t, tables)).links).toBe(counts.links! + 1);
   });
+
+  // Found by running README's examples: a plain 2,049-character URL was refused by the body
+  // schema's max(2048) before the destination check, as a 422 without the documented reason.
+  it('a URL typed longer than 2048 characters is a 422 too_long too, on every route, nothing written', async () => {
+    const h = await makePartnerApp();
+    const program = await createProgram(h, { currency: 'EUR' });
+    const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+    const token = await issueToken(h, jane.id);
+    const tables = await tableNames(h.t);
+    const before = await fullSnapshot(h.t, tables);
+    const typed2049 = BASE + 'a'.repeat(2049 - BASE.length);
+    expect(typed2049.length).toBe(2049);
+    const calls = [
+      [h.admin('POST', `/v1/partners/${jane.id}/links`, { url: typed2049 }), 'url'],
+      [h.admin('PATCH', `/v1/links/${jane.defaultLink.id}`, { url: typed2049 }), 'url'],
+      [h.as(token)('POST', '/v1/me/links', { url: typed2049 }), 'url'],
+      [h.admin('PATCH', `/v1/programs/${program.id}`, { defaultUrl: typed2049 }), 'defaultUrl'],
+      [h.admin('POST', '/v1/programs', { name: 'X', currency: 'EUR', defaultUrl: typed2049, allowedHosts: ['acme.test'] }), 'defaultUrl'],
+    ] as const;
+    for (const [call, field] of calls) {
+      const r = await call;
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body).toEqual({
+        error: { code: 'validation_failed', message: `${field}: destination refused (too_long)`, reason: 'too_long', field, requestId: expect.any(String) },
+      });
+    }
+    expect(await fullSnapshot(h.t, tables)).toEqual(before);
+  });
 });
