@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeRuntime } from '../../src/node-runtime';
+
+const ADMIN_KEY = 'test-admin-key';
+const T0 = new Date('2026-03-01T12:00:00.000Z');
+
+/** The app on a database FILE (so it can be closed and opened again, as a restart after an upgrade does). */
+async function open(file: string) {
+  const now = T0;
+  const rt = await createNodeRuntime({
+    databaseUrl: file,
+    clickWriter: 'inline',
+    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', PUBLIC_URL: 'https://ref.test', RATE_LIMIT_PER_SECOND: '0', TRUST_PROXY: '1' },
+    clock: () => now,
+  });
+  const json = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await rt.app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, res };
+  };
+  const sql = async (text: string) => (await rt.db.$client.execute(text)).rows.map((r) => ({ ...r }));
+  const close = async () => {
+    await rt.close();
+    rt.db.$client.close();
+  };
+  return { ...rt, json, sql, close };
+}
+
+/**
+ * Turns a current database back into what migrations 0000-0007 left, as the code of that time wrote
+ * it: no event_names table or triggers (0009), and dedupe keys joined with raw ':' and '%' (0008).
+ */
+async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
+  await t.sql('DROP TRIGGER events_one_kind_per_name');
+  await t.sql('DROP TRIGGER events_record_name_kind');
+  await t.sql('DROP TABLE event_names');
+  const applied = await t.sql('select id from __drizzle_migrations order by created_at');
+  expect(applied.length).toBe(10);
+  await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
+  await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
+}
+
+let dir: string | null = null;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+describe('upgrading an existing libSQL database file (0000-0007 with data, then 0008-0009 at start-up)', () => {
+  it('keeps every click, event and commission; old conversions replay as themselves; names get one kind from then on', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reflink-upgrade-'));
+    const file = join(dir, 'reflink.db');
+    const t = await open(file);
+    const program = (await t.json('POST', '/v1/programs', { name: 'Acme', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'], holdDays: 0 })).body;
+    const partner = (await t.json('POST', `/v1/programs/${program.id}/partners`, { name: 'Jane', email: 'jane@partner.test' })).body;
+    for (const rule of [
+      { event: 'signup', type: 'fixed', amount: 500 },
+      { event: 'step:two', type: 'fixed', amount: 300 },
+      { event: 'demo', type: 'fixed', amount: 200 },
+      { event: 'sale', type: 'percent', amount: 1000 },
+    ]) {
+      const r = await t.json('POST', `/v1/programs/${program.id}/rewards`, rule);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const visit = await t.app.request(`/${partner.code}`, { headers: { 'x-forwarded-for': '198.51.100.7', 'user-agent': 'Mozilla/5.0 (Macintosh) Chrome/126.0' } });
+    expect(visit.status).toBe(302);
+    const clickId = new URL(visit.headers.get('location')!).searchParams.get('rcid')!;
+    await t.clickSink.flush();
+
+    const leadA = await t.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus:1' }, eventName: 'signup' });
+    expect(leadA.status, JSON.stringify(leadA.body)).toBe(200);
+    const step = await t.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'step:two' });
+    expect(step.status, JSON.stringify(step.body)).toBe(200);
+    const saleR = await t.json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus:1', externalId: 'order:1', amount: 10000, currency: 'EUR' });
+    expect(saleR.status, JSON.stringify(saleR.body)).toBe(200);
+    await downgradeTo0007(t);
+    // Before 0009 a name could be used through several routes: 'demo' as a custom event, then as a lead.
+    const demoEvent = await t.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'demo' });
+    expect(demoEvent.status, JSON.stringify(demoEvent.body)).toBe(200);
+    const demoLead = await t.json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:1' }, eventName: 'demo' });
+    expect(demoLead.status, JSON.stringify(demoLead.body)).toBe(200);
+    await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
+    const keysBefore = (await t.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key);
+    expect(keysBefore).toEqual(['event:demo:customer:cus:1', 'event:step:two:customer:cus:1', 'lead:cus:1:demo', 'lead:cus:1:signup', 'sale:order:1']);
+    await t.close();
+
+    // Restart on the new code: 0008 and 0009 run at start-up.
+    const u = await open(file);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(10);
+    expect((await u.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
+      'event:demo:customer:cus%3A1',
+      'event:step%3Atwo:customer:cus%3A1',
+      'lead:cus%3A1:demo',
+      'lead:cus%3A1:signup',
+      'sale:order:1',
+    ]);
+    expect(await u.sql('select name, type from event_names order by name')).toEqual([
+      { name: 'demo', type: 'custom' },
+      { name: 'sale', type: 'sale' },
+      { name: 'signup', type: 'lead' },
+      { name: 'step:two', type: 'custom' },
+    ]);
+    expect((await u.sql('select count(*) as n from clicks'))[0]!.n).toBe(1);
+
+    // Old conversions replay as themselves: same event, nothing new booked.
+    const replayLead = await u.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus:1' }, eventName: 'signup' });
+    expect(replayLead.status, JSON.stringify(replayLead.body)).toBe(200);
+    expect(replayLead.body.event.id).toBe(leadA.body.event.id);
+    const replayStep = await u.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'step:two' });
+    expect(replayStep.status, JSON.stringify(replayStep.body)).toBe(200);
+    expect(replayStep.body.event.id).toBe(step.body.event.id);
+    const replayDemoLead = await u.json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:1' }, eventName: 'demo' });
+    expect(replayDemoLead.status, JSON.stringify(replayDemoLead.body)).toBe(200);
+    expect(replayDemoLead.body.event.id).toBe(demoLead.body.event.id);
+
+    // New conversions: a different customer's step is its own event; a second kind for 'demo' is refused.
+    const newStep = await u.json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:2', eventName: 'step:two' });
+    expect(newStep.status, JSON.stringify(newStep.body)).toBe(200);
+    expect(newStep.body.event.id).not.toBe(step.body.event.id);
+    const demoAsLead = await u.json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:2' }, eventName: 'demo' });
+    expect(demoAsLead.status).toBe(422);
+    expect(demoAsLead.body.error).toMatchObject({ code: 'validation_failed', reason: 'event_kind_mismatch', field: 'eventName' });
+    const sale2 = await u.json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus:1', externalId: 'order:2', amount: 5000, currency: 'EUR' });
+    expect(sale2.status, JSON.stringify(sale2.body)).toBe(200);
+
+    const ledger = (await u.json('GET', `/v1/programs/${program.id}/commissions?limit=200`)).body.data.map((c: any) => c.amount).sort((a: number, b: number) => a - b);
+    // Both 'demo' conversions of before 0009 stay booked (200 each); nothing was added or lost.
+    expect(ledger).toEqual([200, 200, 300, 500, 500, 1000]);
+    const bal = await u.json('GET', `/v1/partners/${partner.id}/balance`);
+    expect(bal.status, JSON.stringify(bal.body)).toBe(200);
+    expect(bal.body.balances).toEqual([{ unit: 'EUR', pending: 0, approved: 2700, paid: 0, formatted: { pending: '0.00', approved: '27.00', paid: '0.00' } }]);
+    await u.close();
+  });
+});

@@ -1,0 +1,106 @@
+import { applyD1Migrations } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { CHROME_WINDOWS, json, settled } from './helpers';
+
+const rows = async (sql: string) => (await env.DB.prepare(sql).all<Record<string, unknown>>()).results;
+
+/**
+ * Puts the test's D1 back where migrations 0000-0007 left it, as the code of that time wrote it: no
+ * event_names table or triggers (0009) and lead/custom dedupe keys joined with raw ':' (0008). The
+ * pool's per-test storage isolation undoes this after the test.
+ */
+async function downgradeTo0007() {
+  await env.DB.batch([
+    env.DB.prepare('DROP TRIGGER events_one_kind_per_name'),
+    env.DB.prepare('DROP TRIGGER events_record_name_kind'),
+    env.DB.prepare('DROP TABLE event_names'),
+    env.DB.prepare(`DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql')`),
+  ]);
+}
+const unescapeKeys = () => env.DB.prepare(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`).run();
+
+describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009 as applyD1Migrations / wrangler apply them)', () => {
+  it('keeps every click, event and commission; old conversions replay as themselves; the one-kind trigger fires', async () => {
+    await downgradeTo0007();
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(8);
+    const program = (await json('POST', '/v1/programs', { name: 'Acme', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'], holdDays: 0 })).body;
+    const partner = (await json('POST', `/v1/programs/${program.id}/partners`, { name: 'Jane', email: 'jane@partner.test' })).body;
+    for (const rule of [
+      { event: 'signup', type: 'fixed', amount: 500 },
+      { event: 'step:two', type: 'fixed', amount: 300 },
+      { event: 'demo', type: 'fixed', amount: 200 },
+      { event: 'sale', type: 'percent', amount: 1000 },
+    ]) {
+      const r = await json('POST', `/v1/programs/${program.id}/rewards`, rule);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const visit = await settled('GET', `/${partner.code}`, { 'user-agent': CHROME_WINDOWS, 'cf-connecting-ip': '203.0.113.9' });
+    expect(visit.status).toBe(302);
+    const clickId = new URL(visit.headers.get('location')!).searchParams.get('rcid')!;
+
+    const leadA = await json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus:1' }, eventName: 'signup' });
+    expect(leadA.status, JSON.stringify(leadA.body)).toBe(200);
+    const step = await json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'step:two' });
+    expect(step.status, JSON.stringify(step.body)).toBe(200);
+    const saleR = await json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus:1', externalId: 'order:1', amount: 10000, currency: 'EUR' });
+    expect(saleR.status, JSON.stringify(saleR.body)).toBe(200);
+    // Before 0009 a name could be used through several routes: 'demo' as a custom event, then as a lead.
+    const demoEvent = await json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'demo' });
+    expect(demoEvent.status, JSON.stringify(demoEvent.body)).toBe(200);
+    const demoLead = await json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:1' }, eventName: 'demo' });
+    expect(demoLead.status, JSON.stringify(demoLead.body)).toBe(200);
+    await unescapeKeys();
+    expect((await rows('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
+      'event:demo:customer:cus:1',
+      'event:step:two:customer:cus:1',
+      'lead:cus:1:demo',
+      'lead:cus:1:signup',
+      'sale:order:1',
+    ]);
+
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(10);
+    expect((await rows('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
+      'event:demo:customer:cus%3A1',
+      'event:step%3Atwo:customer:cus%3A1',
+      'lead:cus%3A1:demo',
+      'lead:cus%3A1:signup',
+      'sale:order:1',
+    ]);
+    expect(await rows('select name, type from event_names order by name')).toEqual([
+      { name: 'demo', type: 'custom' },
+      { name: 'sale', type: 'sale' },
+      { name: 'signup', type: 'lead' },
+      { name: 'step:two', type: 'custom' },
+    ]);
+    expect((await rows(`select name from sqlite_master where type = 'trigger' order by name`)).map((r) => r.name)).toEqual(['events_one_kind_per_name', 'events_record_name_kind']);
+    expect((await rows('select count(*) as n from clicks'))[0]!.n).toBe(1);
+
+    // Old conversions replay as themselves: same event, nothing new booked.
+    const replayLead = await json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'cus:1' }, eventName: 'signup' });
+    expect(replayLead.status, JSON.stringify(replayLead.body)).toBe(200);
+    expect(replayLead.body.event.id).toBe(leadA.body.event.id);
+    const replayStep = await json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:1', eventName: 'step:two' });
+    expect(replayStep.body.event.id).toBe(step.body.event.id);
+    const replayDemoLead = await json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:1' }, eventName: 'demo' });
+    expect(replayDemoLead.body.event.id).toBe(demoLead.body.event.id);
+
+    // New conversions: the triggers created by the upgrade fire on D1 (refused whole, and a new name is recorded).
+    const demoAsLead = await json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus:2' }, eventName: 'demo' });
+    expect(demoAsLead.status).toBe(422);
+    expect(demoAsLead.body.error).toMatchObject({ code: 'validation_failed', reason: 'event_kind_mismatch', field: 'eventName' });
+    const newStep = await json('POST', '/v1/track/event', { programId: program.id, customerExternalId: 'cus:2', eventName: 'trial' });
+    expect(newStep.status, JSON.stringify(newStep.body)).toBe(200);
+    expect(await rows(`select name, type from event_names where name = 'trial'`)).toEqual([{ name: 'trial', type: 'custom' }]);
+    const sale2 = await json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus:1', externalId: 'order:2', amount: 5000, currency: 'EUR' });
+    expect(sale2.status, JSON.stringify(sale2.body)).toBe(200);
+
+    expect((await rows(`select count(*) as n from events where program_id = '${program.id}'`))[0]!.n).toBe(7);
+    const ledger = (await rows(`select amount from commissions where program_id = '${program.id}' order by amount`)).map((r) => r.amount);
+    // Both 'demo' conversions of before 0009 stay booked (200 each); nothing was added or lost.
+    expect(ledger).toEqual([200, 200, 300, 500, 500, 1000]);
+    const bal = await json('GET', `/v1/partners/${partner.id}/balance`);
+    expect(bal.body.balances).toEqual([{ unit: 'EUR', pending: 0, approved: 2700, paid: 0, formatted: { pending: '0.00', approved: '27.00', paid: '0.00' } }]);
+  });
+});
