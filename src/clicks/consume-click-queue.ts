@@ -10,7 +10,8 @@ export const RETRY_DELAY_SECONDS = 5;
  * Writes one CLICKS queue delivery with one recordClicks call (one db.batch(), its inserts chunked
  * under D1's 100 bound parameters). Delivery is at least once: a click id that is already stored,
  * or that arrives twice in the same delivery, is written once. The delivery is acked when written
- * and retried whole otherwise; bodies this version cannot read are logged by message id and dropped.
+ * and retried whole otherwise; bodies this version cannot read (or whose time is no date) are logged by
+ * message id and dropped, so one cannot send the other clicks of its delivery to the dead-letter queue.
  * Nothing here logs a click's IP.
  */
 export async function consumeClickQueue({ db, salt, batch }: { db: Db; salt: string; batch: MessageBatch<unknown> }): Promise<number> {

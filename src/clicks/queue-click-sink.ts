@@ -18,7 +18,8 @@ export function clickOfMessage(body: unknown): CapturedClick | null {
   const m = body as Partial<Record<keyof ClickMessage, unknown>>;
   const strings = [m.id, m.linkId, m.programId, m.partnerId, m.landingUrl].every((v) => typeof v === 'string' && v.length > 0);
   const nullable = [m.ip, m.userAgent, m.referer, m.purpose, m.country].every(isStringOrNull);
-  if (m.v !== 1 || !strings || !nullable || !Number.isFinite(m.at) || !Number.isFinite(m.dedupWindowSeconds)) return null;
+  // A time outside Date's range (±8.64e15 ms) would fail the whole delivery (Invalid time value) on every retry.
+  if (m.v !== 1 || !strings || !nullable || typeof m.at !== 'number' || Number.isNaN(new Date(m.at).getTime()) || !Number.isFinite(m.dedupWindowSeconds)) return null;
   const { v: _v, at, ...rest } = body as ClickMessage;
   return { ...rest, at: new Date(at) };
 }

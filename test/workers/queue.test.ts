@@ -210,6 +210,17 @@ describe('queue(): one write per delivery, idempotent on click id', () => {
     expect(logs()).not.toContain(IP);
   });
 
+  it('a readable body whose time is no date (1e300 ms) is dropped like an unreadable one; the rest is written and acked', async () => {
+    const { link } = await seed();
+    const logs = errorLog();
+    const result = await deliver([message(link, clickId(5), IP, Date.now() - 5000), message(link, clickId(6), IP, 1e300)]);
+    expect(result).toMatchObject({ outcome: 'ok', ackAll: true, retryBatch: { retry: false } });
+    expect((await clicksOf(link.id)).map((r) => r.id)).toEqual([clickId(5)]);
+    expect(logs()).toContain('click message dropped: unreadable body');
+    expect(logs()).toContain('msg_1');
+    expect(logs()).not.toContain(IP);
+  });
+
   it('a failed write retries the whole delivery after a delay, and logs no IP', async () => {
     const { link } = await seed();
     const logs = errorLog();
