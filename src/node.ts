@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { createNodeRuntime } from './node-runtime';
 import { createNodeServer, listen } from './node-server';
 import { ensureJwtSecret } from './node-secrets';
+import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
 import { approveCommissions } from './ledger/approve-commissions';
@@ -30,7 +31,10 @@ if (workers > 1 && cluster.isPrimary) {
   db.$client.close();
   let stopping = false;
   const indexOf = new Map<number, number>();
-  const fork = (index: number) => indexOf.set(cluster.fork({ REFLINK_WORKER_INDEX: String(index) }).id, index);
+  // Without VISITOR_SALT or ADMIN_API_KEY each process would draw its own random salt, so one
+  // visitor's repeat clicks served by different processes would each count as unique: draw it once.
+  const visitorSalt = env.VISITOR_SALT || env.ADMIN_API_KEY ? {} : { VISITOR_SALT: randomToken(32) };
+  const fork = (index: number) => indexOf.set(cluster.fork({ ...visitorSalt, REFLINK_WORKER_INDEX: String(index) }).id, index);
   for (let i = 0; i < workers; i++) fork(i);
   cluster.on('exit', (worker, code, signal) => {
     const index = indexOf.get(worker.id) ?? 0;

@@ -1,4 +1,5 @@
 import { createClient } from '@libsql/client';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,50 @@ describe('Node with WORKERS=2 on one database file', () => {
       expect(await one(`select count(*) as n, sum(is_unique) as u from clicks`)).toMatchObject({ n: 300 });
     } finally {
       db.close();
+    }
+  }, 120_000);
+});
+
+describe('Node with WORKERS=2, neither ADMIN_API_KEY nor VISITOR_SALT set (a first `npm start`)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reflink-cluster-salt-'));
+  const file = join(dir, 'cluster.db');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('one visitor clicking 20 times, each on a new connection (spread over both processes), has one visitor hash', async () => {
+    const env: Record<string, string> = { DATABASE_URL: file, RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' };
+    for (const name of ['ADMIN_API_KEY', 'VISITOR_SALT', 'JWT_SECRET', 'JWT_PRIVATE_KEY']) env[name] = '';
+    const s = await spawnServer({ env });
+    try {
+      for (let i = 0; i < 100 && !(s.output().includes('worker 0 of 2') && s.output().includes('worker 1 of 2')); i++) await new Promise((r) => setTimeout(r, 100));
+      const key = /rk_[A-Za-z0-9_-]+/.exec(s.output())?.[0];
+      expect(key, s.output()).toBeDefined();
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(s.base + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const program = await call('POST', '/v1/programs', { name: 'C', currency: 'USD', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'] });
+      const partner = await call('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+      // A new TCP connection per click (agent: false), so node:cluster hands them to both processes.
+      const click = () =>
+        new Promise<number>((ok, fail) => {
+          request(`${s.base}/${partner.body.code}`, { agent: false, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } }, (res) => {
+            res.resume();
+            ok(res.statusCode!);
+          })
+            .on('error', fail)
+            .end();
+        });
+      for (let i = 0; i < 20; i++) expect(await click()).toBe(302);
+      expect(await s.stop('SIGTERM')).toBe(0);
+      const db = createClient({ url: `file:${file}` });
+      try {
+        // One salt for both processes: the visitor has one hash whichever process served the click.
+        expect((await db.execute('select count(*) as n, count(distinct visitor_hash) as visitors from clicks')).rows[0]).toMatchObject({ n: 20, visitors: 1 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await s.stop('SIGKILL');
     }
   }, 120_000);
 });
