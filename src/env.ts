@@ -60,3 +60,26 @@ export function readConfig(vars: Record<string, string | undefined>, adminKeyHas
     ...readPartnerAuthConfig(vars),
   };
 }
+
+/**
+ * A numeric setting: `fallback` when unset or empty, else a number in [min, max] (an integer when
+ * `integer`). Anything else is a start-up error naming the variable — never a silent default
+ * (RATE_LIMIT_PER_SECOND=abc used to turn the rate limit off, APPROVE_INTERVAL_SECONDS=abc ran the
+ * approval job every millisecond).
+ */
+export function numberVar(
+  vars: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  { min, max = Number.MAX_SAFE_INTEGER, integer = false }: { min: number; max?: number; integer?: boolean },
+): number {
+  // String(): on Workers a [vars] entry written as a TOML number arrives as a number.
+  const raw = vars[name] == null ? '' : String(vars[name]).trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ${range}, got "${vars[name]}"`);
+  }
+  return n;
+}

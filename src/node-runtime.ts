@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { nodeFastRedirect } from './links/node-fast-redirect';
-import { readConfig, type AppDeps } from './env';
+import { numberVar, readConfig, type AppDeps } from './env';
 import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
@@ -85,7 +85,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
   const countryHeader = (env.COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase();
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
-  const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
+  const perSecond = numberVar(env, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
   const clickSink = await openClickSink(db, opts, config.visitorSalt);
   // The click writer thread checkpoints every 250 ms; the request thread's connection then

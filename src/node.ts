@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { createNodeRuntime } from './node-runtime';
 import { createNodeServer, listen } from './node-server';
 import { ensureJwtSecret } from './node-secrets';
+import { numberVar } from './env';
 import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
@@ -10,11 +11,13 @@ import { openNodeDb } from './db/node-client';
 import type { Db } from './db/client';
 
 const env = ensureJwtSecret(process.env, process.env.DATABASE_URL ?? './.data/reflink.db');
-const port = Number(env.PORT ?? 8787);
+const port = numberVar(env, 'PORT', 8787, { min: 0, max: 65535, integer: true });
 const hostname = env.HOST ?? '127.0.0.1';
 const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';
 // WORKERS > 1: that many Node processes serve the same port and database file (node:cluster).
-const workers = Math.max(1, Math.floor(Number(env.WORKERS ?? 1)) || 1);
+const workers = numberVar(env, 'WORKERS', 1, { min: 1, max: 64, integer: true });
+// setInterval takes at most 2^31-1 ms; beyond it (or NaN) Node runs the job every millisecond.
+const approveEveryMs = numberVar(env, 'APPROVE_INTERVAL_SECONDS', 300, { min: 1, max: 2_147_483 }) * 1000;
 
 /** First run without a configured root key: mint one, show it once, keep only its hash. */
 async function ensureAdminKey(db: Db) {
@@ -64,7 +67,6 @@ if (workers > 1 && cluster.isPrimary) {
 
   // The Workers cron's counterpart: approve commissions whose hold has passed (one process does it).
   if ((process.env.REFLINK_WORKER_INDEX ?? '0') === '0') {
-    const approveEveryMs = Number(env.APPROVE_INTERVAL_SECONDS ?? 300) * 1000;
     const approveTimer = setInterval(() => {
       approveCommissions(runtime.db, new Date()).catch((err: unknown) => console.error('approve job failed', String(err)));
     }, approveEveryMs);

@@ -2,7 +2,7 @@ import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { createClient } from '@libsql/client/web';
 import { createApp, type App } from './app';
-import { readConfig, type AppDeps } from './env';
+import { numberVar, readConfig, type AppDeps } from './env';
 import { schema, type Db } from './db/client';
 import { DirectClickSink } from './clicks/direct-click-sink';
 import { QueueClickSink, type ClickMessage } from './clicks/queue-click-sink';
@@ -48,7 +48,7 @@ async function runtime(env: Env) {
   if (built && built.env === env) return built;
   const db = openDb(env);
   const config = readConfig(env as Record<string, string | undefined>, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
-  const perSecond = Number(env.RATE_LIMIT_PER_SECOND ?? 500);
+  const perSecond = numberVar(env as Record<string, string | undefined>, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
   const rateLimiter: RateLimiter | undefined = env.RATE_LIMITER
     ? bindingLimiter(env.RATE_LIMITER, 60)

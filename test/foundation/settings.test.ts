@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNodeRuntime } from '../../src/node-runtime';
+import { spawnServer } from '../helpers/spawn-server';
+import { makeApp } from '../helpers/app';
+
+const env = { ADMIN_API_KEY: 'k', VISITOR_SALT: 's' };
+
+describe('numeric settings: a malformed value is a start-up error naming the variable, never a silent default', () => {
+  it('RATE_LIMIT_PER_SECOND=abc (or -1) refuses to start instead of running without a rate limit', async () => {
+    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, RATE_LIMIT_PER_SECOND: 'abc' } })).rejects.toThrow('RATE_LIMIT_PER_SECOND must be a number ≥ 0, got "abc"');
+    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, RATE_LIMIT_PER_SECOND: '-1' } })).rejects.toThrow('RATE_LIMIT_PER_SECOND must be a number ≥ 0, got "-1"');
+  });
+
+  it('an empty RATE_LIMIT_PER_SECOND is the default (500/s, burst 1000), not 0 (off)', async () => {
+    const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '' } });
+    const statuses = await Promise.all(Array.from({ length: 2000 }, async () => (await t.request('GET', '/v1/programs')).status));
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
+  it('npm start with WORKERS=0 or APPROVE_INTERVAL_SECONDS=abc exits with an error naming the variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reflink-settings-'));
+    try {
+      const cases: [Record<string, string>, string][] = [
+        [{ WORKERS: '0' }, 'WORKERS must be an integer from 1 to 64, got "0"'],
+        [{ APPROVE_INTERVAL_SECONDS: 'abc' }, 'APPROVE_INTERVAL_SECONDS must be a number from 1 to 2147483, got "abc"'],
+      ];
+      for (const [vars, message] of cases) {
+        // A server that starts anyway is stopped at once (and fails the check).
+        const outcome = await spawnServer({ env: { ...env, DATABASE_URL: join(dir, 'r.db'), ...vars }, tries: 60 }).then(
+          async (s) => `started: ${await s.stop('SIGKILL')}`,
+          (err: unknown) => String(err),
+        );
+        expect(outcome).toContain(message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

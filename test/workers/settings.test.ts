@@ -1,0 +1,16 @@
+import { createExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/worker';
+import { ORIGIN, json } from './helpers';
+
+const get = (e: object) => worker.fetch(new Request(`${ORIGIN}/v1/programs`, { headers: { authorization: 'Bearer test-admin-key' } }), e as typeof env, createExecutionContext());
+
+describe('Worker settings', () => {
+  it('RATE_LIMIT_PER_SECOND=abc is an error naming the variable, not a Worker without a rate limit', async () => {
+    await expect(get({ ...env, RATE_LIMIT_PER_SECOND: 'abc' })).rejects.toThrow('RATE_LIMIT_PER_SECOND must be a number ≥ 0, got "abc"');
+    // A [vars] entry written as a TOML number arrives as a number and is read as one.
+    expect((await get({ ...env, RATE_LIMIT_PER_SECOND: 100 })).status).toBe(200);
+    expect((await json('GET', '/v1/programs')).status).toBe(200);
+  });
+});
