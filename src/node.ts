@@ -7,7 +7,7 @@ import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
 import { approveCommissions } from './ledger/approve-commissions';
-import { openNodeDb } from './db/node-client';
+import { openNodeDb, printableDatabaseUrl } from './db/node-client';
 import type { Db } from './db/client';
 
 const env = ensureJwtSecret(process.env, process.env.DATABASE_URL ?? './.data/reflink.db');
@@ -63,7 +63,7 @@ if (workers > 1 && cluster.isPrimary) {
   const server = createNodeServer(runtime);
   const boundPort = await listen(server, port, hostname);
   const who = workers > 1 ? ` (worker ${process.env.REFLINK_WORKER_INDEX} of ${workers})` : '';
-  console.log(`reflink listening on http://${hostname}:${boundPort}${who} (database: ${databaseUrl})`);
+  console.log(`reflink listening on http://${hostname}:${boundPort}${who} (database: ${printableDatabaseUrl(databaseUrl)})`);
 
   // The Workers cron's counterpart: approve commissions whose hold has passed (one process does it).
   if ((process.env.REFLINK_WORKER_INDEX ?? '0') === '0') {

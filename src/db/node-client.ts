@@ -15,6 +15,21 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
  */
 export type NodeDb = Db & { $client: Client };
 
+/** The database URL for logs: a remote one without its query (`?authToken=…`) or user info. */
+export function printableDatabaseUrl(url: string): string {
+  if (!/^(libsql|https?|wss?):/.test(url)) return url;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return url.replace(/[?#].*$/, '').replace(/\/\/[^/]*@/, '//');
+  }
+}
+
 export async function openNodeDb(url: string, authToken?: string): Promise<NodeDb> {
   const isFile = !/^(libsql|https?|wss?):/.test(url);
   let client: Client;
