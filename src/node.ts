@@ -38,12 +38,23 @@ if (workers > 1 && cluster.isPrimary) {
   // visitor's repeat clicks served by different processes would each count as unique: draw it once.
   const visitorSalt = env.VISITOR_SALT || env.ADMIN_API_KEY ? {} : { VISITOR_SALT: randomToken(32) };
   const fork = (index: number) => indexOf.set(cluster.fork({ ...visitorSalt, REFLINK_WORKER_INDEX: String(index) }).id, index);
+  // A worker that exits before it listens (port taken, bad setting) would fail again if replaced:
+  // then everything stops and the primary exits 1, rather than forking new workers forever.
+  const listening = new Set<number>();
+  let exitCode = 0;
   for (let i = 0; i < workers; i++) fork(i);
+  cluster.on('listening', (worker) => listening.add(worker.id));
   cluster.on('exit', (worker, code, signal) => {
     const index = indexOf.get(worker.id) ?? 0;
     indexOf.delete(worker.id);
+    if (!stopping && !listening.has(worker.id)) {
+      console.error(`a worker failed to start (code ${code}); stopping`);
+      exitCode = 1;
+      stop('SIGTERM');
+    }
+    listening.delete(worker.id);
     if (stopping) {
-      if (indexOf.size === 0) process.exit(0);
+      if (indexOf.size === 0) process.exit(exitCode);
       return;
     }
     console.error('worker exited; starting another', { pid: worker.process.pid, code, signal });

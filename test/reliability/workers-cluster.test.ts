@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
+import { ROOT, spawnServer, type SpawnedServer } from '../helpers/spawn-server';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 
 // WORKERS=2: two Node processes (node:cluster) on one port and one libSQL file. Money must stay
 // exact across processes (versioned counters, no shared lock), and every accepted click stored.
@@ -100,4 +102,33 @@ describe('Node with WORKERS=2, neither ADMIN_API_KEY nor VISITOR_SALT set (a fir
       await s.stop('SIGKILL');
     }
   }, 120_000);
+});
+
+describe('Node with WORKERS=2 whose workers cannot start', () => {
+  it('the port is taken: the primary stops and exits 1 with the reason instead of forking new workers forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reflink-cluster-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+    const port = (blocker.address() as AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2', ADMIN_API_KEY: KEY, DATABASE_URL: join(dir, 'busy.db') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    try {
+      const code = await new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
+      expect(code, out).toBe(1);
+      expect(out).toContain('EADDRINUSE');
+      expect(out.match(/worker exited; starting another/g)).toBeNull();
+      expect(out).toContain('a worker failed to start (code 1); stopping');
+    } finally {
+      clearTimeout(timer);
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
