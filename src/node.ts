@@ -16,6 +16,8 @@ const hostname = env.HOST ?? '127.0.0.1';
 const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';
 // WORKERS > 1: that many Node processes serve the same port and database file (node:cluster).
 const workers = numberVar(env, 'WORKERS', 1, { min: 1, max: 64, integer: true });
+// Each process would open its own empty in-memory database (and the primary's key would open none).
+if (workers > 1 && databaseUrl === ':memory:') throw new Error('WORKERS > 1 needs a database file or a remote DATABASE_URL, not :memory:');
 // setInterval takes at most 2^31-1 ms; beyond it (or NaN) Node runs the job every millisecond.
 const approveEveryMs = numberVar(env, 'APPROVE_INTERVAL_SECONDS', 300, { min: 1, max: 2_147_483 }) * 1000;
 

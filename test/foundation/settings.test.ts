@@ -20,12 +20,14 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   });
 
-  it('npm start with WORKERS=0 or APPROVE_INTERVAL_SECONDS=abc exits with an error naming the variable', async () => {
+  it('npm start with WORKERS=0, APPROVE_INTERVAL_SECONDS=abc or WORKERS=2 on :memory: exits with an error naming the variable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reflink-settings-'));
     try {
       const cases: [Record<string, string>, string][] = [
         [{ WORKERS: '0' }, 'WORKERS must be an integer from 1 to 64, got "0"'],
         [{ APPROVE_INTERVAL_SECONDS: 'abc' }, 'APPROVE_INTERVAL_SECONDS must be a number from 1 to 2147483, got "abc"'],
+        // Each process would have its own empty database (and the key printed by the primary would open none of them).
+        [{ WORKERS: '2', DATABASE_URL: ':memory:' }, 'WORKERS > 1 needs a database file or a remote DATABASE_URL, not :memory:'],
       ];
       for (const [vars, message] of cases) {
         // A server that starts anyway is stopped at once (and fails the check).
