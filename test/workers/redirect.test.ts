@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CHROME_WINDOWS, SAFARI_IPHONE, SLACKBOT, clicksOf, json, seed, self, settled, waitForClicks } from './helpers';
+import worker from '../../src/worker';
+import { ORIGIN, CHROME_WINDOWS, SAFARI_IPHONE, SLACKBOT, clicksOf, json, seed, self, settled, waitForClicks } from './helpers';
 
 const visitor = (ua: string, ip: string) => ({ 'user-agent': ua, 'cf-connecting-ip': ip });
 
@@ -42,6 +45,26 @@ describe('GET /:code on workerd with D1', () => {
         visitor_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
+  });
+
+  it('without a queue, a click whose D1 write fails once (a transient D1 error) is written by a retry, once', async () => {
+    const { link } = await seed();
+    let failures = 1;
+    // env.DB whose next batch() fails as D1 does when its connection drops; reads pass through.
+    const flaky = new Proxy(env.DB, {
+      get(target, p) {
+        if (p === 'batch') return (s: D1PreparedStatement[]) => (failures-- > 0 ? Promise.reject(new Error('D1_ERROR: Network connection lost.')) : target.batch(s));
+        const v = Reflect.get(target, p);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${ORIGIN}/${link.code}`, { redirect: 'manual', headers: visitor(CHROME_WINDOWS, '203.0.113.7') }), { ...env, DB: flaky }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(302);
+    expect(failures).toBe(-1);
+    expect((await clicksOf(link.id)).map((r) => r.id)).toEqual([new URL(res.headers.get('location')!).searchParams.get('rcid')]);
+    expect((await json('GET', `/v1/links/${link.id}/stats`)).body).toEqual({ linkId: link.id, clicks: 1, uniqueClicks: 1, botClicks: 0 });
   });
 
   it('stores a repeat from the same UA and IP as not unique; another IP is a new visitor', async () => {
