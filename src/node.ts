@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { createNodeRuntime } from './node-runtime';
 import { createNodeServer, listen } from './node-server';
 import { ensureJwtSecret } from './node-secrets';
-import { numberVar } from './env';
+import { readNodeSettings } from './node-settings';
 import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
@@ -10,16 +10,8 @@ import { approveCommissions } from './ledger/approve-commissions';
 import { openNodeDb, printableDatabaseUrl } from './db/node-client';
 import type { Db } from './db/client';
 
-const env = ensureJwtSecret(process.env, process.env.DATABASE_URL ?? './.data/reflink.db');
-const port = numberVar(env, 'PORT', 8787, { min: 0, max: 65535, integer: true });
-const hostname = env.HOST ?? '127.0.0.1';
-const databaseUrl = env.DATABASE_URL ?? './.data/reflink.db';
-// WORKERS > 1: that many Node processes serve the same port and database file (node:cluster).
-const workers = numberVar(env, 'WORKERS', 1, { min: 1, max: 64, integer: true });
-// Each process would open its own empty in-memory database (and the primary's key would open none).
-if (workers > 1 && databaseUrl === ':memory:') throw new Error('WORKERS > 1 needs a database file or a remote DATABASE_URL, not :memory:');
-// setInterval takes at most 2^31-1 ms; beyond it (or NaN) Node runs the job every millisecond.
-const approveEveryMs = numberVar(env, 'APPROVE_INTERVAL_SECONDS', 300, { min: 1, max: 2_147_483 }) * 1000;
+const { databaseUrl, authToken, hostname, port, workers, approveEveryMs } = readNodeSettings(process.env);
+const env = ensureJwtSecret(process.env, databaseUrl);
 
 /** First run without a configured root key: mint one, show it once, keep only its hash. */
 async function ensureAdminKey(db: Db) {
@@ -31,7 +23,7 @@ async function ensureAdminKey(db: Db) {
 if (workers > 1 && cluster.isPrimary) {
   // The primary migrates and mints the first key before any worker opens the file, then only
   // supervises: a signal is passed on to every worker, each drains its clicks, then we exit.
-  const db = await openNodeDb(databaseUrl, env.DATABASE_AUTH_TOKEN);
+  const db = await openNodeDb(databaseUrl, authToken);
   await ensureAdminKey(db);
   db.$client.close();
   let stopping = false;
@@ -70,7 +62,7 @@ if (workers > 1 && cluster.isPrimary) {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 } else {
-  const runtime = await createNodeRuntime({ databaseUrl, authToken: env.DATABASE_AUTH_TOKEN, env, sharedFile: workers > 1 });
+  const runtime = await createNodeRuntime({ databaseUrl, authToken, env, sharedFile: workers > 1 });
   if (workers === 1) await ensureAdminKey(runtime.db);
 
   const server = createNodeServer(runtime);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../../src/node-runtime';
 import { spawnServer } from '../helpers/spawn-server';
 import { makeApp } from '../helpers/app';
+import { readNodeSettings } from '../../src/node-settings';
 
 const env = { ADMIN_API_KEY: 'k', VISITOR_SALT: 's' };
 
@@ -41,4 +42,23 @@ describe('numeric settings: a malformed value is a start-up error naming the var
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('Node: an empty DATABASE_URL or HOST is the default (./.data/reflink.db, 127.0.0.1), not a throwaway database or every interface', () => {
+    expect(readNodeSettings({ DATABASE_URL: '', HOST: '', PORT: '', WORKERS: '', APPROVE_INTERVAL_SECONDS: '' })).toEqual({
+      databaseUrl: './.data/reflink.db',
+      authToken: undefined,
+      hostname: '127.0.0.1',
+      port: 8787,
+      workers: 1,
+      approveEveryMs: 300_000,
+    });
+    expect(readNodeSettings({ DATABASE_URL: '/srv/r.db', DATABASE_AUTH_TOKEN: 't', HOST: '0.0.0.0', PORT: '9000', WORKERS: '2', APPROVE_INTERVAL_SECONDS: '60' })).toEqual({
+      databaseUrl: '/srv/r.db',
+      authToken: 't',
+      hostname: '0.0.0.0',
+      port: 9000,
+      workers: 2,
+      approveEveryMs: 60_000,
+    });
+  });
 });
