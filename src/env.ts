@@ -56,9 +56,16 @@ export function readConfig(vars: Record<string, string | undefined>, adminKeyHas
   return {
     adminKeyHash,
     visitorSalt: vars.VISITOR_SALT || (adminKeyHash ? `derived:${adminKeyHash}` : crypto.randomUUID()),
-    publicUrl: vars.PUBLIC_URL ? vars.PUBLIC_URL.replace(/\/+$/, '') : null,
+    publicUrl: readPublicUrl(vars.PUBLIC_URL),
     ...readPartnerAuthConfig(vars),
   };
+}
+
+/** PUBLIC_URL without its trailing slashes; without http(s):// every short link would be broken. */
+function readPublicUrl(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!/^https?:\/\/[^/]/i.test(value) || !URL.canParse(value)) throw new Error(`PUBLIC_URL must be an http(s) URL such as https://ref.example.com, got "${value}"`);
+  return value.replace(/\/+$/, '');
 }
 
 /**

@@ -15,6 +15,12 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, RATE_LIMIT_PER_SECOND: '-1' } })).rejects.toThrow('RATE_LIMIT_PER_SECOND must be a number ≥ 0, got "-1"');
   });
 
+  it('PUBLIC_URL without http(s):// refuses to start instead of handing out short links like "ref.example.com/jane"', async () => {
+    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, PUBLIC_URL: 'ref.example.com' } })).rejects.toThrow('PUBLIC_URL must be an http(s) URL such as https://ref.example.com, got "ref.example.com"');
+    const t = await makeApp({ env: { PUBLIC_URL: 'https://ref.example.com/' } });
+    expect(t.deps.config.publicUrl).toBe('https://ref.example.com');
+  });
+
   it('an empty RATE_LIMIT_PER_SECOND is the default (500/s, burst 1000), not 0 (off)', async () => {
     const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '' } });
     const statuses = await Promise.all(Array.from({ length: 2000 }, async () => (await t.request('GET', '/v1/programs')).status));
