@@ -48,6 +48,7 @@ if (workers > 1 && cluster.isPrimary) {
     }
     listening.delete(worker.id);
     if (stopping) {
+      if (code) exitCode = 1; // a worker that could not write its clicks
       if (indexOf.size === 0) process.exit(exitCode);
       return;
     }
@@ -86,8 +87,11 @@ if (workers > 1 && cluster.isPrimary) {
     server.close();
     try {
       await runtime.close();
-    } finally {
       process.exit(0);
+    } catch (err) {
+      // Clicks that could not be written (database unreachable): said, and not a clean exit.
+      console.error(`${signal}: stopped with clicks not written`, String(err));
+      process.exit(1);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

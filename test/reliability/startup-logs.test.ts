@@ -45,3 +45,27 @@ describe('what `npm start` prints', () => {
     }
   }, 60_000);
 });
+
+describe('what `npm start` says when it stops', () => {
+  it.skipIf(!sqldSupported)('clicks it could not write before stopping (database gone) are reported and the exit code is 1, not 0', async () => {
+    const sqld = await startSqld();
+    let stopped = false;
+    try {
+      const s = await spawnServer({ env: { ...CLEAN, ADMIN_API_KEY: 'stop-logs-admin-key', RATE_LIMIT_PER_SECOND: '0', DATABASE_URL: sqld.url } });
+      const call = async (method: string, path: string, body?: unknown) =>
+        (await fetch(s.base + path, { method, headers: { authorization: 'Bearer stop-logs-admin-key', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
+      const program = await call('POST', '/v1/programs', { name: 'S', currency: 'USD', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'] });
+      const partner = await call('POST', `/v1/programs/${program.id}/partners`, { name: 'P', email: 'p@p.test' });
+      expect((await fetch(`${s.base}/${partner.code}`, { redirect: 'manual' })).status).toBe(302);
+      await sqld.stop();
+      stopped = true;
+      // The link is cached: the redirect is answered, its click waits in the buffer for a database that is gone.
+      expect((await fetch(`${s.base}/${partner.code}`, { redirect: 'manual' })).status).toBe(302);
+      expect(await s.stop('SIGTERM')).toBe(1);
+      // (The first click may not have been written either: the buffer commits every 250 ms.)
+      expect(s.output()).toMatch(/SIGTERM: stopped with clicks not written Error: click flush failed; [12] clicks still buffered/);
+    } finally {
+      if (!stopped) await sqld.stop();
+    }
+  }, 60_000);
+});
