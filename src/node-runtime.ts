@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { nodeFastRedirect } from './links/node-fast-redirect';
-import { numberVar, readConfig, type AppDeps } from './env';
+import { booleanVar, numberVar, readConfig, type AppDeps } from './env';
 import { openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
@@ -82,7 +82,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   useSyncSha256(nodeSha256Hex);
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
-  const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
+  const trustProxy = booleanVar(env, 'TRUST_PROXY', false);
   const countryHeader = (env.COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase();
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = numberVar(env, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });

@@ -21,6 +21,14 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     expect(t.deps.config.publicUrl).toBe('https://ref.example.com');
   });
 
+  it('TRUST_PROXY other than 1/true/0/false (TRUST_PROXY=yes) refuses to start instead of silently hashing the proxy\'s IP for every visitor', async () => {
+    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, TRUST_PROXY: 'yes' } })).rejects.toThrow('TRUST_PROXY must be 1, true, 0 or false, got "yes"');
+    for (const [value, ip] of [['TRUE', '198.51.100.1'], ['0', null], ['', null]] as const) {
+      const t = await makeApp({ env: { TRUST_PROXY: value } });
+      expect(t.deps.clientIp(new Request('http://x/', { headers: { 'x-forwarded-for': '198.51.100.1' } }), undefined)).toBe(ip);
+    }
+  });
+
   it('an empty RATE_LIMIT_PER_SECOND is the default (500/s, burst 1000), not 0 (off)', async () => {
     const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '' } });
     const statuses = await Promise.all(Array.from({ length: 2000 }, async () => (await t.request('GET', '/v1/programs')).status));
