@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnServer } from '../helpers/spawn-server';
+import { spawnSync } from 'node:child_process';
+import { ROOT, spawnServer } from '../helpers/spawn-server';
 import { startSqld, sqldSupported } from '../helpers/sqld';
 
 // Inherited settings would change what a first start does.
@@ -40,6 +41,25 @@ describe('what `npm start` prints', () => {
       expect(await s.stop('SIGTERM')).toBe(0);
       expect(s.output()).toContain(`(database: ${sqld.url}/)`);
       expect(s.output()).not.toContain('tok-secret-123');
+    } finally {
+      await sqld.stop();
+    }
+  }, 60_000);
+});
+
+describe('what `npm run db:rebuild-rollups` prints', () => {
+  it.skipIf(!sqldSupported)('a remote DATABASE_URL carrying its token is printed without it', async () => {
+    const sqld = await startSqld();
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rebuild-rollups.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, ...CLEAN, DATABASE_URL: `${sqld.url}/?authToken=tok-secret-456` },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`rebuilt rollups of every program in ${sqld.url}/: 0 daily_rollups rows, 0 daily_commission_rollups rows`);
+      expect(run.stdout + run.stderr).not.toContain('tok-secret-456');
     } finally {
       await sqld.stop();
     }
