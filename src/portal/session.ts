@@ -26,6 +26,8 @@ export async function currentSession(c: Context<AppEnv>) {
 /**
  * CSRF token for portal forms: bound to the session (hash of its token), checked along with a
  * same-origin Origin header. SameSite=Lax already keeps the cookie off cross-site POSTs.
+ * "Same origin" is the origin the request reached or PUBLIC_URL's: behind a TLS-terminating proxy
+ * the server sees http://… while the browser, on the portalUrl (PUBLIC_URL), sends https://….
  */
 export async function csrfTokenOf(sessionToken: string): Promise<string> {
   return (await sha256Hex(`csrf|${sessionToken}`)).slice(0, 32);
@@ -33,6 +35,8 @@ export async function csrfTokenOf(sessionToken: string): Promise<string> {
 
 export async function checkCsrf(c: Context<AppEnv>, sessionToken: string, submitted: unknown): Promise<boolean> {
   const origin = c.req.header('origin');
-  if (origin && origin !== new URL(c.req.url).origin) return false;
+  const publicUrl = c.var.deps.config.publicUrl;
+  const ours = [new URL(c.req.url).origin, ...(publicUrl && URL.canParse(publicUrl) ? [new URL(publicUrl).origin] : [])];
+  if (origin && !ours.includes(origin)) return false;
   return typeof submitted === 'string' && timingSafeEqualStr(submitted, await csrfTokenOf(sessionToken));
 }

@@ -87,6 +87,22 @@ describe('partner portal', () => {
     expect(links.body.data.length).toBe(2);
   });
 
+  it('accepts a form posted from PUBLIC_URL’s origin (behind a TLS proxy the server sees http://)', async () => {
+    // makeApp sets PUBLIC_URL=https://ref.test, the origin of the portalUrl; app.request reaches http://localhost.
+    const { h, token } = await world();
+    const cookie = await signIn(h, token);
+    const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
+    const post = (origin: string, url: string) =>
+      h.app.request('/portal/links', { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, url }) });
+    expect((await post('https://ref.test', 'https://acme.test/from-public')).status).toBe(303);
+    expect((await post('http://localhost', 'https://acme.test/from-direct')).status).toBe(303);
+    expect((await post('http://ref.test', 'https://acme.test/x')).status).toBe(403);
+    expect((await post('https://ref.test.evil.test', 'https://acme.test/x')).status).toBe(403);
+    const urls = (await h.as(token)('GET', '/v1/me/links')).body.data.map((l: { url: string }) => l.url);
+    expect(urls.filter((u: string) => u.includes('/from-')).sort()).toEqual(['https://acme.test/from-direct', 'https://acme.test/from-public']);
+  });
+
   it('logout clears the session cookie', async () => {
     const { h, token } = await world();
     await signIn(h, token);
