@@ -62,7 +62,10 @@ export const portalRoutes = new Hono<AppEnv>()
       ? (await buildLeaderboard({ db, programId: d.program.id, from: utcDay(new Date(now.getTime() - (days - 1) * DAY_MS)), to: utcDay(now), metric: 'sales', limit: 10 })).data.map((r) => ({ ...r, partnerName: r.partnerName ?? '—' }))
       : null;
     const csrf = await csrfTokenOf(session.token);
-    const notice = c.req.query('created') ? `Link ${c.req.query('created')} created.` : undefined;
+    // Only a code of the partner's own links: the query string is anyone's to write, and the notice
+    // must not let a crafted /portal?created=… put an attacker's sentence on the signed-in page.
+    const created = c.req.query('created');
+    const notice = created && d.links.some((l) => l.code === created) ? `Link ${created} created.` : undefined;
     return page(c, 200, (nonce) => <DashboardPage d={d} days={days} baseUrl={baseUrlOf(c)} csrf={csrf} nonce={nonce} leaderboard={leaderboard} notice={notice} />);
   })
   // GET /portal/report.csv?days=30|90 — the partner's own daily report as CSV

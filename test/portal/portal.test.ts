@@ -103,6 +103,16 @@ describe('partner portal', () => {
     expect(urls.filter((u: string) => u.includes('/from-')).sort()).toEqual(['https://acme.test/from-direct', 'https://acme.test/from-public']);
   });
 
+  it('shows the "created" notice only for a code of the partner’s own links, not for any text in the query string', async () => {
+    const { h, token, max } = await world();
+    const cookie = await signIn(h, token);
+    const status = async (qs: string) => /<p role="status">([^<]*)<\/p>/.exec(await (await h.app.request(`/portal${qs}`, { headers: { cookie } })).text())?.[1] ?? null;
+    expect(await status('?created=JANE')).toBe('Link JANE created.');
+    expect(await status(`?created=${encodeURIComponent('x. Your payouts are paused: confirm your bank details at https://evil.test')}`)).toBeNull();
+    expect(await status(`?created=${encodeURIComponent(max.code)}`)).toBeNull(); // another partner's code
+    expect(await status('?created=')).toBeNull();
+  });
+
   it('logout clears the session cookie', async () => {
     const { h, token } = await world();
     await signIn(h, token);
