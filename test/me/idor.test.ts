@@ -72,13 +72,19 @@ function adminRoutes(w: World): [string, string, unknown?][] {
     ['POST', `/v1/partners/${B}/tokens`, {}],
     ['POST', `/v1/partners/${A}/tokens`, { ttlSeconds: 30 * 86_400 }],
     ['POST', `/v1/partners/${w.C.id}/tokens`, {}],
+    ['POST', `/v1/partners/${B}/tokens/revoke`],
+    ['GET', `/v1/programs/${P1}/report`],
+    ['GET', `/v1/programs/${P1}/report?partnerId=${B}&groupBy=partner`],
+    ['GET', `/v1/programs/${P2}/report`],
+    ['GET', `/v1/programs/${P1}/leaderboard?metric=commissions`],
+    ['GET', `/v1/programs/${P1}/kpis`],
   ];
 }
 
 describe('IDOR — a partner token (A) on every admin route', () => {
   it('every admin route answers 401 and nothing changes (with or without Idempotency-Key)', async () => {
     const routes = adminRoutes(w);
-    expect(routes).toHaveLength(51);
+    expect(routes).toHaveLength(57);
     const before = await snapshot(h.t);
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining(['api_keys', 'commissions', 'customers', 'events', 'idempotency_keys', 'links', 'partners', 'payouts', 'programs', 'reward_counters', 'rewards']),
