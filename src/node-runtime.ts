@@ -45,8 +45,7 @@ const remoteAddressOf = (env: unknown) => (env as { incoming?: { socket?: { remo
 
 /** CLICK_WRITER_NICE: nice levels (0-19) between the request thread and the click writer thread. */
 function writerNice(env: Record<string, string | undefined>): number {
-  const n = Number(env.CLICK_WRITER_NICE ?? DEFAULT_WRITER_NICE);
-  return Number.isFinite(n) ? Math.min(19, Math.max(0, Math.floor(n))) : DEFAULT_WRITER_NICE;
+  return numberVar(env, 'CLICK_WRITER_NICE', DEFAULT_WRITER_NICE, { min: 0, max: 19, integer: true });
 }
 // Redirects first, the writer on what is left (19, the lowest): on 2 cores shared with the load
 // generator, at equal priority the request thread sat runnable behind the writer ~1.1 s of every 5 s
@@ -67,8 +66,9 @@ async function openClickSink(db: Db, opts: NodeRuntimeOptions, salt: string): Pr
   const writer = opts.clickWriter ?? (isLocalFile(opts.databaseUrl) ? 'thread' : 'inline');
   if (writer === 'inline') return new BufferedClickSink(db, salt, opts.clickBuffer);
   if (!isLocalFile(opts.databaseUrl)) throw new Error(`clickWriter 'thread' needs a database file, not ${opts.databaseUrl}`);
+  const nice = writerNice(opts.env ?? {}); // a malformed setting is a start-up error, not the fallback below
   try {
-    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt, nice: writerNice(opts.env ?? {}) }, { ...opts.clickBuffer, soleWriter: !opts.sharedFile });
+    return await ThreadClickSink.start({ databaseUrl: opts.databaseUrl, salt, nice }, { ...opts.clickBuffer, soleWriter: !opts.sharedFile });
   } catch (err) {
     // Still correct inline, only slower: each batch then runs on the request thread.
     console.error('click writer thread did not start; writing clicks inline', String(err));

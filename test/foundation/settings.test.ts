@@ -29,6 +29,17 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     }
   });
 
+  it('CLICK_WRITER_NICE=abc (or 20) refuses to start instead of silently running the writer at 19', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reflink-nice-'));
+    try {
+      for (const nice of ['abc', '20', '1.5']) {
+        await expect(createNodeRuntime({ databaseUrl: join(dir, 'r.db'), env: { ...env, CLICK_WRITER_NICE: nice } })).rejects.toThrow(`CLICK_WRITER_NICE must be an integer from 0 to 19, got "${nice}"`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an empty RATE_LIMIT_PER_SECOND is the default (500/s, burst 1000), not 0 (off)', async () => {
     const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '' } });
     const statuses = await Promise.all(Array.from({ length: 2000 }, async () => (await t.request('GET', '/v1/programs')).status));
