@@ -14,7 +14,7 @@ import { utcDay } from '../reports/rollup-deltas';
 import { partnerTokenClaims } from '../partner-auth/check-partner-token';
 import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
-import { DashboardPage, MessagePage } from './views/dashboard';
+import { DashboardPage, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 413 | 422, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
@@ -32,6 +32,12 @@ const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401)
 export const portalBodyTooLarge = (c: Context<AppEnv>) =>
   page(c, 413, (nonce) => <MessagePage title="Form too large" message="This form is too large to send. Shorten it and try again." nonce={nonce} />);
 
+/** Ends the session (drops the cookie) and says so. */
+function signedOutPage(c: Context<AppEnv>) {
+  endSession(c);
+  return page(c, 200, (nonce) => <MessagePage title="Signed out" message="You are signed out." nonce={nonce} />);
+}
+
 const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
 
 /** The partner portal: server-rendered pages over the partner's own data, behind a session cookie. */
@@ -44,10 +50,20 @@ export const portalRoutes = new Hono<AppEnv>()
     startSession(c, token, claims);
     return c.redirect('/portal', 303);
   })
-  // GET|POST /portal/logout — end the session
-  .on(['GET', 'POST'], '/logout', (c) => {
-    endSession(c);
-    return page(c, 200, (nonce) => <MessagePage title="Signed out" message="You are signed out." nonce={nonce} />);
+  // GET /portal/logout — signed in: a page with the sign-out form; otherwise "signed out"
+  .get('/logout', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOutPage(c);
+    const csrf = await csrfTokenOf(session.token);
+    return page(c, 200, (nonce) => <SignOutPage csrf={csrf} nonce={nonce} />);
+  })
+  // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form)
+  .post('/logout', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOutPage(c);
+    const form = await c.req.parseBody().catch(() => null);
+    if (!form || !(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
+    return signedOutPage(c);
   })
   // GET /portal?days=30|90 — the partner's dashboard
   .get('/', async (c) => {

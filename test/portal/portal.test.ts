@@ -113,12 +113,33 @@ describe('partner portal', () => {
     expect(await status('?created=')).toBeNull();
   });
 
-  it('logout clears the session cookie', async () => {
+  it('signs out only by its own form: POST with the CSRF token from our origin clears the cookie; a GET or a foreign post does not', async () => {
     const { h, token } = await world();
-    await signIn(h, token);
-    const res = await h.app.request('/portal/logout');
+    const cookie = await signIn(h, token);
+    const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    expect(html).toContain('<form method="post" action="/portal/logout" class="signout">');
+    const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
+    const post = (body: Record<string, string>, headers: Record<string, string> = { origin: 'http://localhost' }) =>
+      h.app.request('/portal/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+
+    // A link or an image from another site: a page with the form, the session stays.
+    const viaGet = await h.app.request('/portal/logout', { headers: { cookie } });
+    expect(viaGet.status).toBe(200);
+    expect(viaGet.headers.get('set-cookie')).toBeNull();
+    expect(await viaGet.text()).toContain(`<input type="hidden" name="csrf" value="${csrf}"/>`);
+    // A form on another site, or one without our token: 403, the session stays.
+    for (const res of [await post({ csrf }, { origin: 'https://evil.test' }), await post({ csrf: 'f'.repeat(32) }), await post({})]) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    expect((await h.app.request('/portal', { headers: { cookie } })).status).toBe(200);
+
+    const res = await post({ csrf });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/^rl_portal=; Max-Age=0; Path=\/portal/);
+    expect(await res.text()).toContain('You are signed out.');
+    // Without a session both answer "signed out".
+    expect((await h.app.request('/portal/logout')).status).toBe(200);
     void T0;
   });
 });

@@ -30,7 +30,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           <a href="/portal?days=30" aria-current={days === 30 ? 'page' : undefined}>30 days</a>
           <a href="/portal?days=90" aria-current={days === 90 ? 'page' : undefined}>90 days</a>
           <a href={`/portal/report.csv?days=${days}`} download>Download CSV</a>
-          <a href="/portal/logout">Sign out</a>
+          <SignOutForm csrf={csrf} />
         </nav>
       </header>
       <main>
@@ -116,6 +116,28 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
         ) : null}
       </main>
       <script nonce={nonce} dangerouslySetInnerHTML={{ __html: copyScript }} />
+    </Layout>
+  );
+}
+
+/** Sign-out is a POST with the session's CSRF token: another site cannot sign a partner out. */
+function SignOutForm(props: { csrf: string }) {
+  return (
+    <form method="post" action="/portal/logout" class="signout">
+      <input type="hidden" name="csrf" value={props.csrf} />
+      <button type="submit">Sign out</button>
+    </form>
+  );
+}
+
+/** GET /portal/logout while signed in: the same form, one click away. */
+export function SignOutPage(props: { csrf: string; nonce: string }) {
+  return (
+    <Layout title="Sign out" nonce={props.nonce}>
+      <main>
+        <h1>Sign out</h1>
+        <SignOutForm csrf={props.csrf} />
+      </main>
     </Layout>
   );
 }

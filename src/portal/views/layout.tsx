@@ -15,7 +15,7 @@ button,.button{font:inherit;padding:.35rem .8rem;border-radius:.3rem;border:1px 
 .link-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}input{font:inherit;padding:.35rem;border:1px solid var(--line);border-radius:.3rem;min-width:0;flex:1 1 14rem}.new-link{margin-top:1rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 figure{margin:0}.key{margin-right:1rem}td:first-child,td.num{white-space:nowrap}
-svg text{fill:var(--muted);font-size:11px}nav a{margin-left:.75rem;color:var(--accent)}
+svg text{fill:var(--muted);font-size:11px}nav a,form.signout{margin-left:.75rem;color:var(--accent)}form.signout{display:inline}nav form.signout button{background:none;border:0;padding:0;color:inherit;text-decoration:underline}
 @media (max-width:40rem){table{font-size:.85rem}th,td{padding:.3rem}}`;
 
 export function Layout(props: { title: string; nonce: string; children?: Child }) {
