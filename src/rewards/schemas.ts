@@ -13,11 +13,23 @@ const unit = z
   // "eur" would be a separate non-cash unit beside EUR (0 decimals, its own payout group).
   .refine((u) => u === u.toUpperCase() || !isCurrency(u.toUpperCase()), { message: 'write currency codes in upper case (e.g. EUR)' });
 
-const condition = z.strictObject({
-  field: z.string().regex(/^(amount|quantity|metadata\.[A-Za-z0-9_.-]{1,100})$/, 'must be amount, quantity or metadata.<key>'),
-  op: z.enum(['eq', 'neq', 'in', 'gte', 'lte']),
-  value: z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(100)]),
-});
+/** What each op can compare with (match-conditions.ts): any other value never matches (neq: always). */
+function valueFitsOp(op: string, value: unknown): string | null {
+  if (op === 'gte' || op === 'lte') return typeof value === 'number' ? null : 'gte and lte compare numbers; send a number (5000, not "5000")';
+  if (op === 'in') return Array.isArray(value) ? null : 'in takes a list of values (["pro", "plus"])';
+  return Array.isArray(value) ? 'eq and neq take one value; use in for a list' : null;
+}
+
+const condition = z
+  .strictObject({
+    field: z.string().regex(/^(amount|quantity|metadata\.[A-Za-z0-9_.-]{1,100})$/, 'must be amount, quantity or metadata.<key>'),
+    op: z.enum(['eq', 'neq', 'in', 'gte', 'lte']),
+    value: z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(100)]),
+  })
+  .superRefine((c, ctx) => {
+    const problem = valueFitsOp(c.op, c.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
 
 const tier = z.strictObject({ upTo: z.number().int().min(1).max(1_000_000_000).nullable().optional(), amount: minorAmount });
 
