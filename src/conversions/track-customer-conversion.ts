@@ -5,6 +5,7 @@ import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
+import { isSelfReferral } from './self-referral';
 import { withConversionRetry } from './with-retry';
 
 export interface CustomerConversionInput {
@@ -23,7 +24,8 @@ export interface CustomerConversionInput {
 
 /**
  * A sale or funnel step of a known customer: it earns for the partner the customer is attributed
- * to. An unknown customer is recorded (unattributed, `unknown_customer`) so a later lead cannot
+ * to, unless the customer is that partner (self_referral: same mailbox or externalId, also when
+ * the customer's email became known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so a later lead cannot
  * claim events that happened before it.
  */
 export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, requestHash: string) {
@@ -42,7 +44,11 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
     const touch = touchOf(existing);
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = existing ? 'no_referral' : 'unknown_customer';
-    if (touch) {
+    if (touch && found?.partner && isSelfReferral(found.partner, existing!)) {
+      // The customer's email came after the referral (a later lead) and is the partner's own.
+      status = 'rejected';
+      reason = 'self_referral';
+    } else if (touch) {
       status = found?.partnerStatus === 'active' ? 'attributed' : 'rejected';
       reason = status === 'attributed' ? null : 'partner_suspended';
     }

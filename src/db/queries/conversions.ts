@@ -72,6 +72,8 @@ function customerForConversionQuery(db: Db) {
     .select({
       ...customerColumns,
       partnerStatus: partners.status,
+      partnerEmail: partners.email,
+      partnerExternalId: partners.externalId,
       country: clicks.country,
       deviceType: clicks.deviceType,
       browser: clicks.browser,
@@ -91,17 +93,18 @@ function customerForConversionQuery(db: Db) {
 const preparedCustomer = perDb(customerForConversionQuery);
 
 /**
- * The customer with what a conversion needs beside it, in one round trip: the status of the
- * partner it is attributed to and the dimension facts of its attributing click and link (for the
+ * The customer with what a conversion needs beside it, in one round trip: the status, email and
+ * externalId of the partner it is attributed to (self-referral) and the dimension facts of its attributing click and link (for the
  * rollups). Each join is a primary-key lookup; missing rows read as null.
  */
 export async function findCustomerForConversion(db: Db, programId: string, externalId: string) {
   const [row] = await preparedCustomer(db).all({ programId, externalId });
   if (!row) return null;
-  const { partnerStatus, country, deviceType, browser, os, referrerHost, campaign, ...customer } = row;
+  const { partnerStatus, partnerEmail, partnerExternalId, country, deviceType, browser, os, referrerHost, campaign, ...customer } = row;
   return {
     customer: customer as CustomerRow,
     partnerStatus,
+    partner: partnerEmail === null ? null : { email: partnerEmail, externalId: partnerExternalId },
     dims: { linkId: customer.linkId, campaign, country, deviceType, browser, os, referrerHost },
   };
 }
