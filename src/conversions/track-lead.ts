@@ -96,7 +96,11 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
     let reason: string | null = rejectedReason ?? 'no_referral';
     if (chosen.touch) {
       const partner = partners.get(chosen.touch.partnerId);
-      if (partner?.status === 'active') {
+      // The customer kept an earlier partner, and this lead brings an email that is that partner's own.
+      if (partner && isSelfReferral(partner, { email, externalId: input.customer.externalId })) {
+        status = 'rejected';
+        reason = 'self_referral';
+      } else if (partner?.status === 'active') {
         status = 'attributed';
         reason = null;
       } else {

@@ -11,8 +11,12 @@ describe('self-referral found after the attribution', () => {
     await addReward(t, program.id, { event: 'sale', recipient: 'customer', type: 'fixed', amount: 700 });
     await addReward(t, program.id, { event: 'demo_requested', type: 'fixed', amount: 300 });
     await leadByCode(t, partner.code, 'cus_1');
+    await addReward(t, program.id, { event: 'trial', type: 'fixed', amount: 200 });
     const later = await t.json('POST', '/v1/track/lead', { programId: program.id, customer: { externalId: 'cus_1', email: 'Jane+shop@Partner.test' }, eventName: 'trial' });
     expect(later.status).toBe(200);
+    // The lead that brings the partner's own mailbox is itself rejected and pays nothing.
+    expect(later.body.event).toMatchObject({ status: 'rejected', reason: 'self_referral', partnerId: null });
+    expect(later.body.commissions).toEqual([]);
 
     const s = await sale(t, program.id, 'cus_1', 5000);
     expect(s.event).toMatchObject({ status: 'rejected', reason: 'self_referral', partnerId: null });
