@@ -16,6 +16,22 @@ const CODE_PATH = /^\/([A-Za-z0-9][A-Za-z0-9_-]{0,49})(?:\?|$)/;
 // A plain host[:port] (or [ipv6]:port); anything else goes through the app, which validates it.
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
+/**
+ * Node keeps only the first of repeated User-Agent or Referer lines, while the app's fetch Headers
+ * join them all ("a, b"): a request with one of them twice (never a browser's) goes to the app, so
+ * its click gets the same user agent, visitor hash and referrer host on both paths.
+ */
+function repeatsUserAgentOrReferer(raw: readonly string[]): boolean {
+  let ua = 0;
+  let referer = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length === 10 && k.toLowerCase() === 'user-agent') ua++;
+    else if (k.length === 7 && k.toLowerCase() === 'referer') referer++;
+  }
+  return ua > 1 || referer > 1;
+}
+
 const one = (v: string | string[] | undefined): string | null => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
 
 /**
@@ -23,7 +39,8 @@ const one = (v: string | string[] | undefined): string | null => (v === undefine
  * there on an earlier request) and is live, answer the 302 straight from node:http — no fetch
  * Request/Response objects, no Hono routing — with exactly the headers, click id, cookie and
  * captured click the app's redirect route produces (same helpers; a test compares both).
- * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host) returns
+ * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host, a repeated
+ * User-Agent or Referer line) returns
  * false and the request goes to the Hono app as usual. Workers always use the app's route.
  */
 export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
@@ -38,6 +55,7 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     const h = req.headers;
     const host = h.host;
     if (!host || !PLAIN_HOST.test(host)) return false;
+    if (repeatsUserAgentOrReferer(req.rawHeaders)) return false;
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());
