@@ -41,6 +41,16 @@ function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: st
   return remoteAddress ?? null;
 }
 
+/**
+ * COUNTRY_HEADER, lower case; empty is the default. Not a header name is a start-up error: the
+ * app's Headers.get throws on it, which made every redirect the app answered a 500 without a click.
+ */
+function countryHeaderVar(env: Record<string, string | undefined>): string {
+  const name = (env.COUNTRY_HEADER || 'cf-ipcountry').trim().toLowerCase();
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw new Error(`COUNTRY_HEADER must be an HTTP header name, not ${JSON.stringify(env.COUNTRY_HEADER)}`);
+  return name;
+}
+
 const remoteAddressOf = (env: unknown) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 
 /** CLICK_WRITER_NICE: nice levels (0-19) between the request thread and the click writer thread. */
@@ -83,7 +93,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
   const trustProxy = booleanVar(env, 'TRUST_PROXY', false);
-  const countryHeader = (env.COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase();
+  const countryHeader = countryHeaderVar(env);
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = numberVar(env, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;

@@ -104,3 +104,35 @@ describe('odd click facts: app route and Node fast path record the same', () => 
     }
   });
 });
+
+describe('COUNTRY_HEADER', () => {
+  async function clickCountry(env: Record<string, string>, headers: Headers): Promise<{ status: number; country: unknown }> {
+    const s = await startServer({ env });
+    try {
+      const program = await s.json('POST', '/v1/programs', { name: 'C', currency: 'EUR', defaultUrl: 'https://a.test/', allowedHosts: ['a.test'] });
+      const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+      const port = Number(new URL(s.base).port);
+      const status = await get(port, `/${partner.body.code}`, { 'user-agent': CHROME, ...headers });
+      await s.clickSink.flush();
+      const rows = await s.db.all<Row>(sql`select country from clicks`);
+      return { status, country: rows[0]?.country };
+    } finally {
+      await s.stop();
+    }
+  }
+
+  it('empty is the default cf-ipcountry (was a 500 and no click: Headers.get("") throws)', async () => {
+    expect(await clickCountry({ COUNTRY_HEADER: '' }, { 'cf-ipcountry': 'nl' })).toEqual({ status: 302, country: 'NL' });
+  });
+
+  it('set: read case-insensitively and upper-cased; XX, T1, lower case and long garbage', async () => {
+    expect(await clickCountry({ COUNTRY_HEADER: 'X-Geo-Country' }, { 'x-geo-country': 'de', 'cf-ipcountry': 'FR' })).toEqual({ status: 302, country: 'DE' });
+    for (const v of ['XX', 'T1', 'deu', 'd'.repeat(4000)]) {
+      expect(await clickCountry({}, { 'cf-ipcountry': v })).toEqual({ status: 302, country: null });
+    }
+  });
+
+  it('not a header name is a start-up error naming the variable', async () => {
+    await expect(startServer({ env: { COUNTRY_HEADER: 'cf ipcountry' } })).rejects.toThrow(/COUNTRY_HEADER/);
+  });
+});
