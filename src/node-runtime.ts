@@ -37,8 +37,19 @@ const isLocalFile = (url: string) => url !== ':memory:' && !/^(libsql|https?|wss
 
 function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: string | undefined, trustProxy: boolean): string | null {
   // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.
-  if (trustProxy && forwardedFor) return forwardedFor.split(',').pop()!.trim();
+  if (trustProxy && forwardedFor) return withoutPort(forwardedFor.split(',').pop()!.trim());
   return remoteAddress ?? null;
+}
+
+/**
+ * Some proxies (Azure) forward `ip:port` or `[ipv6]:port`: the port changes with every connection,
+ * so keeping it made each click of one visitor a new visitor (every click unique).
+ */
+function withoutPort(entry: string): string {
+  const v6 = /^\[([^\]]*)\](?::\d*)?$/.exec(entry);
+  if (v6) return v6[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d*$/.exec(entry);
+  return v4 ? v4[1]! : entry;
 }
 
 /**

@@ -167,6 +167,32 @@ describe('click capture — unique visitors', () => {
   });
 });
 
+describe('click capture — odd visitors and windows', () => {
+  it('dedupWindowSeconds 0: every human click is unique', async () => {
+    const { t, partner } = await proxiedApp({ dedupWindowSeconds: 0 });
+    for (let i = 0; i < 3; i++) await visit(t, `/${partner.code}`, from('198.51.100.50'));
+    expect((await clickRows(t)).map((r) => r.is_unique)).toEqual([1, 1, 1]);
+  });
+
+  it('bots are never unique and open no window: bot, human, prefetch, human → 0, 1, 0, 0', async () => {
+    const { t, partner } = await proxiedApp();
+    await visit(t, `/${partner.code}`, from('198.51.100.51', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
+    await visit(t, `/${partner.code}`, from('198.51.100.51'));
+    await visit(t, `/${partner.code}`, from('198.51.100.51', CHROME_MAC, { 'sec-purpose': 'prefetch' }));
+    await visit(t, `/${partner.code}`, from('198.51.100.51'));
+    const rows = await clickRows(t);
+    expect(rows.map((r) => [r.is_unique, r.bot, r.bot_reason])).toEqual([[0, 1, 'crawler'], [1, 0, null], [0, 1, 'prefetch'], [0, 0, null]]);
+  });
+
+  it('TRUST_PROXY: an X-Forwarded-For entry with a port (Azure) is the same visitor whatever the port', async () => {
+    const { t, partner } = await proxiedApp();
+    for (const ip of ['203.0.113.9:50001', '203.0.113.9:50002', '203.0.113.9', '10.0.0.1, 203.0.113.9:443', '[2001:db8::1]:1', '[2001:db8::1]:2', '2001:db8::1']) {
+      await visit(t, `/${partner.code}`, from(ip));
+    }
+    expect((await clickRows(t)).map((r) => r.is_unique)).toEqual([1, 0, 0, 0, 1, 0, 0]);
+  });
+});
+
 describe('GET /v1/links/:id/stats', () => {
   it('exact counts after a mixed sequence: 3 human (one visitor) + 1 other visitor + 2 bots → 4 / 2 / 2', async () => {
     const { t, partner } = await proxiedApp();
