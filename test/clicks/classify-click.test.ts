@@ -95,6 +95,9 @@ describe('classifyClick — real browsers', () => {
     ['Firefox on Android tablet', 'Mozilla/5.0 (Android 13; Tablet; rv:127.0) Gecko/127.0 Firefox/127.0', 'tablet', 'Firefox', 'Android'],
     ['LINE in-app browser is a person', 'Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/13.16.0', 'mobile', 'Line', 'iOS'],
     ['Snapchat in-app browser is a person', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Snapchat/12.50.0.36 (like Safari/8617.1.17.10.9, panda)', 'mobile', 'Snapchat', 'iOS'],
+    // Android tablets' WebViews (and Chrome) say no "Mobile": these are people, not previews
+    ['LINE in-app browser on an Android tablet is a person', 'Mozilla/5.0 (Linux; Android 12; SM-T500 Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/114.0.5735.196 Safari/537.36 Line/13.9.1/IAB', 'tablet', 'Line', 'Android'],
+    ['Snapchat in-app browser on an Android tablet is a person', 'Mozilla/5.0 (Linux; Android 13; SM-X700 Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.144 Safari/537.36 Snapchat/12.68.0.40 (SM-X700; Android 13#X700XXU2BWK4#33; gzip; )', 'tablet', 'Snapchat', 'Android'],
     ['Xbox', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 Safari/537.36 Edge/18.19041', 'console', 'Edge', 'Xbox'],
   ];
 
