@@ -29,7 +29,7 @@ export interface ClickClassification {
   browser: string | null;
   /** ua-parser-js 1.x names, e.g. 'iOS', 'Windows' */
   os: string | null;
-  /** Hostname only, lowercase; null for missing/invalid/non-http(s) */
+  /** Hostname only, lowercase; null for missing/invalid/non-http(s) or longer than 253 */
   referrerHost: string | null;
   /** The landing query carries an ad-click id (presence of the key, even when empty) */
   paidAds: boolean;
@@ -93,7 +93,8 @@ function referrerHost(referer: string | null): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  return host === '' ? null : host;
+  // No DNS name is longer than 253: a 10 KB one was stored whole, in the click and its rollups.
+  return host === '' || host.length > 253 ? null : host;
 }
 
 function hasAdClickId(landingUrl: string): boolean {

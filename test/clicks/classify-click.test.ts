@@ -119,6 +119,26 @@ describe('classifyClick — real browsers', () => {
   });
 });
 
+describe('classifyClick — odd user agents', () => {
+  it('empty, blank and missing: a bot (missing_user_agent) of no browser or OS', () => {
+    for (const userAgent of ['', '   ', null]) {
+      expect(classifyClick(facts({ userAgent }))).toMatchObject({ bot: true, botReason: 'missing_user_agent', deviceType: 'bot', browser: null, os: null });
+    }
+  });
+
+  it('10 KB: a real browser prefix is still read, a bot token at its end still found', () => {
+    const pad = ' ' + 'x'.repeat(10_000);
+    expect(classifyClick(facts({ userAgent: CHROME_WINDOWS + pad }))).toMatchObject({ bot: false, deviceType: 'desktop', browser: 'Chrome', os: 'Windows' });
+    expect(classifyClick(facts({ userAgent: CHROME_WINDOWS + pad + ' Googlebot/2.1' }))).toMatchObject({ bot: true, botReason: 'crawler', deviceType: 'bot' });
+    expect(classifyClick(facts({ userAgent: 'Mozilla/5.0 '.repeat(1_300) }))).toMatchObject({ bot: false, deviceType: 'unknown', browser: null, os: null });
+  });
+
+  it('non-ASCII (latin-1 bytes as Node hands them over) changes nothing', () => {
+    const ua = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 \u00c4\u00d6\u00e6\u0097\u00a5';
+    expect(classifyClick(facts({ userAgent: ua }))).toMatchObject({ bot: false, deviceType: 'mobile', browser: 'Chrome', os: 'Android' });
+  });
+});
+
 describe('classifyClick — referrer host', () => {
   const cases: Array<[referer: string | null, host: string | null]> = [
     ['https://www.Google.com/search?q=x', 'www.google.com'],
@@ -126,6 +146,13 @@ describe('classifyClick — referrer host', () => {
     ['https://news.ycombinator.com.', 'news.ycombinator.com'],
     ['https://bücher.example/', 'xn--bcher-kva.example'],
     ['https://user:pw@example.com:8443/p', 'example.com'],
+    ['http://203.0.113.5:8080/x', '203.0.113.5'],
+    ['http://[2001:DB8::1]:443/', '[2001:db8::1]'],
+    ['http://0x7f.1/', '127.0.0.1'],
+    ['https://one.test, https://two.test/b', null], // two Referer lines joined
+    [' https://padded.test ', 'padded.test'],
+    [`https://${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(56)}.test/`, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(56)}.test`], // 253
+    [`https://${'a'.repeat(250)}.test/`, null], // no DNS name is longer than 253 (a 10 KB one was stored whole)
     ['android-app://com.google.android.gm/', null],
     ['file:///etc/passwd', null],
     ['not a url', null],
