@@ -184,6 +184,16 @@ describe('click capture — odd visitors and windows', () => {
     expect(rows.map((r) => [r.is_unique, r.bot, r.bot_reason])).toEqual([[0, 1, 'crawler'], [1, 0, null], [0, 1, 'prefetch'], [0, 0, null]]);
   });
 
+  it('a prefetched click is a bot click but still attributes: the browser navigates with the prefetched redirect and its rcid', async () => {
+    const { t, partner } = await proxiedApp();
+    const res = await visit(t, `/${partner.code}`, from('198.51.100.52', CHROME_MAC, { 'sec-purpose': 'prefetch;anonymous-client-ip' }));
+    await t.clickSink.flush();
+    const r = await t.json('POST', '/v1/track/lead', { clickId: clickIdOf(res), customer: { externalId: 'cus_pf' } });
+    expect(r.status).toBe(200);
+    expect(r.body.event).toMatchObject({ partnerId: partner.id, status: 'attributed' });
+    expect((await clickRows(t)).map((c) => [c.bot, c.bot_reason, c.is_unique])).toEqual([[1, 'prefetch', 0]]);
+  });
+
   it('TRUST_PROXY: an X-Forwarded-For entry with a port (Azure) is the same visitor whatever the port', async () => {
     const { t, partner } = await proxiedApp();
     for (const ip of ['203.0.113.9:50001', '203.0.113.9:50002', '203.0.113.9', '10.0.0.1, 203.0.113.9:443', '[2001:db8::1]:1', '[2001:db8::1]:2', '2001:db8::1']) {
