@@ -1,5 +1,5 @@
 // npm run db:rebuild-rollups [-- <programId>] — recompute the daily rollups from raw clicks, events and ledger
-import { openNodeDb, printableDatabaseUrl } from '../src/db/node-client';
+import { isRemoteUrl, openNodeDb, printableDatabaseUrl } from '../src/db/node-client';
 import { rebuildRollups } from '../src/reports/rebuild-rollups';
 
 // As `npm start` reads it (src/node-settings.ts): an empty DATABASE_URL is the default file.
@@ -8,7 +8,7 @@ const programId = process.argv[2];
 const db = await openNodeDb(url, process.env.DATABASE_AUTH_TOKEN || undefined);
 // Embedded libSQL keeps temp b-trees (the rebuild's GROUP BY sorter) in memory by default: ~175 bytes
 // per raw row, ~2 GB at 10M clicks. On a local file, spill them to temp files instead.
-if (!/^(libsql|https?|wss?):/.test(url)) await db.$client.execute('PRAGMA temp_store = FILE');
+if (!isRemoteUrl(url)) await db.$client.execute('PRAGMA temp_store = FILE');
 const t0 = performance.now();
 const counts = await rebuildRollups(db, programId);
 console.log(

@@ -1,7 +1,7 @@
 import { createApp } from './app';
 import { nodeFastRedirect } from './links/node-fast-redirect';
 import { booleanVar, numberVar, readConfig, type AppDeps } from './env';
-import { openNodeDb } from './db/node-client';
+import { isRemoteUrl, openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
 import type { ClickSink } from './clicks/click-sink';
@@ -33,7 +33,7 @@ export interface NodeRuntimeOptions {
   sharedFile?: boolean;
 }
 
-const isLocalFile = (url: string) => url !== ':memory:' && !/^(libsql|https?|wss?):/.test(url);
+const isLocalFile = (url: string) => url !== ':memory:' && !isRemoteUrl(url);
 
 function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: string | undefined, trustProxy: boolean): string | null {
   // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.

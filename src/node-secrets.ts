@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isRemoteUrl } from './db/node-client';
 import { randomToken } from './lib/hash';
 
 /**
@@ -9,7 +10,7 @@ import { randomToken } from './lib/hash';
  */
 export function ensureJwtSecret(env: Record<string, string | undefined>, databaseUrl: string): Record<string, string | undefined> {
   if (env.JWT_SECRET || env.JWT_PRIVATE_KEY) return env;
-  const isFile = databaseUrl !== ':memory:' && !/^(libsql|https?|wss?):/.test(databaseUrl);
+  const isFile = databaseUrl !== ':memory:' && !isRemoteUrl(databaseUrl);
   if (!isFile) return { ...env, JWT_SECRET: randomToken(48) };
   const path = join(dirname(resolve(databaseUrl.replace(/^file:/, ''))), 'jwt-secret');
   if (!existsSync(path)) {

@@ -15,9 +15,12 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
  */
 export type NodeDb = Db & { $client: Client };
 
+/** A libSQL server (sqld, Turso) rather than a local file or `:memory:`. */
+export const isRemoteUrl = (url: string) => /^(libsql|https?|wss?):/.test(url);
+
 /** The database URL for logs: a remote one without its query (`?authToken=…`) or user info. */
 export function printableDatabaseUrl(url: string): string {
-  if (!/^(libsql|https?|wss?):/.test(url)) return url;
+  if (!isRemoteUrl(url)) return url;
   try {
     const u = new URL(url);
     u.username = '';
@@ -31,7 +34,7 @@ export function printableDatabaseUrl(url: string): string {
 }
 
 export async function openNodeDb(url: string, authToken?: string): Promise<NodeDb> {
-  const isFile = !/^(libsql|https?|wss?):/.test(url);
+  const isFile = !isRemoteUrl(url);
   let client: Client;
   if (!isFile) client = createClient({ url, authToken });
   else if (url === ':memory:') client = createLocalClient(':memory:', { groupCommit: true });
