@@ -11,7 +11,7 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
-import { closeReversedStatements, commissionsOfSale } from '../db/queries/ledger';
+import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements } from '../db/queries/ledger';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
@@ -119,6 +119,11 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     ];
     if (entries.length > 0) statements.push(...insertCommissionsStatements(db, entries));
     for (const p of planned) if (p.closesOriginal) statements.push(...closeReversedStatements(db, p.reversesId, counterKey));
+    // Partial reversals copied their originals' status: only valid while the originals keep it.
+    for (const status of ['pending', 'approved'] as const) {
+      const ids = planned.filter((p) => p.kind === 'reversal' && !p.closesOriginal && byId.get(p.reversesId)!.status === status).map((p) => p.reversesId);
+      if (ids.length > 0) statements.push(...originalsUnchangedStatements(db, ids, status, counterKey));
+    }
     statements.push(...(await eventRollupStatements(db, event, entries)));
     await executeBatch(db, statements); // the refund and its reversals, all or nothing
     return result;

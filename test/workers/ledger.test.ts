@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import worker from '../../src/worker';
-import { json } from './helpers';
+import { ADMIN_KEY, ORIGIN, json } from './helpers';
 import { DAY, addReward, balance, commissions, leadByCode, program, refund, sale, sum } from './tracking';
 
 /** The Workers cron as workerd runs it: the worker's `scheduled` handler, waiting for its waitUntil. */
@@ -144,5 +144,49 @@ describe('hold, cron approval and payouts on workerd with D1', () => {
     await cron(Math.max(...holdEnds) + DAY);
     expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [] });
     expect(await balance(partner.id)).toEqual({ pending: 0, approved: 0, paid: 2913 });
+  });
+});
+
+describe('a partial refund racing the cron on workerd with D1', () => {
+  it('the cron approving the original between the refund\'s read and its batch: the reversal is approved with it', async () => {
+    const { p, partner } = await percentProgram(30);
+    const s = await sale(p.id, 'cus_1', 'ord_race', 10000);
+    const [original] = s.commissions;
+    expect(original).toMatchObject({ amount: 2000, status: 'pending' });
+    // The hold ends now (instead of in 30 days): the next cron approves it.
+    await env.DB.prepare('update commissions set hold_until = ? where id = ?').bind(Date.now() - 1, original.id).run();
+
+    // The refund runs on a D1 whose next batch first lets the cron commit.
+    let armed = true;
+    const db = env.DB;
+    const hooked = {
+      prepare: (query: string) => db.prepare(query),
+      exec: (query: string) => db.exec(query),
+      batch: async (statements: D1PreparedStatement[]) => {
+        if (armed) {
+          armed = false;
+          await cron(Date.now());
+        }
+        return db.batch(statements);
+      },
+    };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${ORIGIN}/v1/track/refund`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ programId: p.id, saleExternalId: 'ord_race', externalId: 'rf_race', amount: 3000 }),
+      }),
+      { ...env, DB: hooked as unknown as D1Database },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const body = (await res.json()) as any;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(armed).toBe(false);
+    expect(body.commissions.map((c: any) => [c.kind, c.reversesId, c.amount, c.status])).toEqual([['reversal', original.id, -600, 'approved']]);
+    expect(await balance(partner.id)).toEqual({ pending: 0, approved: 1400, paid: 0 });
+    const payouts = await json('POST', `/v1/programs/${p.id}/payouts`, {});
+    expect(payouts.body.data.map((x: any) => [x.amount, x.entryCount])).toEqual([[1400, 2]]);
   });
 });

@@ -59,6 +59,28 @@ export function closeReversedStatements(db: Db, originalId: string, guardCounter
   ];
 }
 
+/**
+ * A partial reversal of an unpaid original copies its status (pending or approved). If one of the
+ * originals moved after the refund read it (the approval job approved it, a payout claimed it), the
+ * guard nulls a counter's NOT NULL column, failing the whole batch so the refund is redone from
+ * fresh reads: an approved reversal, or an adjustment. Otherwise the approved original could be
+ * paid out whole while its reversal still waited as pending. One statement per 90 originals (D1
+ * binds at most 100 parameters a statement).
+ */
+export function originalsUnchangedStatements(db: Db, originalIds: readonly string[], status: 'pending' | 'approved', guardCounterKey: string) {
+  return chunk([...originalIds], 90).map((ids) =>
+    db
+      .update(rewardCounters)
+      .set({ count: sql`null` })
+      .where(
+        and(
+          eq(rewardCounters.key, guardCounterKey),
+          sql`(select count(*) from ${commissions} c2 where ${inArray(sql`c2.id`, ids)} and c2.status = ${status} and c2.payout_id is null) <> ${ids.length}`,
+        ),
+      ),
+  );
+}
+
 /** Pending entries whose hold has passed become approved. Returns how many moved. */
 export async function approveDue(db: Db, now: Date): Promise<number> {
   const rows = await db
