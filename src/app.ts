@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/portal/*', limitBody(MAX_BODY_BYTES, portalBodyTooLarge));
 
-  app.use('/v1/*', rateLimit);
+  app.use('/v1/*', rateLimit());
   app.use('/v1/*', idempotency);
 
   app.route('/health', healthRoutes);

@@ -2,6 +2,8 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { sha256Hex, sha256HexCached } from '../lib/hash';
+import { LruCache } from '../lib/lru';
+import { bearer } from './auth';
 
 /** `limit(key)` → 0 when allowed, else seconds to wait. Workers binding or in-memory buckets. */
 export interface RateLimiter {
@@ -13,19 +15,50 @@ export function bindingLimiter(binding: { limit(opts: { key: string }): Promise<
   return { limit: async (key) => ((await binding.limit({ key })).success ? 0 : periodSeconds) };
 }
 
+function tooMany(c: { header(name: string, value: string): void }, wait: number): never {
+  c.header('Retry-After', String(wait));
+  throw new ApiError('rate_limited', `Too many requests; retry in ${wait} s`);
+}
+
 /**
  * Per-credential rate limit on the API (admin, tracking and partner routes): 429 with Retry-After.
  * It protects the service; it never enforces money rules (caps live in the ledger's batches).
+ *
+ * The bucket is the bearer token's, not the header's: `bearer KEY` and `Bearer  KEY` are one
+ * credential. A refused credential (401) is charged to the client IP's bucket, as a request
+ * without one would be; once that IP has used it up, its requests with credentials not seen to
+ * authenticate here recently are refused before any auth work, so a made-up token per request
+ * is no way around the limit. Credentials that did authenticate keep their own buckets.
  */
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const limiter = c.var.deps.rateLimiter;
-  if (!limiter) return next();
-  const auth = c.req.header('authorization');
-  const key = auth ? `k:${(await sha256HexCached(auth)).slice(0, 32)}` : `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
-  const wait = await limiter.limit(key);
-  if (wait > 0) {
-    c.header('Retry-After', String(wait));
-    throw new ApiError('rate_limited', `Too many requests; retry in ${wait} s`);
-  }
-  await next();
-});
+export function rateLimit() {
+  // IP key → until when (epoch ms) its refused credentials have used up its bucket.
+  const refusedIps = new LruCache<string, number>(10_000, 60_000);
+  const knownGood = new LruCache<string, true>(10_000, 60_000);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const limiter = c.var.deps.rateLimiter;
+    if (!limiter) return next();
+    const ipKey = async () => `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
+    const token = bearer(c.req.header('authorization'));
+    if (!token) {
+      const wait = await limiter.limit(await ipKey());
+      if (wait > 0) tooMany(c, wait);
+      return next();
+    }
+    const key = `k:${(await sha256HexCached(token)).slice(0, 32)}`;
+    if (!knownGood.get(key)) {
+      const until = refusedIps.get(await ipKey());
+      if (until !== undefined) tooMany(c, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
+    }
+    const wait = await limiter.limit(key);
+    if (wait > 0) tooMany(c, wait);
+    await next();
+    if (c.res.status === 401) {
+      knownGood.delete(key);
+      const ip = await ipKey();
+      const ipWait = await limiter.limit(ip);
+      if (ipWait > 0) refusedIps.set(ip, Date.now() + ipWait * 1000, ipWait * 1000);
+    } else if (c.var.auth) {
+      knownGood.set(key, true);
+    }
+  });
+}

@@ -39,3 +39,32 @@ describe('rate limiting per credential', () => {
     expect([b.take('k'), b.take('k')]).toEqual([0, 1]);
   });
 });
+
+describe('rate limiting: one bucket per credential, however it is written', () => {
+  it('the same key spelled with another scheme case or spacing shares its bucket', async () => {
+    const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '1' } });
+    const spellings = [`Bearer ${ADMIN_KEY}`, `bearer ${ADMIN_KEY}`, `BEARER  ${ADMIN_KEY}`, ` Bearer\t${ADMIN_KEY} `, `bEaReR ${ADMIN_KEY}`];
+    const statuses: number[] = [];
+    for (const authorization of spellings) statuses.push((await t.request('GET', '/v1/programs', undefined, { authorization })).status);
+    // Burst 2: the third request of the one credential is limited, whichever way it is written.
+    expect(statuses).toEqual([200, 200, 429, 429, 429]);
+  });
+
+  it('made-up credentials are limited per client IP: a fresh token per request is no way around the limit', async () => {
+    const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '1' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      statuses.push((await t.request('GET', '/v1/programs', undefined, { authorization: `Bearer rk_madeup${i}AAAAAAAAAAAAAAAAAAAAAAAA` })).status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([401, 401]);
+    expect(statuses.slice(4)).toEqual([429, 429, 429, 429]);
+    const limited = await t.request('GET', '/v1/programs', undefined, { authorization: 'Bearer rk_another' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // A credential that authenticated before is not held back by its IP's failures.
+    const t2 = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '1' } });
+    expect((await t2.request('GET', '/v1/programs')).status).toBe(200);
+    for (let i = 0; i < 6; i++) await t2.request('GET', '/v1/programs', undefined, { authorization: `Bearer madeup${i}` });
+    expect((await t2.request('GET', '/v1/programs')).status).toBe(200);
+  });
+});
