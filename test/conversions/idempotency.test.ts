@@ -149,6 +149,29 @@ describe('Idempotency-Key header', () => {
     expect(replay.res.headers.get('idempotent-replayed')).toBeNull();
   });
 
+  it("is per credential: key A's Idempotency-Key sent by key B never returns A's answer", async () => {
+    const t = (await setup()).t;
+    const mint = async (scopes: string[]) => (await t.json('POST', '/v1/api-keys', { name: 'k', scopes })).body.key as string;
+    const [a, b, reader] = [await mint(['programs:write']), await mint(['programs:write']), await mint(['programs:read'])];
+    const body = { ...programInput, name: 'Keyed' };
+    const first = await t.json('POST', '/v1/programs', body, { 'idempotency-key': 'shared', authorization: `Bearer ${a}` });
+    expect(first.status).toBe(201);
+    // B with the same key and body runs its own request (a second program), not a replay of A's.
+    const byB = await t.json('POST', '/v1/programs', body, { 'idempotency-key': 'shared', authorization: `Bearer ${b}` });
+    expect(byB.status).toBe(201);
+    expect(byB.res.headers.get('idempotent-replayed')).toBeNull();
+    expect(byB.body.id).not.toBe(first.body.id);
+    // B with another body is not A's 409 either; a key without the scope is 403, never A's answer.
+    const other = await t.json('POST', '/v1/programs', { ...body, name: 'Other' }, { 'idempotency-key': 'shared', authorization: `Bearer ${b}` });
+    expect(other.status).toBe(409); // B's own key, now used with another body
+    const byReader = await t.json('POST', '/v1/programs', body, { 'idempotency-key': 'shared', authorization: `Bearer ${reader}` });
+    expectApiError(byReader, 403, 'forbidden');
+    const anonymous = await t.app.request('/v1/programs', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'shared' }, body: JSON.stringify(body) });
+    expect(anonymous.status).toBe(401);
+    const names = (await t.json('GET', '/v1/programs?limit=200')).body.data.map((p: { name: string }) => p.name).filter((n: string) => n === 'Keyed');
+    expect(names).toHaveLength(2);
+  });
+
   it('a failed (4xx validation) request does not poison the key', async () => {
     const t = (await setup()).t;
     const headers = { 'idempotency-key': 'k-2' };
