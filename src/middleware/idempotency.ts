@@ -74,7 +74,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const status = c.res.status;
   // A `no-store` response carries a secret (a new API key, a partner token): never persist it.
   const secret = /no-store/i.test(c.res.headers.get('cache-control') ?? '');
-  if (status >= 500 || status === 401 || status === 403 || status === 429 || c.error || secret) {
+  // Only answers to an accepted credential are kept: a request no route authenticated (an unknown
+  // path's 404) would otherwise let anyone store rows without a key.
+  if (status >= 500 || status === 401 || status === 403 || status === 429 || c.error || secret || !c.var.auth) {
     await releaseIdempotencyKey(db, key, claimedAt);
     return;
   }

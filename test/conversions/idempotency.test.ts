@@ -3,6 +3,7 @@ import type { TestApp } from '../helpers/app';
 import { expectApiError } from '../foundation/support';
 import { programInput } from '../helpers/app';
 import { addReward, commissions, events, leadByCode, setup } from './support';
+import { idempotencyKeys } from '../../src/db/schema';
 
 /** Sends the same call 6 times (1 + 5 replays); every answer must be the first one, byte for byte. */
 async function sendSixTimes(t: TestApp, path: string, body: Record<string, unknown>) {
@@ -170,6 +171,18 @@ describe('Idempotency-Key header', () => {
     expect(anonymous.status).toBe(401);
     const names = (await t.json('GET', '/v1/programs?limit=200')).body.data.map((p: { name: string }) => p.name).filter((n: string) => n === 'Keyed');
     expect(names).toHaveLength(2);
+  });
+
+  it('an unauthenticated request stores nothing under its Idempotency-Key (not even a 404)', async () => {
+    const t = (await setup()).t;
+    const before = (await t.db.select().from(idempotencyKeys)).length;
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.request(`/v1/no-such-route-${i}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `anon-${i}` }, body: '{}' });
+      expect(res.status).toBe(404);
+    }
+    const bogus = await t.app.request('/v1/programs', { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json', 'idempotency-key': 'anon-x' }, body: '{}' });
+    expect(bogus.status).toBe(401);
+    expect((await t.db.select().from(idempotencyKeys)).length).toBe(before);
   });
 
   it('a failed (4xx validation) request does not poison the key', async () => {
