@@ -44,14 +44,15 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
 
   if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt))) {
     const existing = await findIdempotencyKey(db, key);
+    // A revoked key or a revoked, expired or suspended partner token is 401 here as anywhere else:
+    // no stored answer, and no 409 about what it sent before either.
+    if (existing && !(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
+      throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
+    }
     if (existing && existing.requestHash !== requestHash) {
       throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
     }
     if (existing && existing.status !== null) {
-      // A revoked key or a revoked, expired or suspended partner token gets no stored answer either.
-      if (!(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
-        throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
-      }
       return new Response(existing.response, {
         status: existing.status,
         headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },

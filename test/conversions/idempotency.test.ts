@@ -185,6 +185,15 @@ describe('Idempotency-Key header', () => {
     expect((await t.db.select().from(idempotencyKeys)).length).toBe(before);
   });
 
+  it('a revoked API key reusing its Idempotency-Key with another body is 401, not 409', async () => {
+    const t = (await setup()).t;
+    const minted = await t.json('POST', '/v1/api-keys', { name: 'ops', scopes: ['programs:write'] });
+    const headers = { 'idempotency-key': 'k-revoked-2', authorization: `Bearer ${minted.body.key}` };
+    expect((await t.json('POST', '/v1/programs', { ...programInput, name: 'Keyed' }, headers)).status).toBe(201);
+    expect((await t.json('DELETE', `/v1/api-keys/${minted.body.id}`)).status).toBe(200);
+    expectApiError(await t.json('POST', '/v1/programs', { ...programInput, name: 'Other' }, headers), 401, 'unauthorized');
+  });
+
   it('a failed (4xx validation) request does not poison the key', async () => {
     const t = (await setup()).t;
     const headers = { 'idempotency-key': 'k-2' };
