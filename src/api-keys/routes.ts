@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireScope, SCOPES } from '../middleware/auth';
 import { validate } from '../lib/validate';
-import { NotFoundError } from '../lib/errors';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../db/queries/api-keys';
 import { newId } from '../lib/ids';
 import { randomToken, sha256Hex } from '../lib/hash';
@@ -43,13 +43,16 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   })
   // GET /v1/api-keys — list keys (never their secrets)
   .get('/', requireScope('*'), async (c) => c.json({ data: (await listApiKeys(c.var.deps.db)).map(keyJson), nextCursor: null }))
-  // DELETE /v1/api-keys/:keyId — revoke
+  // DELETE /v1/api-keys/:keyId — revoke (never the last * key while no root key is configured:
+  // nobody could mint or revoke keys any more until a restart with ADMIN_API_KEY)
   .delete('/:keyId', requireScope('*'), async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db, clock, config } = c.var.deps;
     const id = c.req.param('keyId');
-    if (!(await revokeApiKey(db, id, clock()))) {
-      if (!(await getApiKey(db, id))) throw new NotFoundError('API key');
-    }
+    const revoked = await revokeApiKey(db, id, clock(), config.adminKeyHash === null);
     const row = await getApiKey(db, id);
-    return c.json(keyJson(row!));
+    if (!row) throw new NotFoundError('API key');
+    if (!revoked && row.revokedAt === null) {
+      throw new ConflictError('This is the last admin (*) key: mint another * key before revoking it', 'last_admin_key');
+    }
+    return c.json(keyJson(row));
   });

@@ -167,6 +167,39 @@ describe('auth — security', () => {
     }
   });
 
+  it('without ADMIN_API_KEY, the last active * key cannot be revoked (409 last_admin_key); with another one it can', async () => {
+    const bare = await makeApp({ env: { ADMIN_API_KEY: '' } });
+    // What npm start does on first run: one stored * key and no root key.
+    const { mintApiKey } = await import('../../src/api-keys/routes');
+    const { row, secret } = await mintApiKey(bare.db, 'root (generated on first run)', ['*'], bare.now);
+    const root = { authorization: `Bearer ${secret}` };
+    const reader = await bare.json('POST', '/v1/api-keys', { name: 'reader', scopes: ['programs:read'] }, root);
+    const self = await bare.json('DELETE', `/v1/api-keys/${row.id}`, undefined, root);
+    expectApiError(self, 409, 'conflict');
+    expect(self.body.error.reason).toBe('last_admin_key');
+    expect((await bare.json('GET', '/v1/api-keys', undefined, root)).status).toBe(200);
+    // A non-admin key may still be revoked, and so may the * key once another one exists.
+    expect((await bare.json('DELETE', `/v1/api-keys/${reader.body.id}`, undefined, root)).status).toBe(200);
+    const second = await bare.json('POST', '/v1/api-keys', { name: 'second admin', scopes: ['*'] }, root);
+    const revoked = await bare.json('DELETE', `/v1/api-keys/${row.id}`, undefined, { authorization: `Bearer ${second.body.key}` });
+    expect([revoked.status, revoked.body.revokedAt]).toEqual([200, bare.now.toISOString()]);
+    expectApiError(await bare.json('DELETE', `/v1/api-keys/${second.body.id}`, undefined, { authorization: `Bearer ${second.body.key}` }), 409, 'conflict');
+    // Two * keys revoking each other at once: one succeeds, never both.
+    const third = await bare.json('POST', '/v1/api-keys', { name: 'third admin', scopes: ['*'] }, { authorization: `Bearer ${second.body.key}` });
+    const [x, y] = await Promise.all([
+      bare.json('DELETE', `/v1/api-keys/${second.body.id}`, undefined, { authorization: `Bearer ${third.body.key}` }),
+      bare.json('DELETE', `/v1/api-keys/${third.body.id}`, undefined, { authorization: `Bearer ${second.body.key}` }),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const active = (await rawRows(bare, 'api_keys')).filter((k) => k.revoked_at === null && String(k.scopes).includes('"*"'));
+    expect(active).toHaveLength(1);
+  });
+
+  it('with ADMIN_API_KEY configured, the last stored * key may be revoked (the root key remains)', async () => {
+    const k = await mintKey(['*']);
+    expect((await t.json('DELETE', `/v1/api-keys/${k.id}`)).status).toBe(200);
+  });
+
   it('without ADMIN_API_KEY configured, no token is accepted as root', async () => {
     const bare = await makeApp({ env: { ADMIN_API_KEY: '' } });
     for (const token of ['', 'undefined', 'null', ADMIN_KEY]) {

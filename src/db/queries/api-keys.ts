@@ -22,11 +22,18 @@ export async function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert) {
   await db.insert(apiKeys).values(row);
 }
 
-export async function revokeApiKey(db: Db, id: string, at: Date): Promise<boolean> {
+/**
+ * Revokes a key; false when it is unknown, already revoked, or — with `keepLastAdmin` (no root
+ * ADMIN_API_KEY configured) — the last active `*` key. One conditional statement, so two admin
+ * keys revoking each other at once cannot both succeed and leave nobody able to manage keys.
+ */
+export async function revokeApiKey(db: Db, id: string, at: Date, keepLastAdmin: boolean): Promise<boolean> {
+  const notLastAdmin = sql`(not exists (select 1 from json_each(${apiKeys.scopes}) where value = '*')
+    or (select count(*) from api_keys k where k.revoked_at is null and exists (select 1 from json_each(k.scopes) where value = '*')) > 1)`;
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: at })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), keepLastAdmin ? notLastAdmin : undefined))
     .returning({ id: apiKeys.id });
   return rows.length > 0;
 }
