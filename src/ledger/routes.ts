@@ -17,7 +17,12 @@ const commissionQuery = listQuery.extend({
   partnerId: z.string().max(64).optional(),
   status: z.enum(['pending', 'approved', 'paid', 'reversed']).optional(),
 });
-const eventQuery = listQuery.extend({ programId: z.string().max(64).optional(), customerExternalId: z.string().max(200).optional() });
+// Tracking trims a customerExternalId before storing it, so the filter does too; an empty filter is
+// a mistake (422), not a request for every event.
+const eventQuery = listQuery.extend({
+  programId: z.string().min(1).max(64).optional(),
+  customerExternalId: z.string().trim().min(1).max(200).optional(),
+});
 
 export const ledgerRoutes = new Hono<AppEnv>()
   // GET /v1/programs/:programId/commissions?partnerId&status — the ledger, newest first

@@ -35,6 +35,16 @@ describe('GET /v1/events', () => {
     expect(c0.body.data.map((e: { name: string }) => e.name).sort()).toEqual(['demo_requested', 'sale']);
   });
 
+  it('filters as tracking stored them: customerExternalId trimmed; an empty filter is 422, never "everything"', async () => {
+    const { t, program } = await setup();
+    await sale(t, program.id, 'c0', 100);
+    await sale(t, program.id, 'c1', 100);
+    const padded = await t.json('GET', `/v1/events?programId=${program.id}&customerExternalId=${encodeURIComponent(' c0 ')}`);
+    expect(padded.body.data.map((e: { customerExternalId: string }) => e.customerExternalId)).toEqual(['c0']);
+    expectApiError(await t.json('GET', `/v1/events?programId=${program.id}&customerExternalId=`), 422, 'validation_failed', 'customerExternalId');
+    expectApiError(await t.json('GET', `/v1/events?programId=&customerExternalId=c0`), 422, 'validation_failed', 'programId');
+  });
+
   it.each([
     ['not base64', '!!!!'],
     ['base64 of text', btoa('hello')],
