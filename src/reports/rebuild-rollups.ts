@@ -37,7 +37,9 @@ function lit(value: string): SQL {
   return sql.raw(`'${value.replace(/'/g, "''")}'`);
 }
 
-const dayOf = (col: string) => sql.raw(`strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`);
+// Real division: SQLite's integer division truncates toward zero, which files a fact in the last
+// second before a midnight of a pre-1970 (negative) time on the next day; JS's utcDay floors.
+const dayOf = (col: string) => sql.raw(`strftime('%Y-%m-%d', ${col} / 1000.0, 'unixepoch')`);
 
 /** A span of time in ms since epoch, each end day-aligned or open (null). */
 interface Window {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { rebuildRollups } from '../../src/reports/rebuild-rollups';
+import { createPartner, createProgram, makePartnerApp, ok } from '../me/helpers';
+import { rawClient } from '../foundation/support';
+
+/**
+ * Backdated facts before 1970 have negative times: the rebuild must file them on the same UTC day
+ * as the write path (SQLite's integer division truncates toward zero, toward the next day).
+ */
+describe('rebuilding rollups of very old data', () => {
+  it('files a sale at 1969-12-31T23:59:59.500Z on 1969-12-31, as the write path did, at any window size', async () => {
+    const h = await makePartnerApp();
+    const p = await createProgram(h, { currency: 'EUR', holdDays: 0 });
+    await createPartner(h, p.id, 'Jane', 'jane@partner.test', 'JANE');
+    await ok(h.admin('POST', `/v1/programs/${p.id}/rewards`, { event: 'sale', type: 'fixed', amount: 100, startsAt: '1900-01-01T00:00:00.000Z' }), 201);
+    await ok(h.admin('POST', '/v1/track/lead', { code: 'JANE', customer: { externalId: 'c1' }, occurredAt: '1969-12-30T00:00:00.000Z' }));
+    await ok(h.admin('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'c1', externalId: 's1', amount: 1000, currency: 'EUR', occurredAt: '1969-12-31T23:59:59.500Z' }));
+    await ok(h.admin('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'c1', externalId: 's2', amount: 2000, currency: 'EUR', occurredAt: '1970-01-01T00:00:00.000Z' }));
+    const rows = async () => ({
+      counts: (await rawClient(h.t).execute("select day, sales, revenue from daily_rollups where dim = 'all' and sales > 0 order by day")).rows.map((r) => ({ ...r })),
+      commissions: (await rawClient(h.t).execute("select day, amount from daily_commission_rollups where dim = 'all' order by day")).rows.map((r) => ({ ...r })),
+    });
+    const live = await rows();
+    expect(live).toEqual({
+      counts: [{ day: '1969-12-31', sales: 1, revenue: 1000 }, { day: '1970-01-01', sales: 1, revenue: 2000 }],
+      commissions: [{ day: '1969-12-31', amount: 100 }, { day: '1970-01-01', amount: 100 }],
+    });
+    for (const windowDays of [1, 7]) {
+      await rebuildRollups(h.t.db, p.id, { windowDays });
+      expect(await rows(), `windowDays ${windowDays}`).toEqual(live);
+    }
+  });
+});
