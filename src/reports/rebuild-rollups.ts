@@ -122,30 +122,26 @@ async function countRows(db: Db, table: 'daily_rollups' | 'daily_commission_roll
   return Number(row?.n ?? 0);
 }
 
-/** First and last time of a program's raw facts (clicks, counted events), or null when it has none. */
-async function dataSpan(db: Db, programId: string): Promise<{ min: number; max: number } | null> {
-  const [row] = await db.all<{ min: number | null; max: number | null }>(sql`
-    select min(t) as min, max(t) as max from (
-      select min(created_at) as t from clicks where program_id = ${programId}
-      union all select max(created_at) from clicks where program_id = ${programId}
-      union all select min(occurred_at) from events where program_id = ${programId}
-      union all select max(occurred_at) from events where program_id = ${programId}
+/** The earliest raw fact (click, event) of a program at or after `from`, or null when there is none. */
+async function nextFactAt(db: Db, programId: string, from: number | null): Promise<number | null> {
+  const since = (col: string) => (from === null ? sql`` : sql` and ${sql.raw(col)} >= ${from}`);
+  const [row] = await db.all<{ t: number | null }>(sql`
+    select min(t) as t from (
+      select min(created_at) as t from clicks where program_id = ${programId}${since('created_at')}
+      union all select min(occurred_at) from events where program_id = ${programId}${since('occurred_at')}
     )`);
-  return row?.min == null || row.max == null ? null : { min: Number(row.min), max: Number(row.max) };
+  return row?.t == null ? null : Number(row.t);
 }
 
 /**
- * Windows of `days` UTC days over the span, plus an open window before and after it: together
- * they cover all time, so every rollup row of the program is deleted and recomputed by exactly one.
+ * The window that starts where the last one ended (`from`, null at the start of time): it ends
+ * `days` UTC days after the start of the day of the next raw fact, so the empty stretch before that
+ * fact is folded in (one backdated fact years ago costs one window, not one per week since), or it
+ * is open-ended when no fact follows. Consecutive windows cover all time, so every rollup row of the
+ * program is deleted and recomputed by exactly one.
  */
-export function rebuildWindows(span: { min: number; max: number } | null, days: number): Window[] {
-  if (!span) return [{ from: null, to: null }];
-  const first = Math.floor(span.min / DAY_MS) * DAY_MS;
-  const end = (Math.floor(span.max / DAY_MS) + 1) * DAY_MS;
-  const out: Window[] = [{ from: null, to: first }];
-  for (let from = first; from < end; from += days * DAY_MS) out.push({ from, to: Math.min(from + days * DAY_MS, end) });
-  out.push({ from: end, to: null });
-  return out;
+export function nextWindow(from: number | null, nextFact: number | null, days: number): Window {
+  return { from, to: nextFact === null ? null : (Math.floor(nextFact / DAY_MS) + days) * DAY_MS };
 }
 
 /** Programs to rebuild when none is named: every program, and any program id the rollups still hold. */
@@ -158,13 +154,14 @@ async function allProgramIds(db: Db): Promise<string[]> {
 }
 
 export interface RebuildOptions {
-  /** UTC days per transaction (default 7): the write lock is held for one window at a time. */
+  /** UTC days of raw facts per transaction (default 7): the write lock is held for one window at a time. */
   windowDays?: number;
 }
 
 /**
  * Recomputes the daily rollups of one program (or of all) from the raw clicks, events and ledger.
- * A program's time is cut into windows of `windowDays` UTC days; each window is one atomic batch —
+ * A program's time is cut into windows of `windowDays` UTC days (empty stretches folded into the next
+ * window, see nextWindow); each window is one atomic batch —
  * delete its rollup rows, then one INSERT per table that reads the window's raw rows once into
  * fine-grained groups (every dimension's key at once) and re-groups those per dimension. So a live
  * server keeps writing between windows (at 10M clicks one transaction held the lock ~40 s), and a
@@ -178,13 +175,16 @@ export async function rebuildRollups(db: Db, programId?: string, opts: RebuildOp
   for (const id of programId === undefined ? await allProgramIds(db) : [programId]) {
     // Inlined as a literal into D1-compatible batches (lit() escapes it too): ids only.
     if (!/^prg_[A-Za-z0-9_-]{1,60}$/.test(id)) throw new Error(`not a program id: ${id}`);
-    for (const w of rebuildWindows(await dataSpan(db, id), days)) {
+    for (let from: number | null = null, done = false; !done; ) {
+      const w = nextWindow(from, await nextFactAt(db, id, from), days);
       await db.batch([
         db.run(sql`delete from daily_rollups${rollupScope(id, w)}`),
         db.run(sql`delete from daily_commission_rollups${rollupScope(id, w)}`),
         countsStatement(db, id, w),
         commissionsStatement(db, id, w),
       ]);
+      done = w.to === null;
+      from = w.to;
     }
   }
   return { rollupRows: await countRows(db, 'daily_rollups', programId), commissionRollupRows: await countRows(db, 'daily_commission_rollups', programId) };

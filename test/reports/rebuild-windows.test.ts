@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rawClient } from '../foundation/support';
 import type { TestApp } from '../helpers/app';
-import { rebuildRollups, rebuildWindows } from '../../src/reports/rebuild-rollups';
+import { nextWindow, rebuildRollups } from '../../src/reports/rebuild-rollups';
 import { CHROME_MAC } from '../foundation/support';
 import { D1, D3, runScenario } from './scenario';
 import { clickOn, post, reportOf } from './support';
@@ -12,20 +12,16 @@ const rows = async (t: TestApp) => ({
   commissions: (await rawClient(t).execute('select * from daily_commission_rollups order by program_id, dim, day, partner_id, key, unit')).rows.map((r) => ({ ...r })),
 });
 
-describe('rebuildWindows', () => {
-  it('cuts the span of the raw facts into day-aligned windows, with an open window on each side', () => {
-    expect(rebuildWindows(null, 7)).toEqual([{ from: null, to: null }]);
-    expect(rebuildWindows({ min: day('2026-03-01') + 5, max: day('2026-03-03') + 1_000 }, 2)).toEqual([
-      { from: null, to: day('2026-03-01') },
-      { from: day('2026-03-01'), to: day('2026-03-03') },
-      { from: day('2026-03-03'), to: day('2026-03-04') },
-      { from: day('2026-03-04'), to: null },
-    ]);
-    expect(rebuildWindows({ min: day('2026-03-01'), max: day('2026-03-01') }, 7)).toEqual([
-      { from: null, to: day('2026-03-01') },
-      { from: day('2026-03-01'), to: day('2026-03-02') },
-      { from: day('2026-03-02'), to: null },
-    ]);
+describe('nextWindow', () => {
+  it('runs from the last window\'s end to `days` days past the next raw fact\'s day, or is open without one', () => {
+    expect(nextWindow(null, null, 7)).toEqual({ from: null, to: null });
+    expect(nextWindow(null, day('2026-03-01') + 5, 2)).toEqual({ from: null, to: day('2026-03-03') });
+    expect(nextWindow(day('2026-03-03'), day('2026-03-03'), 1)).toEqual({ from: day('2026-03-03'), to: day('2026-03-04') });
+    // An empty stretch before the next fact is folded into its window.
+    expect(nextWindow(day('1900-01-08'), day('2026-03-01') + 1_000, 7)).toEqual({ from: day('1900-01-08'), to: day('2026-03-08') });
+    expect(nextWindow(day('2026-03-04'), null, 7)).toEqual({ from: day('2026-03-04'), to: null });
+    // Before 1970 (negative times) the day still starts at its midnight.
+    expect(nextWindow(null, day('1969-12-31') + 86_399_500, 1)).toEqual({ from: null, to: day('1970-01-01') });
   });
 });
 
@@ -51,8 +47,8 @@ describe('rebuildRollups one window at a time', () => {
     const { t, program } = await runScenario();
     const clicksOn = async (from: string, to: string) => (await reportOf(t, program.id, { from, to, groupBy: 'day' })).totals;
     const before = await clicksOn('2026-03-01', '2026-03-03');
-    // After the second batch (the open window before the data, then 2026-03-01) a visitor clicks on
-    // day 3, not rebuilt yet, and a sale dated day 1, already rebuilt, is tracked.
+    // After the second batch (all time up to 2026-03-02, then 2026-03-02) a visitor clicks on day 3,
+    // not rebuilt yet, and a sale dated day 1, already rebuilt, is tracked.
     const batch = t.db.batch.bind(t.db);
     let batches = 0;
     t.db.batch = (async (...args: Parameters<typeof batch>) => {
@@ -70,8 +66,8 @@ describe('rebuildRollups one window at a time', () => {
     } finally {
       t.db.batch = batch;
     }
-    // The open window before the data, 2026-03-01, -02, -03, the open window after.
-    expect(batches).toBe(5);
+    // Up to the end of 2026-03-01 (the data's first day), then -02, -03, and the open window after.
+    expect(batches).toBe(4);
     const after = await clicksOn('2026-03-01', '2026-03-03');
     expect(after.clicks).toBe(before.clicks + 1);
     expect(after.uniqueClicks).toBe(before.uniqueClicks + 1);
