@@ -18,9 +18,12 @@ export const CSV_HEADER = [
 /**
  * A text cell a spreadsheet must not run as a formula (CSV injection): a leading = + - @ (or tab /
  * CR) gets a ' in front. Only for free text (keys, labels) — our own numbers may start with '-'.
+ * So does one after a `;` (and any quotes): Excel in German, French… locales splits lines at `;`,
+ * quoted or not, so `x;=1+1` would open as a cell `=1+1` of its own there.
  */
 export function textCell(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const t = s.replace(/;("*)(?=[=+\-@\t\r])/g, ";$1'");
+  return /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
 }
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling its quotes. */
