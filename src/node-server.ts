@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { createNodeRuntime } from './node-runtime';
 
 type NodeRuntime = Awaited<ReturnType<typeof createNodeRuntime>>;
@@ -10,11 +10,24 @@ type NodeRuntime = Awaited<ReturnType<typeof createNodeRuntime>>;
  * @hono/node-server, exactly as `serve()` would run it.
  */
 export function createNodeServer(runtime: Pick<NodeRuntime, 'app' | 'fastRedirect'>): Server {
-  const app = getRequestListener(runtime.app.fetch);
+  const app = getRequestListener(runtime.app.fetch, { errorHandler: adapterErrorResponse });
   const fast = runtime.fastRedirect;
   return createServer((req, res) => {
     if (!fast(req, res)) void app(req, res);
   });
+}
+
+/**
+ * A request @hono/node-server cannot turn into a fetch Request (a backslash in its path, a Host
+ * header that is no host) never reaches the app; the adapter's own answer was an empty text/plain
+ * 400. Answer it as the app answers bad input: a 400 in the one error shape.
+ */
+function adapterErrorResponse(err: unknown): Response {
+  const requestId = crypto.randomUUID();
+  const bad = err instanceof RequestError;
+  if (!bad) console.error('unhandled error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  const error = bad ? { code: 'bad_request', message: `Malformed request: ${err.message}`, requestId } : { code: 'internal_error', message: 'Internal error', requestId };
+  return new Response(JSON.stringify({ error }), { status: bad ? 400 : 500, headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
 }
 
 /** Listens on port/hostname and resolves with the bound port. */
