@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { IncomingMessage } from 'node:http';
+import { ApiError } from '../lib/errors';
 
 type IncomingLike = Pick<IncomingMessage, 'headers' | 'readableEnded' | 'on'>;
 
@@ -34,7 +35,10 @@ export function limitBody(maxSize: number, onError: (c: Context) => Response | P
     if (!incoming || c.req.method === 'GET' || c.req.method === 'HEAD') return portable(c, next);
     const declared = Number(incoming.headers['content-length']);
     if (declared > maxSize && !incoming.headers['transfer-encoding']) return onError(c);
-    const text = await readIncoming(incoming, maxSize);
+    // A client that goes away mid-body makes node:http emit 'error' ("aborted"): bad input, not a 500.
+    const text = await readIncoming(incoming, maxSize).catch(() => {
+      throw new ApiError('bad_request', 'Request body ended before its declared length', 'incomplete_body');
+    });
     if (text === null) return onError(c);
     (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     return next();

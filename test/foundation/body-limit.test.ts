@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { startServer } from '../helpers/server';
-import { ADMIN_KEY } from '../helpers/app';
+import { ADMIN_KEY, makeApp } from '../helpers/app';
 
 // Under Node the body is read straight from node:http (src/middleware/body-limit.ts); through
 // app.request() it goes through Hono's bodyLimit. Both must answer every body alike.
@@ -54,4 +54,28 @@ describe('request bodies on Node and through app.request()', () => {
       if (name.startsWith('over') || name.startsWith('1 MB')) expect(node.body.error.code).toBe('payload_too_large');
     });
   }
+});
+
+describe('a request body cut off before its end (the client went away)', () => {
+  it('is a 400 bad_request, not an unhandled error and a 500', async () => {
+    const t = await makeApp();
+    // What node:http hands the app when the client disconnects mid-body: 'error' ("aborted"), no 'end'.
+    const incoming = {
+      headers: { 'content-length': '100', 'content-type': 'application/json' },
+      readableEnded: false,
+      on(event: string, listener: (arg?: unknown) => void) {
+        if (event === 'data') setTimeout(() => listener(Buffer.from('{"na')));
+        if (event === 'error') setTimeout(() => listener(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })), 1);
+        return this;
+      },
+    };
+    const res = await t.app.request(
+      '/v1/programs',
+      { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: '{"na' },
+      { incoming },
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'bad_request', reason: 'incomplete_body', message: expect.any(String), requestId: expect.any(String) } });
+    expect((await t.json('GET', '/v1/programs')).body.data).toEqual([]);
+  });
 });
