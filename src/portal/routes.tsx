@@ -17,7 +17,7 @@ import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
-function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 413 | 422, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
+function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
   const nonce = randomToken(16);
   c.header('Content-Security-Policy', cspFor(nonce));
   c.header('Cache-Control', 'no-store');
@@ -118,4 +118,11 @@ export const portalRoutes = new Hono<AppEnv>()
       if (!(err instanceof ValidationError)) throw err;
       return page(c, 422, (nonce) => <MessagePage title="Link not created" message={`That destination is not allowed: ${err.message}`} nonce={nonce} />);
     }
+  })
+  // Any other /portal path or method: a page a browser can show, not the API's JSON 404
+  .all('*', (c) => page(c, 404, (nonce) => <MessagePage title="Page not found" message="There is no such page in the partner portal." nonce={nonce} home />))
+  // An unexpected failure is logged as the app's onError logs it, and answered with a page too
+  .onError((err, c) => {
+    console.error('unhandled error', { requestId: c.var.requestId ?? 'unknown', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    return page(c, 500, (nonce) => <MessagePage title="Something went wrong" message="The portal could not show this page. Try again in a moment." nonce={nonce} home />);
   });

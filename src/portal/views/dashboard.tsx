@@ -142,12 +142,13 @@ export function SignOutPage(props: { csrf: string; nonce: string }) {
   );
 }
 
-export function MessagePage(props: { title: string; message: string; nonce: string }) {
+export function MessagePage(props: { title: string; message: string; nonce: string; home?: boolean }) {
   return (
     <Layout title={props.title} nonce={props.nonce}>
       <main>
         <h1>{props.title}</h1>
         <p>{props.message}</p>
+        {props.home ? <p><a href="/portal">Go to the partner portal</a></p> : null}
       </main>
     </Layout>
   );

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rawClient } from '../foundation/support';
+import { createPartner, createProgram, issueToken, makePartnerApp } from '../me/helpers';
+
+// Every portal answer is a page a partner's browser can show: never the API's JSON, never a bare 500.
+
+async function signedIn() {
+  const h = await makePartnerApp();
+  const program = await createProgram(h, { currency: 'EUR' });
+  const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+  const token = await issueToken(h, jane.id);
+  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+  expect(login.status).toBe(303);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  return { h, cookie, token };
+}
+
+const CSP = /^default-src 'none'; style-src 'nonce-/;
+
+async function expectPage(res: Response, status: number, title: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+  expect(res.headers.get('content-security-policy')).toMatch(CSP);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  const html = await res.text();
+  expect(html).toContain(`<h1>${title}</h1>`);
+  return html;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('portal error pages', () => {
+  it('an unknown portal path or method is a 404 page with a way back, signed in or not', async () => {
+    const { h, cookie } = await signedIn();
+    for (const [method, path] of [['GET', '/portal/'], ['GET', '/portal/nope'], ['GET', '/portal/links'], ['POST', '/portal'], ['DELETE', '/portal/links'], ['GET', '/portal/report.csv/x']]) {
+      for (const headers of [{ cookie }, {}] as Record<string, string>[]) {
+        const html = await expectPage(await h.app.request(path!, { method, headers }), 404, 'Page not found');
+        expect(html, `${method} ${path}`).toContain('<a href="/portal">Go to the partner portal</a>');
+      }
+    }
+  });
+
+  it('a failure behind the dashboard is a 500 page, not the API’s JSON', async () => {
+    const { h, cookie } = await signedIn();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await rawClient(h.t).execute('drop table payouts');
+    const html = await expectPage(await h.app.request('/portal', { headers: { cookie } }), 500, 'Something went wrong');
+    expect(html).toContain('<a href="/portal">Go to the partner portal</a>');
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0]![0])).toBe('unhandled error');
+  });
+});
