@@ -22,6 +22,9 @@ function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 42
   c.header('Content-Security-Policy', cspFor(nonce));
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
+  // The CSP's frame-ancestors and the page's referrer meta, for browsers that honour only headers
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Referrer-Policy', 'same-origin');
   return c.html(render(nonce), status);
 }
 
@@ -48,6 +51,7 @@ export const portalRoutes = new Hono<AppEnv>()
     const claims = await partnerTokenClaims(c.var.deps, token);
     if (!token || !claims) return signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
     startSession(c, token, claims);
+    c.header('Cache-Control', 'no-store'); // it carries the session cookie
     return c.redirect('/portal', 303);
   })
   // GET /portal/logout — signed in: a page with the sign-out form; otherwise "signed out"
@@ -95,6 +99,7 @@ export const portalRoutes = new Hono<AppEnv>()
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${csvFilename(report, session.claims.programId)}"`);
     c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
     return c.body(reportCsv(report));
   })
   // POST /portal/links — create a link from the portal form (CSRF token + same-origin check)

@@ -50,3 +50,23 @@ describe('portal error pages', () => {
     expect(String(logged.mock.calls[0]![0])).toBe('unhandled error');
   });
 });
+
+describe('portal security headers', () => {
+  it('every page forbids framing (old browsers too) and other sites’ referrers; the sign-in redirect and the CSV are never cached or sniffed', async () => {
+    const { h, cookie, token } = await signedIn();
+    for (const [path, headers] of [['/portal', { cookie }], ['/portal', {}], ['/portal/logout', { cookie }], ['/portal/nope', {}]] as const) {
+      const res = await h.app.request(path, { headers });
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('referrer-policy'), path).toBe('same-origin');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+    }
+    const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+    expect(login.status).toBe(303);
+    expect(login.headers.get('cache-control')).toBe('no-store');
+    const csv = await h.app.request('/portal/report.csv', { headers: { cookie } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('cache-control')).toBe('no-store');
+    expect(csv.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
