@@ -14,7 +14,7 @@ import { utcDay } from '../reports/rollup-deltas';
 import { partnerTokenClaims } from '../partner-auth/check-partner-token';
 import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
-import { DashboardPage, MessagePage, SignOutPage } from './views/dashboard';
+import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
@@ -114,7 +114,12 @@ export const portalRoutes = new Hono<AppEnv>()
     const found = await findPartnerWithProgram(db, session.claims.partnerId, session.claims.programId);
     if (!found) return signedOut(c, 'Your partner account is no longer available.');
     const url = typeof form.url === 'string' && form.url.trim() ? form.url.trim() : undefined;
-    const campaign = typeof form.campaign === 'string' && form.campaign.trim() ? form.campaign.trim().slice(0, 100) : undefined;
+    const campaign = typeof form.campaign === 'string' && form.campaign.trim() ? form.campaign.trim() : undefined;
+    // The API's limit, refused as the API refuses it: cutting the text short would store a name the
+    // partner never typed (or half an emoji).
+    if (campaign !== undefined && campaign.length > MAX_CAMPAIGN_LENGTH) {
+      return page(c, 422, (nonce) => <MessagePage title="Link not created" message={`The campaign must be at most ${MAX_CAMPAIGN_LENGTH} characters.`} nonce={nonce} />);
+    }
     try {
       const link = await createLink({ db, now: clock(), program: found.program, partner: found.partner, input: { url, campaign } });
       linkCache.forget(link.codeKey);

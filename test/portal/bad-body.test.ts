@@ -75,7 +75,7 @@ describe('POST /portal/links with a body it cannot use', () => {
     const created = await h.app.request('/portal/links', {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, url: 'https://acme.test/ok', campaign: 'c'.repeat(60_000) }).toString(),
+      body: new URLSearchParams({ csrf, url: 'https://acme.test/ok', junk: 'c'.repeat(60_000) }).toString(),
     });
     expect(created.status).toBe(303);
     expect(created.headers.get('location')).toMatch(/^\/portal\?created=/);

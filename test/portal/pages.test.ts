@@ -70,3 +70,21 @@ describe('portal security headers', () => {
     expect(csv.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
+
+describe('POST /portal/links campaign', () => {
+  it('a campaign over 100 characters is refused with a page, as the API refuses it, instead of being cut short (possibly mid-emoji)', async () => {
+    const { h, cookie, token } = await signedIn();
+    const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    expect(html).toContain('<input id="new-campaign" name="campaign" maxlength="100" placeholder="campaign (optional)"/>');
+    const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
+    const post = (campaign: string) =>
+      h.app.request('/portal/links', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, url: 'https://acme.test/x', campaign }) });
+    for (const campaign of ['x'.repeat(101), `${'x'.repeat(99)}😀`]) {
+      const page = await expectPage(await post(campaign), 422, 'Link not created');
+      expect(page).toContain('<p>The campaign must be at most 100 characters.</p>');
+    }
+    expect((await post(`  ${'y'.repeat(100)}  `)).status).toBe(303);
+    const links = (await h.as(token)('GET', '/v1/me/links')).body.data as { campaign: string | null }[];
+    expect(links.map((l) => l.campaign).sort()).toEqual([null, 'y'.repeat(100)]); // JANE's default link and the new one
+  });
+});

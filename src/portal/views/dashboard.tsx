@@ -1,4 +1,5 @@
 import { formatMinor } from '../../lib/money';
+import { createLinkSchema } from '../../links/schemas';
 import type { Dashboard } from '../load-dashboard';
 import { DailyChart } from './chart';
 import { Layout } from './layout';
@@ -14,6 +15,9 @@ const copyScript = `document.querySelectorAll('[data-copy]').forEach(function(b)
 var i=document.getElementById(b.getAttribute('data-copy'));var done=function(){b.textContent='Copied';};
 if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(done,function(){i.select();document.execCommand('copy');done();});}
 else{i.select();document.execCommand('copy');done();}});});`;
+
+/** The API's campaign limit (createLinkSchema): the form's maxlength and the portal's check. */
+export const MAX_CAMPAIGN_LENGTH = createLinkSchema.shape.campaign.unwrap().maxLength ?? 100;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -69,7 +73,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
             <label class="sr-only" for="new-url">Destination URL</label>
             <input id="new-url" name="url" type="url" placeholder={d.program.defaultUrl} />
             <label class="sr-only" for="new-campaign">Campaign</label>
-            <input id="new-campaign" name="campaign" placeholder="campaign (optional)" />
+            <input id="new-campaign" name="campaign" maxlength={MAX_CAMPAIGN_LENGTH} placeholder="campaign (optional)" />
             <button type="submit">Create link</button>
           </form>
         </section>
