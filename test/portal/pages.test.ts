@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rawClient } from '../foundation/support';
-import { createPartner, createProgram, issueToken, makePartnerApp } from '../me/helpers';
+import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '../me/helpers';
 
 // Every portal answer is a page a partner's browser can show: never the API's JSON, never a bare 500.
 
@@ -86,5 +86,34 @@ describe('POST /portal/links campaign', () => {
     expect((await post(`  ${'y'.repeat(100)}  `)).status).toBe(303);
     const links = (await h.as(token)('GET', '/v1/me/links')).body.data as { campaign: string | null }[];
     expect(links.map((l) => l.campaign).sort()).toEqual([null, 'y'.repeat(100)]); // JANE's default link and the new one
+  });
+});
+
+describe('portal payouts', () => {
+  it('lists the partner’s own payouts under column headers, with their commissions count, paid date and (escaped) reference, as the API does', async () => {
+    const h = await makePartnerApp();
+    const program = await createProgram(h, { currency: 'EUR', holdDays: 0 });
+    const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+    await createPartner(h, program.id, 'Max', 'max@partner.test', 'MAX');
+    await ok(h.admin('POST', `/v1/programs/${program.id}/rewards`, { event: 'lead', type: 'fixed', amount: 123456 }), 201);
+    for (const [code, n] of [['JANE', 2], ['MAX', 1]] as const) {
+      for (let i = 0; i < n; i++) await ok(h.admin('POST', '/v1/track/lead', { code, customer: { externalId: `${code}-${i}` } }));
+    }
+    const made = (await ok(h.admin('POST', `/v1/programs/${program.id}/payouts`, { minAmount: 100 }), 201)).data as { id: string; partnerId: string }[];
+    const mine = made.find((p) => p.partnerId === jane.id)!;
+    await ok(h.admin('POST', `/v1/payouts/${mine.id}/mark-paid`, { reference: '<script>alert(1)</script>' }));
+    const token = await issueToken(h, jane.id);
+    const api = (await ok(h.as(token)('GET', '/v1/me/payouts'))).data as { id: string; paidAt: string }[];
+    expect(api.map((p) => p.id)).toEqual([mine.id]);
+
+    const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    const section = html.slice(html.indexOf('<h2 id="payouts">'), html.indexOf('</section>', html.indexOf('<h2 id="payouts">')));
+    expect(section).toContain('<thead><tr><th>Date</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
+    expect(section.match(/data-payout=/g)?.length).toBe(1);
+    expect(section).toContain(
+      `<tr data-payout="${mine.id}"><td>2026-03-01</td><td class="num">2469.12 EUR</td><td class="num">2</td><td>paid ${api[0]!.paidAt.slice(0, 10)} · &lt;script&gt;alert(1)&lt;/script&gt;</td></tr>`,
+    );
   });
 });

@@ -96,17 +96,21 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
         <section aria-labelledby="payouts">
           <h2 id="payouts">Payouts</h2>
           {d.payouts.length === 0 ? <p class="muted">No payouts yet.</p> : null}
-          <table>
-            <tbody>
-              {d.payouts.map((p) => (
-                <tr data-payout={p.id}>
-                  <td>{day(p.createdAt)}</td>
-                  <td class="num">{formatMinor(p.amount, p.unit)} {p.unit}</td>
-                  <td>{p.status}{p.reference ? ` · ${p.reference}` : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {d.payouts.length === 0 ? null : (
+            <table>
+              <thead><tr><th>Date</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>
+              <tbody>
+                {d.payouts.map((p) => (
+                  <tr data-payout={p.id}>
+                    <td>{day(p.createdAt)}</td>
+                    <td class="num">{formatMinor(p.amount, p.unit)} {p.unit}</td>
+                    <td class="num">{p.entryCount}</td>
+                    <td>{p.status}{p.paidAt ? ` ${day(p.paidAt)}` : ''}{p.reference ? ` · ${p.reference}` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
         {leaderboard ? (
           <section aria-labelledby="leaderboard">
