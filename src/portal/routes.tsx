@@ -7,6 +7,7 @@ import { DAY_MS } from '../lib/time';
 import { baseUrlOf } from '../links/base-url';
 import { createLink } from '../links/create-link';
 import { findPartnerWithProgram } from '../db/queries/me';
+import { revokePartnerTokens } from '../db/queries/partners';
 import { buildReport } from '../reports/build-report';
 import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
@@ -36,9 +37,9 @@ export const portalBodyTooLarge = (c: Context<AppEnv>) =>
   page(c, 413, (nonce) => <MessagePage title="Form too large" message="This form is too large to send. Shorten it and try again." nonce={nonce} />);
 
 /** Ends the session (drops the cookie) and says so. */
-function signedOutPage(c: Context<AppEnv>) {
+function signedOutPage(c: Context<AppEnv>, message = 'You are signed out.') {
   endSession(c);
-  return page(c, 200, (nonce) => <MessagePage title="Signed out" message="You are signed out." nonce={nonce} />);
+  return page(c, 200, (nonce) => <MessagePage title="Signed out" message={message} nonce={nonce} />);
 }
 
 const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
@@ -61,13 +62,18 @@ export const portalRoutes = new Hono<AppEnv>()
     const csrf = await csrfTokenOf(session.token);
     return page(c, 200, (nonce) => <SignOutPage csrf={csrf} nonce={nonce} />);
   })
-  // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form)
+  // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form);
+  // with everywhere=1 also revoke every token issued so far: the sign-in link stays in the
+  // browser's history and mail, and a plain sign-out leaves it working until it expires.
   .post('/logout', async (c) => {
     const session = await currentSession(c);
     if (!session) return signedOutPage(c);
     const form = await c.req.parseBody().catch(() => null);
     if (!form || !(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
-    return signedOutPage(c);
+    if (form.everywhere !== '1') return signedOutPage(c);
+    const { partnerId, programId } = session.claims;
+    await revokePartnerTokens(c.var.deps.db, partnerId, programId, c.var.deps.clock());
+    return signedOutPage(c, 'You are signed out everywhere: your earlier sign-in links and API tokens no longer work. Ask the program for a new sign-in link.');
   })
   // GET /portal?days=30|90 — the partner's dashboard
   .get('/', async (c) => {

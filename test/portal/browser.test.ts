@@ -187,7 +187,7 @@ describe('partner portal in chromium', () => {
 
   it('signs out; the dashboard then answers 401', async () => {
     await page.goto(`${s.base}/portal`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Signed out');
     expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')).toBeUndefined();
     const res = await page.goto(`${s.base}/portal`);

@@ -117,3 +117,33 @@ describe('portal payouts', () => {
     );
   });
 });
+
+describe('portal sign out everywhere', () => {
+  it('ends every sign-in link and token issued so far (a plain sign-out leaves the link in the browser history working), only by its own form', async () => {
+    const { h, cookie, token } = await signedIn();
+    const apiToken = await issueToken(h, (await ok(h.as(token)('GET', '/v1/me'))).id);
+    const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
+    expect(html).toContain('<form method="post" action="/portal/logout" class="everywhere">');
+    expect(html).toContain('<input type="hidden" name="everywhere" value="1"/>');
+    const post = (body: Record<string, string>, origin = 'http://localhost') =>
+      h.app.request('/portal/logout', { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+    const login = () => h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+
+    // A plain sign-out drops the cookie, but the sign-in link still signs in.
+    expect((await post({ csrf })).status).toBe(200);
+    expect((await login()).status).toBe(303);
+    // Another site's form or a missing token: 403, nothing revoked.
+    expect((await post({ csrf, everywhere: '1' }, 'https://evil.test')).status).toBe(403);
+    expect((await post({ everywhere: '1' })).status).toBe(403);
+    expect((await login()).status).toBe(303);
+
+    const res = await post({ csrf, everywhere: '1' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/^rl_portal=; Max-Age=0; Path=\/portal/);
+    expect(await res.text()).toContain('<p>You are signed out everywhere: your earlier sign-in links and API tokens no longer work. Ask the program for a new sign-in link.</p>');
+    expect((await login()).status).toBe(401);
+    expect((await h.app.request('/portal', { headers: { cookie } })).status).toBe(401);
+    expect((await h.as(apiToken)('GET', '/v1/me')).status).toBe(401);
+  });
+});

@@ -123,6 +123,14 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           </section>
         ) : null}
       </main>
+      <footer>
+        <form method="post" action="/portal/logout" class="everywhere">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="everywhere" value="1" />
+          <button type="submit">Sign out everywhere</button>
+          <span class="muted"> Ends this session and every sign-in link and API token you were given so far.</span>
+        </form>
+      </footer>
       <script nonce={nonce} dangerouslySetInnerHTML={{ __html: copyScript }} />
     </Layout>
   );

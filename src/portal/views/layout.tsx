@@ -4,7 +4,7 @@ const css = `
 :root{color-scheme:light dark;--fg:#1a1a1a;--muted:#5c5c5c;--bg:#fff;--card:#f6f7f9;--accent:#2457d6;--line:#d9dce1}
 @media (prefers-color-scheme:dark){:root{--fg:#eee;--muted:#aaa;--bg:#121417;--card:#1c1f24;--accent:#7aa2ff;--line:#333}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-header,main{max-width:60rem;margin:0 auto;padding:1rem}header{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
+header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}header{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
 h1{font-size:1.4rem;margin:0}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 section{background:var(--card);border-radius:.5rem;padding:1rem;margin:1rem 0}
 table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left;padding:.4rem;border-bottom:1px solid var(--line);vertical-align:top}
