@@ -25,24 +25,29 @@ export function fillDays(rows: readonly DaySeries[], toDay: Date, days: number):
   return out;
 }
 
+/** How many of each list the page shows, newest first (each query reads one more to tell). */
+export const SHOWN = { links: 50, commissions: 50, payouts: 20 } as const;
+
 /** Everything the portal page shows, all scoped to the signed-in partner. */
 export async function loadDashboard(db: Db, me: { partnerId: string; programId: string }, now: Date, days: number) {
   const found = await findPartnerWithProgram(db, me.partnerId, me.programId);
   if (!found) return null;
   const from = utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
   const [links, balances, commissions, payouts, series] = await Promise.all([
-    listLinksOfPartner(db, me.partnerId, 50),
+    listLinksOfPartner(db, me.partnerId, SHOWN.links),
     balanceOf(db, me.partnerId),
-    listPartnerCommissions(db, { ...me, limit: 50 }),
-    listPayouts(db, { ...me, limit: 20 }),
+    listPartnerCommissions(db, { ...me, limit: SHOWN.commissions }),
+    listPayouts(db, { ...me, limit: SHOWN.payouts }),
     partnerDailySeries(db, me.programId, me.partnerId, from, utcDay(now)),
   ]);
   return {
     ...found,
-    links: links.slice(0, 50),
+    links: links.slice(0, SHOWN.links),
     balances,
-    commissions: commissions.slice(0, 50),
-    payouts: payouts.slice(0, 20),
+    commissions: commissions.slice(0, SHOWN.commissions),
+    payouts: payouts.slice(0, SHOWN.payouts),
+    /** Lists with older rows than the page shows. */
+    more: { links: links.length > SHOWN.links, commissions: commissions.length > SHOWN.commissions, payouts: payouts.length > SHOWN.payouts },
     series: fillDays(series, now, days),
   };
 }

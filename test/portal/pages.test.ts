@@ -147,3 +147,18 @@ describe('portal sign out everywhere', () => {
     expect((await h.as(apiToken)('GET', '/v1/me')).status).toBe(401);
   });
 });
+
+describe('portal list limits', () => {
+  it('says when it shows only the newest 50 links instead of silently dropping the rest', async () => {
+    const { h, cookie, token } = await signedIn();
+    const note = '<p class="muted" data-more="links">Showing your newest 50 links.</p>';
+    for (let i = 0; i < 49; i++) await ok(h.as(token)('POST', '/v1/me/links', { campaign: `c${i}` }), 201);
+    let html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    expect(html.match(/data-link=/g)?.length).toBe(50);
+    expect(html).not.toContain('data-more=');
+    await ok(h.as(token)('POST', '/v1/me/links', { campaign: 'one more' }), 201);
+    html = await (await h.app.request('/portal', { headers: { cookie } })).text();
+    expect(html.match(/data-link=/g)?.length).toBe(50);
+    expect(html).toContain(note);
+  });
+});

@@ -1,6 +1,6 @@
 import { formatMinor } from '../../lib/money';
 import { createLinkSchema } from '../../links/schemas';
-import type { Dashboard } from '../load-dashboard';
+import { SHOWN, type Dashboard } from '../load-dashboard';
 import { DailyChart } from './chart';
 import { Layout } from './layout';
 
@@ -68,6 +68,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
               </div>
             );
           })}
+          <More shown={d.more.links} list="links" />
           <form method="post" action="/portal/links" class="link-row new-link">
             <input type="hidden" name="csrf" value={csrf} />
             <label class="sr-only" for="new-url">Destination URL</label>
@@ -92,6 +93,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
               ))}
             </tbody>
           </table>
+          <More shown={d.more.commissions} list="commissions" />
         </section>
         <section aria-labelledby="payouts">
           <h2 id="payouts">Payouts</h2>
@@ -111,6 +113,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
               </tbody>
             </table>
           )}
+          <More shown={d.more.payouts} list="payouts" />
         </section>
         {leaderboard ? (
           <section aria-labelledby="leaderboard">
@@ -134,6 +137,11 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
       <script nonce={nonce} dangerouslySetInnerHTML={{ __html: copyScript }} />
     </Layout>
   );
+}
+
+/** Says that a list stops at the page's limit rather than letting older rows vanish unmentioned. */
+function More(props: { shown: boolean; list: keyof typeof SHOWN }) {
+  return props.shown ? <p class="muted" data-more={props.list}>Showing your newest {SHOWN[props.list]} {props.list}.</p> : null;
 }
 
 /** Sign-out is a POST with the session's CSRF token: another site cannot sign a partner out. */
