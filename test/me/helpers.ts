@@ -62,6 +62,18 @@ export async function createPartner(h: PartnerApp, programId: string, name: stri
 }
 
 /** The 401 every refused credential gets, in the one error shape. */
+/** A fresh app with one EUR program, partner Jane (code JANE) signed in to the portal: her token and session cookie. */
+export async function signedInPortal() {
+  const h = await makePartnerApp();
+  const program = await createProgram(h, { currency: 'EUR' });
+  const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+  const token = await issueToken(h, jane.id);
+  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+  if (login.status !== 303) throw new Error(`portal sign-in answered ${login.status}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  return { h, cookie, token };
+}
+
 export function expectUnauthorized(r: { status: number; body: any }, label = '') {
   expect(r.status, `${label} ${JSON.stringify(r.body)}`).toBe(401);
   expect(r.body, label).toEqual({ error: { code: 'unauthorized', message: expect.any(String), requestId: expect.any(String) } });

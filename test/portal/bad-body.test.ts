@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server';
-import { createPartner, createProgram, issueToken, JWT_SECRET, makePartnerApp } from '../me/helpers';
+import { JWT_SECRET, signedInPortal } from '../me/helpers';
 import { rowCounts, tableNames } from '../reliability/support';
 
 async function world() {
-  const h = await makePartnerApp();
-  const program = await createProgram(h, { currency: 'EUR' });
-  const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
-  const token = await issueToken(h, jane.id);
-  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-  expect(login.status).toBe(303);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const { h, cookie } = await signedInPortal();
   const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
   const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
   const tables = await tableNames(h.t);

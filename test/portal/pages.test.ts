@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rawClient } from '../foundation/support';
-import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '../me/helpers';
+import { createPartner, createProgram, issueToken, makePartnerApp, ok, signedInPortal } from '../me/helpers';
 
 // Every portal answer is a page a partner's browser can show: never the API's JSON, never a bare 500.
-
-async function signedIn() {
-  const h = await makePartnerApp();
-  const program = await createProgram(h, { currency: 'EUR' });
-  const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
-  const token = await issueToken(h, jane.id);
-  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-  expect(login.status).toBe(303);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  return { h, cookie, token };
-}
 
 const CSP = /^default-src 'none'; style-src 'nonce-/;
 
@@ -31,7 +20,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('portal error pages', () => {
   it('an unknown portal path or method is a 404 page with a way back, signed in or not', async () => {
-    const { h, cookie } = await signedIn();
+    const { h, cookie } = await signedInPortal();
     for (const [method, path] of [['GET', '/portal/'], ['GET', '/portal/nope'], ['GET', '/portal/links'], ['POST', '/portal'], ['DELETE', '/portal/links'], ['GET', '/portal/report.csv/x']]) {
       for (const headers of [{ cookie }, {}] as Record<string, string>[]) {
         const html = await expectPage(await h.app.request(path!, { method, headers }), 404, 'Page not found');
@@ -41,7 +30,7 @@ describe('portal error pages', () => {
   });
 
   it('a failure behind the dashboard is a 500 page, not the API’s JSON', async () => {
-    const { h, cookie } = await signedIn();
+    const { h, cookie } = await signedInPortal();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     await rawClient(h.t).execute('drop table payouts');
     const html = await expectPage(await h.app.request('/portal', { headers: { cookie } }), 500, 'Something went wrong');
@@ -53,7 +42,7 @@ describe('portal error pages', () => {
 
 describe('portal security headers', () => {
   it('every page forbids framing (old browsers too) and other sites’ referrers; the sign-in redirect and the CSV are never cached or sniffed', async () => {
-    const { h, cookie, token } = await signedIn();
+    const { h, cookie, token } = await signedInPortal();
     for (const [path, headers] of [['/portal', { cookie }], ['/portal', {}], ['/portal/logout', { cookie }], ['/portal/nope', {}]] as const) {
       const res = await h.app.request(path, { headers });
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
@@ -73,7 +62,7 @@ describe('portal security headers', () => {
 
 describe('POST /portal/links campaign', () => {
   it('a campaign over 100 characters is refused with a page, as the API refuses it, instead of being cut short (possibly mid-emoji)', async () => {
-    const { h, cookie, token } = await signedIn();
+    const { h, cookie, token } = await signedInPortal();
     const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
     expect(html).toContain('<input id="new-campaign" name="campaign" maxlength="100" placeholder="campaign (optional)"/>');
     const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
@@ -120,7 +109,7 @@ describe('portal payouts', () => {
 
 describe('portal sign out everywhere', () => {
   it('ends every sign-in link and token issued so far (a plain sign-out leaves the link in the browser history working), only by its own form', async () => {
-    const { h, cookie, token } = await signedIn();
+    const { h, cookie, token } = await signedInPortal();
     const apiToken = await issueToken(h, (await ok(h.as(token)('GET', '/v1/me'))).id);
     const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
@@ -150,7 +139,7 @@ describe('portal sign out everywhere', () => {
 
 describe('portal list limits', () => {
   it('says when it shows only the newest 50 links instead of silently dropping the rest', async () => {
-    const { h, cookie, token } = await signedIn();
+    const { h, cookie, token } = await signedInPortal();
     const note = '<p class="muted" data-more="links">Showing your newest 50 links.</p>';
     for (let i = 0; i < 49; i++) await ok(h.as(token)('POST', '/v1/me/links', { campaign: `c${i}` }), 201);
     let html = await (await h.app.request('/portal', { headers: { cookie } })).text();
