@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { AppDeps, AppEnv } from './env';
-import { ApiError, statusOf, type ErrorCode } from './lib/errors';
+import { ApiError, errorBody, logUnhandled, statusOf, type ErrorCode } from './lib/errors';
 import { programRoutes } from './programs/routes';
 import { partnerRoutes } from './partners/routes';
 import { linkRoutes } from './links/routes';
@@ -22,10 +22,6 @@ import { meRoutes } from './me/routes';
 import { portalBodyTooLarge, portalRoutes } from './portal/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-
-function errorBody(code: ErrorCode, message: string, requestId: string, extra: Record<string, unknown> = {}) {
-  return { error: { code, message, requestId, ...extra } };
-}
 
 /** Builds the whole HTTP app from its dependencies; the same app runs on Workers and Node. */
 export function createApp(deps: AppDeps) {
@@ -78,7 +74,7 @@ export function createApp(deps: AppDeps) {
       const message = code === 'invalid_json' ? 'Request body is not valid JSON' : err.message || code;
       return c.json(errorBody(code, message, rid), statusOf(code));
     }
-    console.error('unhandled error', { requestId: rid, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    logUnhandled(rid, err);
     return c.json(errorBody('internal_error', 'Internal error', rid), 500);
   });
 

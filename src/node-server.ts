@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { createNodeRuntime } from './node-runtime';
+import { errorBody, logUnhandled } from './lib/errors';
 
 type NodeRuntime = Awaited<ReturnType<typeof createNodeRuntime>>;
 
@@ -25,9 +26,9 @@ export function createNodeServer(runtime: Pick<NodeRuntime, 'app' | 'fastRedirec
 function adapterErrorResponse(err: unknown): Response {
   const requestId = crypto.randomUUID();
   const bad = err instanceof RequestError;
-  if (!bad) console.error('unhandled error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-  const error = bad ? { code: 'bad_request', message: `Malformed request: ${err.message}`, requestId } : { code: 'internal_error', message: 'Internal error', requestId };
-  return new Response(JSON.stringify({ error }), { status: bad ? 400 : 500, headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
+  if (!bad) logUnhandled(requestId, err);
+  const body = bad ? errorBody('bad_request', `Malformed request: ${err.message}`, requestId) : errorBody('internal_error', 'Internal error', requestId);
+  return new Response(JSON.stringify(body), { status: bad ? 400 : 500, headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
 }
 
 /** Listens on port/hostname and resolves with the bound port. */

@@ -73,3 +73,13 @@ export class ValidationError extends ApiError {
     super('validation_failed', `${field}: ${message}`, reason, field);
   }
 }
+
+/** The one error body: `{"error":{"code","message","requestId",…}}`. */
+export function errorBody(code: ErrorCode, message: string, requestId: string, extra: Record<string, unknown> = {}) {
+  return { error: { code, message, requestId, ...extra } };
+}
+
+/** Logs a failure nobody expected (a 500), by request id; never request data. */
+export function logUnhandled(requestId: string, err: unknown) {
+  console.error('unhandled error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+}

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../env';
-import { ValidationError } from '../lib/errors';
+import { logUnhandled, ValidationError } from '../lib/errors';
 import { randomToken } from '../lib/hash';
 import { DAY_MS } from '../lib/time';
 import { baseUrlOf } from '../links/base-url';
@@ -139,6 +139,6 @@ export const portalRoutes = new Hono<AppEnv>()
   .all('*', (c) => page(c, 404, (nonce) => <MessagePage title="Page not found" message="There is no such page in the partner portal." nonce={nonce} home />))
   // An unexpected failure is logged as the app's onError logs it, and answered with a page too
   .onError((err, c) => {
-    console.error('unhandled error', { requestId: c.var.requestId ?? 'unknown', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    logUnhandled(c.var.requestId ?? 'unknown', err);
     return page(c, 500, (nonce) => <MessagePage title="Something went wrong" message="The portal could not show this page. Try again in a moment." nonce={nonce} home />);
   });
