@@ -79,3 +79,27 @@ describe('a request body cut off before its end (the client went away)', () => {
     expect((await t.json('GET', '/v1/programs')).body.data).toEqual([]);
   });
 });
+
+describe('a request body stream that fails mid-way (app.request / Workers)', () => {
+  const failingBody = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"na'));
+        setTimeout(() => controller.error(new Error('network connection lost')), 1);
+      },
+    });
+  for (const contentType of ['application/json', 'text/plain']) {
+    it(`with content-type ${contentType}: a 400 incomplete_body and no write`, async () => {
+      const t = await makeApp();
+      const res = await t.app.request('/v1/programs', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': contentType },
+        body: failingBody(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'bad_request', reason: 'incomplete_body', message: expect.any(String), requestId: expect.any(String) } });
+      expect((await t.json('GET', '/v1/programs')).body.data).toEqual([]);
+    });
+  }
+});
