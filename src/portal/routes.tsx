@@ -12,20 +12,22 @@ import { buildReport } from '../reports/build-report';
 import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
 import { utcDay } from '../reports/rollup-deltas';
-import { partnerTokenClaims } from '../partner-auth/check-partner-token';
+import { confirmSignIn, offerSignIn } from './confirm-sign-in';
+import { SignInPage } from './views/sign-in';
+import type { ReferrerPolicy } from './views/layout';
 import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
-function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>) {
+function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
   c.header('Content-Security-Policy', cspFor(nonce));
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
   // The CSP's frame-ancestors and the page's referrer meta, for browsers that honour only headers
   c.header('X-Frame-Options', 'DENY');
-  c.header('Referrer-Policy', 'same-origin');
+  c.header('Referrer-Policy', referrer);
   return c.html(render(nonce), status);
 }
 
@@ -35,6 +37,8 @@ const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401)
 /** The portal's answer to a body over the app's limit (src/app.ts mounts the limit on /portal/*). */
 export const portalBodyTooLarge = (c: Context<AppEnv>) =>
   page(c, 413, (nonce) => <MessagePage title="Form too large" message="This form is too large to send. Shorten it and try again." nonce={nonce} />);
+
+const invalidSignInLink = (c: Context<AppEnv>) => signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
 
 /** Ends the session (drops the cookie) and says so. */
 function signedOutPage(c: Context<AppEnv>, message = 'You are signed out.') {
@@ -46,12 +50,22 @@ const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
 
 /** The partner portal: server-rendered pages over the partner's own data, behind a session cookie. */
 export const portalRoutes = new Hono<AppEnv>()
-  // GET /portal/login?token= — exchange a partner token for a session cookie, drop it from the URL
+  // GET /portal/login?token= — "Sign in as …?": a page with a form, never a session (login CSRF).
+  // Its URL holds the token: no-referrer, never cached.
   .get('/login', async (c) => {
-    const token = c.req.query('token');
-    const claims = await partnerTokenClaims(c.var.deps, token);
-    if (!token || !claims) return signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
-    startSession(c, token, claims);
+    const offer = await offerSignIn(c, c.req.query('token'));
+    if (!offer) return invalidSignInLink(c);
+    return page(c, 200, (nonce) => <SignInPage offer={offer} nonce={nonce} />, 'no-referrer');
+  })
+  // POST /portal/login — the confirmation form (pre-session nonce + origin): exchange the token for
+  // a session cookie and go to the dashboard, the token in no URL
+  .post('/login', async (c) => {
+    const form = await c.req.parseBody().catch(() => null);
+    if (!form) return page(c, 400, (nonce) => <MessagePage title="Please sign in" message="The form could not be read. Open your sign-in link again." nonce={nonce} />);
+    const signIn = await confirmSignIn(c, form);
+    if (signIn === 'forged') return signedOut(c, 'This sign-in form has expired or did not come from this site. Open your sign-in link again.', 403);
+    if (signIn === 'invalid') return invalidSignInLink(c);
+    startSession(c, signIn.token, signIn.claims);
     c.header('Cache-Control', 'no-store'); // it carries the session cookie
     return c.redirect('/portal', 303);
   })

@@ -24,19 +24,31 @@ export async function currentSession(c: Context<AppEnv>) {
 }
 
 /**
- * CSRF token for portal forms: bound to the session (hash of its token), checked along with a
- * same-origin Origin header. SameSite=Lax already keeps the cookie off cross-site POSTs.
- * "Same origin" is the origin the request reached or PUBLIC_URL's: behind a TLS-terminating proxy
- * the server sees http://… while the browser, on the portalUrl (PUBLIC_URL), sends https://….
+ * A form post from one of our own pages, as far as the browser says: `Sec-Fetch-Site` (when sent)
+ * is same-origin, and `Origin` (when sent) is the origin the request reached or PUBLIC_URL's —
+ * behind a TLS-terminating proxy the server sees http://… while the browser, on the portalUrl
+ * (PUBLIC_URL), sends https://…. `Origin: null` passes only with `opaqueOrigin`: a page served with
+ * `Referrer-Policy: no-referrer` (the sign-in page) makes browsers send it on its own form posts.
+ */
+export function fromOurOrigin(c: Context<AppEnv>, opts: { opaqueOrigin?: boolean } = {}): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return false;
+  const origin = c.req.header('origin');
+  if (!origin || (origin === 'null' && opts.opaqueOrigin)) return true;
+  const publicUrl = c.var.deps.config.publicUrl;
+  const ours = [new URL(c.req.url).origin, ...(publicUrl && URL.canParse(publicUrl) ? [new URL(publicUrl).origin] : [])];
+  return ours.includes(origin);
+}
+
+/**
+ * CSRF token for portal forms: bound to the session (hash of its token), checked along with
+ * fromOurOrigin. SameSite=Lax already keeps the cookie off cross-site POSTs.
  */
 export async function csrfTokenOf(sessionToken: string): Promise<string> {
   return (await sha256Hex(`csrf|${sessionToken}`)).slice(0, 32);
 }
 
 export async function checkCsrf(c: Context<AppEnv>, sessionToken: string, submitted: unknown): Promise<boolean> {
-  const origin = c.req.header('origin');
-  const publicUrl = c.var.deps.config.publicUrl;
-  const ours = [new URL(c.req.url).origin, ...(publicUrl && URL.canParse(publicUrl) ? [new URL(publicUrl).origin] : [])];
-  if (origin && !ours.includes(origin)) return false;
+  if (!fromOurOrigin(c)) return false;
   return typeof submitted === 'string' && timingSafeEqualStr(submitted, await csrfTokenOf(sessionToken));
 }

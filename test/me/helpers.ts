@@ -2,6 +2,7 @@ import { SignJWT, base64url } from 'jose';
 import { expect } from 'vitest';
 import { ADMIN_KEY, makeApp, programInput, type TestApp } from '../helpers/app';
 import { rawClient } from '../foundation/support';
+import { portalSignIn } from '../helpers/portal-sign-in';
 
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
 export const T0_SECONDS = T0.getTime() / 1000;
@@ -68,9 +69,7 @@ export async function signedInPortal() {
   const program = await createProgram(h, { currency: 'EUR' });
   const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
   const token = await issueToken(h, jane.id);
-  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-  if (login.status !== 303) throw new Error(`portal sign-in answered ${login.status}`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = await portalSignIn((path, init) => h.app.request(path, init), token);
   return { h, cookie, token };
 }
 

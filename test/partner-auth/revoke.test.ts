@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { portalSignIn } from '../helpers/portal-sign-in';
 import { JWT_SECRET, createPartner, createProgram, expectUnauthorized, hsToken, issueToken, makePartnerApp, ok, validClaims, type PartnerApp } from '../me/helpers';
 
 let h: PartnerApp;
@@ -12,11 +13,7 @@ beforeEach(async () => {
   max = await createPartner(h, program.id, 'Max Roe', 'max@partner.test', 'MAX');
 });
 
-const signIn = async (token: string) => {
-  const res = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-  expect(res.status).toBe(303);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-};
+const signIn = (token: string) => portalSignIn((path, init) => h.app.request(path, init), token);
 
 describe('revoking partner tokens', () => {
   it('admin revoke: every earlier token of that partner (API and portal session) stops at once; later ones and other partners are untouched', async () => {

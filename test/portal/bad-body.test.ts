@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../helpers/server';
+import { portalSignIn } from '../helpers/portal-sign-in';
 import { JWT_SECRET, signedInPortal } from '../me/helpers';
 import { rowCounts, tableNames } from '../reliability/support';
 
@@ -89,9 +90,7 @@ describe('POST /portal/links over Node', () => {
     const program = await s.json('POST', '/v1/programs', { name: 'Acme', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'] });
     const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'Jane', email: 'jane@partner.test' });
     const token = (await s.json('POST', `/v1/partners/${partner.body.id}/tokens`, {})).body.token as string;
-    const login = await fetch(`${s.base}/portal/login?token=${encodeURIComponent(token)}`, { redirect: 'manual' });
-    expect(login.status).toBe(303);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await portalSignIn((path, init) => fetch(`${s.base}${path}`, init), token);
     const html = await (await fetch(`${s.base}/portal`, { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
     const post = (body: BodyInit, headers: Record<string, string> = {}) =>

@@ -52,12 +52,26 @@ describe('partner portal in chromium', () => {
     await s?.stop();
   });
 
-  it('signs in through the token link and keeps the Secure session cookie on http://127.0.0.1', async () => {
+  it('signs in through the token link after confirming who, and keeps the Secure session cookie on http://127.0.0.1', async () => {
     expect(world.portalUrl.startsWith(`${s.base}/portal/login?token=`)).toBe(true);
     const res = await page.goto(world.portalUrl);
     expect(res?.status()).toBe(200);
-    expect(new URL(page.url()).pathname).toBe('/portal');
-    expect(page.url()).not.toContain('token='); // dropped from the address bar by the 303
+    // The link alone signs nobody in: it asks first, naming the program and the partner.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?');
+    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')).toBeUndefined();
+    expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_login')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+    const [posted] = await Promise.all([
+      page.waitForRequest((r) => r.url() === `${s.base}/portal/login` && r.method() === 'POST'),
+      page.getByRole('button', { name: 'Sign in as Jane' }).click(),
+    ]);
+    // The page is no-referrer: its URL (with the token) is not sent on, so the browser's Origin is `null`.
+    expect(await posted.headerValue('referer')).toBeNull();
+    expect(await posted.headerValue('origin')).toBe('null');
+    expect(await posted.headerValue('sec-fetch-site')).toBe('same-origin');
+    expect((await posted.response())?.status()).toBe(303);
+    await page.waitForURL(`${s.base}/portal`);
+    expect(page.url()).not.toContain('token='); // the token is in no URL after sign-in
+    expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_login')).toBeUndefined();
     await expect.poll(() => page.locator('header .muted').textContent(), WAIT).toContain('Signed in as Jane');
     // Chromium counts loopback as a secure context, so it keeps the Secure cookie over plain http.
     const cookies = await context.cookies(`${s.base}/portal`);
@@ -183,6 +197,22 @@ describe('partner portal in chromium', () => {
     await page.setViewportSize({ width: 1200, height: 900 });
     // The strict CSP refuses inline style attributes and un-nonced scripts: the page must need none.
     expect(pageErrors).toEqual([]);
+  });
+
+  it('another site’s form posting its own sign-in token (login CSRF) signs the browser into nothing', async () => {
+    const attacker = (await s.json('POST', `/v1/partners/${world.max.id}/tokens`, {})).body.token as string;
+    // The browser holds a pre-session cookie of its own (it opened a sign-in page); SameSite=Strict keeps it home.
+    await page.goto(world.portalUrl);
+    const evil = `<!doctype html><form method="post" action="${s.base}/portal/login"><input name="token" value="${attacker}"><input name="nonce" value="guessed"></form><script>document.forms[0].submit()</script>`;
+    await context.route('http://evil.test/**', (route) => route.fulfill({ contentType: 'text/html', body: evil }));
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.url() === `${s.base}/portal/login` && r.request().method() === 'POST'), page.goto('http://evil.test/')]);
+    expect(refused.status()).toBe(403);
+    expect(await refused.request().headerValue('origin')).toBe('http://evil.test');
+    expect(await refused.request().headerValue('cookie')).toBeNull(); // neither the Strict nonce nor the Lax session
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Please sign in');
+    // Still Jane's session from the first test, not Max's
+    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')?.value).toBe(world.token);
+    await context.unroute('http://evil.test/**');
   });
 
   it('signs out; the dashboard then answers 401', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rawClient } from '../foundation/support';
+import { portalSignIn, trySignIn } from '../helpers/portal-sign-in';
 import { createPartner, createProgram, issueToken, makePartnerApp, ok, signedInPortal } from '../me/helpers';
 
 // Every portal answer is a page a partner's browser can show: never the API's JSON, never a bare 500.
@@ -41,7 +42,7 @@ describe('portal error pages', () => {
 });
 
 describe('portal security headers', () => {
-  it('every page forbids framing (old browsers too) and other sites’ referrers; the sign-in redirect and the CSV are never cached or sniffed', async () => {
+  it('every page forbids framing (old browsers too) and other sites’ referrers; the sign-in page (its URL holds the token) sends no referrer; it and the CSV are never cached or sniffed', async () => {
     const { h, cookie, token } = await signedInPortal();
     for (const [path, headers] of [['/portal', { cookie }], ['/portal', {}], ['/portal/logout', { cookie }], ['/portal/nope', {}]] as const) {
       const res = await h.app.request(path, { headers });
@@ -50,9 +51,12 @@ describe('portal security headers', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
     }
+    // The sign-in page's URL holds the token: no referrer at all, never cached
     const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-    expect(login.status).toBe(303);
+    expect(login.status).toBe(200);
     expect(login.headers.get('cache-control')).toBe('no-store');
+    expect(login.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await login.text()).toContain('<meta name="referrer" content="no-referrer"/>');
     const csv = await h.app.request('/portal/report.csv', { headers: { cookie } });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('cache-control')).toBe('no-store');
@@ -95,8 +99,7 @@ describe('portal payouts', () => {
     const api = (await ok(h.as(token)('GET', '/v1/me/payouts'))).data as { id: string; paidAt: string }[];
     expect(api.map((p) => p.id)).toEqual([mine.id]);
 
-    const login = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await portalSignIn((path, init) => h.app.request(path, init), token);
     const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
     const section = html.slice(html.indexOf('<h2 id="payouts">'), html.indexOf('</section>', html.indexOf('<h2 id="payouts">')));
     expect(section).toContain('<thead><tr><th>Date</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
@@ -117,21 +120,21 @@ describe('portal sign out everywhere', () => {
     expect(html).toContain('<input type="hidden" name="everywhere" value="1"/>');
     const post = (body: Record<string, string>, origin = 'http://localhost') =>
       h.app.request('/portal/logout', { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
-    const login = () => h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
+    const login = async () => (await trySignIn((path, init) => h.app.request(path, init), token)).status;
 
     // A plain sign-out drops the cookie, but the sign-in link still signs in.
     expect((await post({ csrf })).status).toBe(200);
-    expect((await login()).status).toBe(303);
+    expect(await login()).toBe(303);
     // Another site's form or a missing token: 403, nothing revoked.
     expect((await post({ csrf, everywhere: '1' }, 'https://evil.test')).status).toBe(403);
     expect((await post({ everywhere: '1' })).status).toBe(403);
-    expect((await login()).status).toBe(303);
+    expect(await login()).toBe(303);
 
     const res = await post({ csrf, everywhere: '1' });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/^rl_portal=; Max-Age=0; Path=\/portal/);
     expect(await res.text()).toContain('<p>You are signed out everywhere: your earlier sign-in links and API tokens no longer work. Ask the program for a new sign-in link.</p>');
-    expect((await login()).status).toBe(401);
+    expect(await login()).toBe(401);
     expect((await h.app.request('/portal', { headers: { cookie } })).status).toBe(401);
     expect((await h.as(apiToken)('GET', '/v1/me')).status).toBe(401);
   });

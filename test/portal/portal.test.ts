@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY } from '../helpers/app';
+import { portalSignIn } from '../helpers/portal-sign-in';
 import { createPartner, createProgram, issueToken, makePartnerApp, ok, T0 } from '../me/helpers';
 
 async function world() {
@@ -16,17 +17,10 @@ async function world() {
   return { h, program, jane, max, token };
 }
 
-async function signIn(h: Awaited<ReturnType<typeof makePartnerApp>>, token: string) {
-  const res = await h.app.request(`/portal/login?token=${encodeURIComponent(token)}`);
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toBe('/portal');
-  const cookie = res.headers.get('set-cookie')!;
-  expect(cookie).toMatch(/^rl_portal=[^;]+; Max-Age=\d+; Path=\/portal; HttpOnly; Secure; SameSite=Lax$/);
-  return cookie.split(';')[0]!;
-}
+const signIn = (h: Awaited<ReturnType<typeof makePartnerApp>>, token: string) => portalSignIn((path, init) => h.app.request(path, init), token);
 
 describe('partner portal', () => {
-  it('signs in through the token link and shows only the partner’s own numbers', async () => {
+  it('signs in through the token link (and its confirmation) and shows only the partner’s own numbers', async () => {
     const { h, jane, token } = await world();
     const cookie = await signIn(h, token);
     const res = await h.app.request('/portal', { headers: { cookie } });
@@ -79,6 +73,7 @@ describe('partner portal', () => {
     expect((await post({ url: 'https://acme.test/x', campaign: 'c' })).status).toBe(403);
     expect((await post({ url: 'https://acme.test/x', csrf: 'f'.repeat(32) })).status).toBe(403);
     expect((await post({ url: 'https://acme.test/x', csrf }, { origin: 'https://evil.test' })).status).toBe(403);
+    expect((await post({ url: 'https://acme.test/x', csrf }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await post({ url: 'https://evil.test/x', csrf })).status).toBe(422);
     const created = await post({ url: 'https://acme.test/x', campaign: 'spring', csrf });
     expect(created.status).toBe(303);

@@ -357,6 +357,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'GET /v1/me/balance', method: 'GET', path: '/v1/me/balance', auth: 'partner' },
     { name: 'POST /v1/me/tokens/revoke', method: 'POST', path: '/v1/me/tokens/revoke', auth: 'partner' },
     { name: 'GET /portal/login', method: 'GET', path: '/portal/login', auth: 'none', query: { token: 'TOKEN' } },
+    { name: 'POST /portal/login', method: 'POST', path: '/portal/login', auth: 'none', body: { token: 'TOKEN', nonce: 'NONCE' }, cookie: true, form: true },
     { name: 'GET /portal', method: 'GET', path: '/portal', auth: 'none', query: { days: '90', created: 'jane-pro' }, cookie: true },
     { name: 'GET /portal/report.csv', method: 'GET', path: '/portal/report.csv', auth: 'none', query: { days: '30' }, cookie: true },
     { name: 'GET /portal/logout', method: 'GET', path: '/portal/logout', auth: 'none', cookie: true },

@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { schema, type Db } from '../../src/db/client';
 import { rebuildRollups } from '../../src/reports/rebuild-rollups';
+import { setCookieOf, signInFormOf } from '../helpers/portal-sign-in';
 import { CHROME_WINDOWS, ORIGIN, SAFARI_IPHONE, SLACKBOT, json, settled } from './helpers';
 import { DAY, VISITOR, addReward, leadByCode, program, refund, sale } from './tracking';
 
@@ -192,11 +193,18 @@ describe('partner tokens, /v1/me and the portal on workerd', () => {
     expect((await asPartner('/v1/me', 'test-admin-key')).status).toBe(401);
   });
 
-  it('GET /portal/login?token= → 303 and a session cookie; GET /portal shows the partner and balance', async () => {
-    const login = await exports.default.fetch(new Request(`${ORIGIN}/portal/login?token=${encodeURIComponent(s.token)}`, { redirect: 'manual' }));
+  it('GET /portal/login?token= asks first; its form (POST, pre-session cookie) → 303 and a session cookie; GET /portal shows the partner and balance', async () => {
+    const send = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+    const offer = await send(`/portal/login?token=${encodeURIComponent(s.token)}`, { redirect: 'manual' });
+    expect(offer.status).toBe(200);
+    expect(setCookieOf(offer, 'rl_portal')).toBeUndefined();
+    const form = await signInFormOf(offer);
+    expect(form.html).toContain('<h1>Sign in to the Acme referrals partner portal as Jane Doe (j•••@partner.test)?</h1>');
+    expect(form.fields.token).toBe(s.token);
+    const login = await send('/portal/login', { method: 'POST', redirect: 'manual', headers: { cookie: form.cookie!, origin: ORIGIN }, body: new URLSearchParams(form.fields) });
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/portal');
-    const cookie = login.headers.get('set-cookie')!;
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('rl_portal='))!;
     expect(cookie).toMatch(new RegExp(`^rl_portal=${s.token.replace(/\./g, '\\.')}; Max-Age=\\d+; Path=/portal; HttpOnly; Secure; SameSite=Lax$`));
 
     const portal = await exports.default.fetch(new Request(`${ORIGIN}/portal`, { headers: { cookie: cookie.split(';')[0]! } }));

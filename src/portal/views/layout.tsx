@@ -18,15 +18,18 @@ figure{margin:0}.key{margin-right:1rem}td:first-child,td.num{white-space:nowrap}
 svg text{fill:var(--muted);font-size:11px}nav a,form.signout{margin-left:.75rem;color:var(--accent)}form.signout{display:inline}nav form.signout button{background:none;border:0;padding:0;color:inherit;text-decoration:underline}
 @media (max-width:40rem){table{font-size:.85rem}th,td{padding:.3rem}}`;
 
-export function Layout(props: { title: string; nonce: string; children?: Child }) {
+export type ReferrerPolicy = 'same-origin' | 'no-referrer';
+
+export function Layout(props: { title: string; nonce: string; referrer?: ReferrerPolicy; children?: Child }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {/* same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the
-            portal's own form posts, which the CSRF check must refuse. Other sites still get no referrer. */}
-        <meta name="referrer" content="same-origin" />
+            portal's own form posts, which the CSRF check must refuse. Other sites still get no referrer.
+            The sign-in page, whose URL holds the token, is no-referrer (its form accepts `Origin: null`). */}
+        <meta name="referrer" content={props.referrer ?? 'same-origin'} />
         <title>{props.title}</title>
         <style nonce={props.nonce}>{css}</style>
       </head>

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { portalSignIn, setCookieOf, signInFormOf } from '../helpers/portal-sign-in';
+import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '../me/helpers';
+
+// Login CSRF: a sign-in link someone else sends must not put this browser into their account.
+// GET /portal/login?token= only asks; its form (pre-session nonce, double submit) signs in.
+
+const NONCE_COOKIE = /^__Host-rl_login=([A-Za-z0-9_-]{32}); Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict$/;
+
+async function world() {
+  const h = await makePartnerApp();
+  const program = await createProgram(h, { name: 'Acme referrals', currency: 'EUR' });
+  const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+  const max = await createPartner(h, program.id, 'Max', 'max@partner.test', 'MAX');
+  const token = await issueToken(h, jane.id);
+  const send = (path: string, init?: RequestInit) => h.app.request(path, init);
+  const offer = async (t = token, headers: Record<string, string> = {}) => send(`/portal/login?token=${encodeURIComponent(t)}`, { headers });
+  const confirm = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    send('/portal/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
+  return { h, program, jane, max, token, send, offer, confirm };
+}
+
+async function expectPage(res: Response, status: number, title: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(setCookieOf(res, 'rl_portal')).toBeUndefined();
+  const html = await res.text();
+  expect(html).toContain(`<h1>${title}</h1>`);
+  return html;
+}
+
+describe('GET /portal/login?token= asks first', () => {
+  it('signs nobody in: a "Sign in as …?" page (email masked) with a POST form, a pre-session cookie, no referrer, never cached', async () => {
+    const { offer, token } = await world();
+    const res = await offer();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.getSetCookie()).toHaveLength(1);
+    const nonce = NONCE_COOKIE.exec(res.headers.getSetCookie()[0]!)?.[1];
+    expect(nonce).toBeDefined();
+    const form = await signInFormOf(res);
+    expect(form.html).toContain('<h1>Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?</h1>');
+    expect(form.html).toContain('<meta name="referrer" content="no-referrer"/>');
+    expect(form.html).toContain('<form method="post" action="/portal/login">');
+    expect(form.html).not.toContain('jane@partner.test');
+    expect(form.html).not.toContain('role="alert"');
+    expect(form.fields).toEqual({ token, nonce });
+  });
+
+  it('an invalid, expired, revoked or suspended partner’s token is the error page (401): no form, no cookie', async () => {
+    const { h, jane, max, token, offer } = await world();
+    const maxToken = await issueToken(h, max.id);
+    const short = await issueToken(h, jane.id, { ttlSeconds: 60 });
+    h.t.advance(61_000);
+    await ok(h.admin('PATCH', `/v1/partners/${max.id}`, { status: 'suspended' }));
+    const revoked = token;
+    await ok(h.admin('POST', `/v1/partners/${jane.id}/tokens/revoke`));
+    for (const t of ['nope', '', short, revoked, maxToken]) {
+      const res = await offer(t);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      const html = await expectPage(res, 401, 'Please sign in');
+      expect(html).toContain('<p>This sign-in link is invalid or has expired. Ask the program for a new one.</p>');
+      expect(html).not.toContain('<form');
+    }
+  });
+
+  it('says so when this browser is signed in as another partner; not when it is the same one', async () => {
+    const { h, max, send, offer } = await world();
+    const maxCookie = await portalSignIn(send, await issueToken(h, max.id));
+    const html = await (await offer(undefined, { cookie: maxCookie })).text();
+    expect(html).toContain('<p role="alert" class="replaces">You are signed in as Max (m•••@partner.test) in the Acme referrals partner portal. Signing in here signs you out of that account.</p>');
+    const same = await (await offer(await issueToken(h, max.id), { cookie: maxCookie })).text();
+    expect(same).not.toContain('role="alert"');
+  });
+});
+
+describe('POST /portal/login signs in only from its own form', () => {
+  it('with the page’s nonce in cookie and form: 303 to /portal, the session cookie, the nonce cookie dropped, the token in no URL', async () => {
+    const { offer, confirm, send } = await world();
+    const form = await signInFormOf(await offer());
+    const res = await confirm(form.fields, { cookie: form.cookie!, origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/portal');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const cookies = res.headers.getSetCookie().sort();
+    expect(cookies).toHaveLength(2);
+    expect(cookies[0]).toBe('__Host-rl_login=; Max-Age=0; Path=/; Secure');
+    expect(cookies[1]).toMatch(/^rl_portal=[^;]+; Max-Age=604800; Path=\/portal; HttpOnly; Secure; SameSite=Lax$/);
+    const dashboard = await send('/portal', { headers: { cookie: setCookieOf(res, 'rl_portal')! } });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('Signed in as Jane');
+  });
+
+  it('a cross-site post — without the cookie, with another value, without the field, or from another site — is a 403 page and no session', async () => {
+    const { offer, confirm } = await world();
+    const victim = await signInFormOf(await offer()); // the victim's own pre-session cookie
+    const attacker = await signInFormOf(await offer()); // the attacker's page: their nonce, their token
+    const cases: [string, Record<string, string>, Record<string, string>][] = [
+      ['no cookie', attacker.fields, {}],
+      ['another value', attacker.fields, { cookie: victim.cookie! }],
+      ['no field', { token: attacker.fields.token! }, { cookie: victim.cookie! }],
+      ['cross-site fetch metadata', victim.fields, { cookie: victim.cookie!, 'sec-fetch-site': 'cross-site' }],
+      ['same-site, other origin', victim.fields, { cookie: victim.cookie!, 'sec-fetch-site': 'same-site' }],
+      ['foreign Origin', victim.fields, { cookie: victim.cookie!, origin: 'https://evil.test' }],
+    ];
+    for (const [label, fields, headers] of cases) {
+      const res = await confirm(fields, headers);
+      expect(res.headers.get('set-cookie'), label).toBeNull();
+      const html = await expectPage(res, 403, 'Please sign in');
+      expect(html, label).toContain('<p>This sign-in form has expired or did not come from this site. Open your sign-in link again.</p>');
+    }
+    // The refusals spent nothing: the victim's own form still works, from PUBLIC_URL's origin too.
+    expect((await confirm(victim.fields, { cookie: victim.cookie!, origin: 'https://ref.test' })).status).toBe(303);
+  });
+
+  it('a token revoked between the page and the form is the error page (401), no session; an unreadable form is a 400 page', async () => {
+    const { h, jane, offer, confirm } = await world();
+    const form = await signInFormOf(await offer());
+    await ok(h.admin('POST', `/v1/partners/${jane.id}/tokens/revoke`));
+    const html = await expectPage(await confirm(form.fields, { cookie: form.cookie! }), 401, 'Please sign in');
+    expect(html).toContain('<p>This sign-in link is invalid or has expired. Ask the program for a new one.</p>');
+    const bad = await h.app.request('/portal/login', { method: 'POST', headers: { cookie: form.cookie!, 'content-type': 'multipart/form-data; boundary=yy' }, body: 'abc' });
+    expect(await expectPage(bad, 400, 'Please sign in')).toContain('<p>The form could not be read. Open your sign-in link again.</p>');
+  });
+});
