@@ -19,7 +19,8 @@ import { rateLimit } from './middleware/rate-limit';
 import { limitBody } from './middleware/body-limit';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
-import { portalBodyTooLarge, portalRoutes } from './portal/routes';
+import { portalBodyTooLarge, portalRoutes, portalTooManyRequests } from './portal/routes';
+import { limitPortalRequests } from './portal/limit-portal-requests';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   app.use('/portal/*', limitBody(MAX_BODY_BYTES, portalBodyTooLarge));
 
   app.use('/v1/*', rateLimit());
+  app.use('/portal/*', limitPortalRequests(portalTooManyRequests));
   app.use('/v1/*', idempotency);
 
   app.route('/health', healthRoutes);

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
@@ -15,10 +16,18 @@ export function bindingLimiter(binding: { limit(opts: { key: string }): Promise<
   return { limit: async (key) => ((await binding.limit({ key })).success ? 0 : periodSeconds) };
 }
 
-function tooMany(c: { header(name: string, value: string): void }, wait: number): never {
-  c.header('Retry-After', String(wait));
-  throw new ApiError('rate_limited', `Too many requests; retry in ${wait} s`);
+export interface RateLimitOptions {
+  /** The credential whose bucket a request uses, or null for the client IP's (default: the bearer token). */
+  credential?: (c: Context<AppEnv>) => string | null;
+  /** Whether the request's credential was refused, after the handler ran (default: a 401). */
+  refused?: (c: Context<AppEnv>) => boolean;
+  /** The answer over the limit, Retry-After already set (default: throws the API's 429 `rate_limited`). */
+  limited?: (c: Context<AppEnv>, waitSeconds: number) => Response | Promise<Response>;
 }
+
+const apiTooMany = (_c: Context<AppEnv>, wait: number): never => {
+  throw new ApiError('rate_limited', `Too many requests; retry in ${wait} s`);
+};
 
 /**
  * Per-credential rate limit on the API (admin, tracking and partner routes): 429 with Retry-After.
@@ -29,8 +38,17 @@ function tooMany(c: { header(name: string, value: string): void }, wait: number)
  * without one would be; once that IP has used it up, its requests with credentials not seen to
  * authenticate here recently are refused before any auth work, so a made-up token per request
  * is no way around the limit. Credentials that did authenticate keep their own buckets.
+ * The portal passes its own `credential` (the session cookie: the same partner token, so the same
+ * bucket as /v1/me), `refused` and `limited` (a page instead of the API's JSON).
  */
-export function rateLimit() {
+export function rateLimit(opts: RateLimitOptions = {}) {
+  const credentialOf = opts.credential ?? ((c) => bearer(c.req.header('authorization')));
+  const refused = opts.refused ?? ((c) => c.res.status === 401);
+  const limited = opts.limited ?? apiTooMany;
+  const tooMany = (c: Context<AppEnv>, wait: number) => {
+    c.header('Retry-After', String(wait));
+    return limited(c, wait);
+  };
   // IP key → until when (epoch ms) its refused credentials have used up its bucket.
   const refusedIps = new LruCache<string, number>(10_000, 60_000);
   const knownGood = new LruCache<string, true>(10_000, 60_000);
@@ -38,21 +56,21 @@ export function rateLimit() {
     const limiter = c.var.deps.rateLimiter;
     if (!limiter) return next();
     const ipKey = async () => `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
-    const token = bearer(c.req.header('authorization'));
+    const token = credentialOf(c);
     if (!token) {
       const wait = await limiter.limit(await ipKey());
-      if (wait > 0) tooMany(c, wait);
+      if (wait > 0) return tooMany(c, wait);
       return next();
     }
     const key = `k:${(await sha256HexCached(token)).slice(0, 32)}`;
     if (!knownGood.get(key)) {
       const until = refusedIps.get(await ipKey());
-      if (until !== undefined) tooMany(c, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
+      if (until !== undefined) return tooMany(c, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
     }
     const wait = await limiter.limit(key);
-    if (wait > 0) tooMany(c, wait);
+    if (wait > 0) return tooMany(c, wait);
     await next();
-    if (c.res.status === 401) {
+    if (refused(c)) {
       knownGood.delete(key);
       const ip = await ipKey();
       const ipWait = await limiter.limit(ip);

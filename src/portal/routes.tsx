@@ -20,7 +20,7 @@ import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
 
-function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
+function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
   c.header('Content-Security-Policy', cspFor(nonce));
   c.header('Cache-Control', 'no-store');
@@ -37,6 +37,10 @@ const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401)
 /** The portal's answer to a body over the app's limit (src/app.ts mounts the limit on /portal/*). */
 export const portalBodyTooLarge = (c: Context<AppEnv>) =>
   page(c, 413, (nonce) => <MessagePage title="Form too large" message="This form is too large to send. Shorten it and try again." nonce={nonce} />);
+
+/** The portal's answer over the rate limit (src/portal/limit-portal-requests.ts); Retry-After is set. */
+export const portalTooManyRequests = (c: Context<AppEnv>, waitSeconds: number) =>
+  page(c, 429, (nonce) => <MessagePage title="Too many requests" message={`Too many requests from here. Wait ${waitSeconds} s and try again.`} nonce={nonce} />);
 
 const invalidSignInLink = (c: Context<AppEnv>) => signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
 

@@ -17,10 +17,19 @@ export function endSession(c: Context<AppEnv>) {
   deleteCookie(c, SESSION_COOKIE, { path: '/portal', secure: true });
 }
 
+/** The session cookie's token, unchecked (the rate limiter's bucket key). */
+export const sessionTokenOf = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKIE) ?? null;
+
+/**
+ * The signed-in partner, or null. Also sets `auth`, as requirePartner does for /v1/me, so the rate
+ * limiter knows the session's token authenticated (and charges a refused one to the client IP).
+ */
 export async function currentSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   const claims = await partnerTokenClaims(c.var.deps, token);
-  return claims && token ? { token, claims } : null;
+  if (!claims || !token) return null;
+  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId });
+  return { token, claims };
 }
 
 /**
