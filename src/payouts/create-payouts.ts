@@ -1,22 +1,49 @@
 import type { Db } from '../db/client';
-import { createPayoutAtomically, payableGroups, type PayoutRow } from '../db/queries/ledger';
+import type { PayoutRow } from '../db/queries/ledger';
+import { buildPayoutsAtomically, payableGroups, type PayoutDraft } from '../db/queries/payout-builds';
+import { chunk } from '../lib/chunk';
 import { newId } from '../lib/ids';
 
+/** Why approved, unpaid money of a partner and unit stayed out of a build (it carries over). */
+export type SkipReason = 'partner_suspended' | 'below_minimum' | 'arrived_during_build';
+
+export interface SkippedGroup {
+  partnerId: string;
+  unit: string;
+  amount: number;
+  reason: SkipReason;
+}
+
+// Drafts per batch: each batch is one transaction of four statements whatever its size; this
+// keeps one JSON parameter and one transaction's work modest on D1.
+const DRAFTS_PER_BATCH = 500;
+
 /**
- * One payout per partner and unit over all approved, unpaid partner entries (negative adjustments
- * included) whose sum reaches `minAmount` (at least 1). Groups below it carry over untouched.
+ * One payout per active partner and unit over all approved, unpaid partner entries (negative
+ * adjustments included) whose sum reaches `minAmount` (at least 1). A suspended partner is not
+ * paid: its entries stay approved and unclaimed until a build after it is reactivated. Whatever
+ * stays out is returned as `skipped` with its amount and reason, as of the build's last write.
+ * Round trips: one read, then one batch per 500 payouts (not two per payout).
  */
 export async function createPayouts({ db, now, programId, minAmount }: { db: Db; now: Date; programId: string; minAmount: number }) {
   const threshold = Math.max(1, minAmount);
+  let remaining = await payableGroups(db, programId);
+  // Suspended partners are drafted too: the batch decides on the status as it is then, so a
+  // partner reactivated while the build ran is paid and one suspended meanwhile is not.
+  const drafts: PayoutDraft[] = remaining
+    .filter((g) => g.partnerId !== null && Number(g.total) >= threshold)
+    .map((g) => ({ id: newId('pay'), partnerId: g.partnerId!, unit: g.unit }));
   const created: PayoutRow[] = [];
-  for (const g of await payableGroups(db, programId)) {
-    if (!g.partnerId || Number(g.total) < threshold) continue;
-    const row = await createPayoutAtomically(
-      db,
-      { id: newId('pay'), programId, partnerId: g.partnerId, unit: g.unit, amount: 0, entryCount: 0, status: 'pending', reference: null, createdAt: now, paidAt: null },
-      threshold,
-    );
-    if (row) created.push(row);
+  for (const run of chunk(drafts, DRAFTS_PER_BATCH)) {
+    const built = await buildPayoutsAtomically(db, { programId, now, minAmount: threshold, drafts: run });
+    created.push(...built.created);
+    remaining = built.remaining;
   }
-  return created;
+  const skipped: SkippedGroup[] = remaining.flatMap((g) => {
+    if (g.partnerId === null) return [];
+    const amount = Number(g.total);
+    const reason: SkipReason = g.partnerStatus !== 'active' ? 'partner_suspended' : amount < threshold ? 'below_minimum' : 'arrived_during_build';
+    return [{ partnerId: g.partnerId, unit: g.unit, amount, reason }];
+  });
+  return { created, skipped };
 }

@@ -11,19 +11,19 @@ import { findProgram } from '../db/queries/programs';
 import { findPayout, listPayouts, markPayoutPaid, payoutEntries } from '../db/queries/ledger';
 import { commissionJson } from '../conversions/conversion-json';
 import { createPayouts } from './create-payouts';
-import { payoutJson } from './payout-json';
+import { payoutJson, skippedPayoutJson } from './payout-json';
 
 const createPayoutsSchema = z.strictObject({ minAmount: minorAmount.default(1) });
 const markPaidSchema = z.strictObject({ reference: z.string().trim().min(1).max(200) });
 
 export const payoutRoutes = new Hono<AppEnv>()
-  // POST /v1/programs/:programId/payouts — build payouts from approved, unpaid entries
+  // POST /v1/programs/:programId/payouts — build payouts from approved, unpaid entries; say what was held back
   .post('/programs/:programId/payouts', requireScope('ledger:write'), validate('json', createPayoutsSchema), async (c) => {
     const { db, clock } = c.var.deps;
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
-    const created = await createPayouts({ db, now: clock(), programId: program.id, minAmount: c.req.valid('json').minAmount });
-    return c.json({ data: created.map(payoutJson) }, 201);
+    const { created, skipped } = await createPayouts({ db, now: clock(), programId: program.id, minAmount: c.req.valid('json').minAmount });
+    return c.json({ data: created.map(payoutJson), skipped: skipped.map(skippedPayoutJson) }, 201);
   })
   // GET /v1/programs/:programId/payouts
   .get('/programs/:programId/payouts', requireScope('ledger:read'), validate('query', listQuery.extend({ partnerId: z.string().max(64).optional() })), async (c) => {

@@ -108,7 +108,7 @@ describe('hold, cron approval and payouts on workerd with D1', () => {
     expect(await balance(partner.id)).toEqual({ pending: 2913, approved: 0, paid: 0 });
 
     // Nothing is payable while on hold.
-    expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [] });
+    expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [], skipped: [] });
 
     // One millisecond before the earlier hold ends: the cron approves nothing.
     const holdEnds = entries.map((c: any) => new Date(c.holdUntil).getTime());
@@ -128,7 +128,7 @@ describe('hold, cron approval and payouts on workerd with D1', () => {
     const [payout] = first.body.data;
     const second = await json('POST', `/v1/programs/${p.id}/payouts`, {});
     expect(second.status).toBe(201);
-    expect(second.body).toEqual({ data: [] });
+    expect(second.body).toEqual({ data: [], skipped: [] });
 
     const paid = await json('POST', `/v1/payouts/${payout.id}/mark-paid`, { reference: 'ACH-2026-001' });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
@@ -142,7 +142,7 @@ describe('hold, cron approval and payouts on workerd with D1', () => {
     ]);
     // A later cron run and payout run change nothing.
     await cron(Math.max(...holdEnds) + DAY);
-    expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [] });
+    expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [], skipped: [] });
     expect(await balance(partner.id)).toEqual({ pending: 0, approved: 0, paid: 2913 });
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { commissions, events, payouts, rewardCounters } from '../schema';
@@ -132,53 +132,6 @@ export async function partnerBalance(db: Db, partnerId: string) {
     .from(commissions)
     .where(and(eq(commissions.partnerId, partnerId), eq(commissions.recipient, 'partner')))
     .groupBy(commissions.unit, commissions.status);
-}
-
-/** Who has approved, unpaid entries in a program, per unit, with their sum. */
-export async function payableGroups(db: Db, programId: string) {
-  return db
-    .select({ partnerId: commissions.partnerId, unit: commissions.unit, total: sql<number>`sum(${commissions.amount})` })
-    .from(commissions)
-    .where(payableWhere(programId))
-    .groupBy(commissions.partnerId, commissions.unit);
-}
-
-function payableWhere(programId: string, partnerId?: string, unit?: string): SQL | undefined {
-  return and(
-    eq(commissions.programId, programId),
-    eq(commissions.recipient, 'partner'),
-    eq(commissions.status, 'approved'),
-    isNull(commissions.payoutId),
-    partnerId ? eq(commissions.partnerId, partnerId) : undefined,
-    unit ? eq(commissions.unit, unit) : undefined,
-  );
-}
-
-/**
- * One payout in one batch: insert it, claim every approved unclaimed entry of the partner+unit
- * (only while their sum still reaches `minAmount`), derive amount and count from what was really
- * claimed, and drop the payout if nothing was. An entry can only ever be claimed once.
- */
-export async function createPayoutAtomically(db: Db, payout: PayoutRow, minAmount: number) {
-  const where = payableWhere(payout.programId, payout.partnerId, payout.unit);
-  const claimed = sql`(select coalesce(sum(c.amount), 0) from ${commissions} c where c.payout_id = ${payout.id})`;
-  await db.batch([
-    db.insert(payouts).values(payout),
-    db
-      .update(commissions)
-      .set({ payoutId: payout.id })
-      .where(and(where, sql`(select coalesce(sum(${commissions.amount}), 0) from ${commissions} where ${where}) >= ${minAmount}`)),
-    db
-      .update(payouts)
-      .set({
-        amount: claimed,
-        entryCount: sql`(select count(*) from ${commissions} c where c.payout_id = ${payout.id})`,
-      })
-      .where(eq(payouts.id, payout.id)),
-    db.delete(payouts).where(and(eq(payouts.id, payout.id), eq(payouts.entryCount, 0))),
-  ]);
-  const [row] = await db.select().from(payouts).where(eq(payouts.id, payout.id)).limit(1);
-  return row ?? null;
 }
 
 export async function findPayout(db: Db, id: string): Promise<PayoutRow | null> {

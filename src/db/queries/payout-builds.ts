@@ -1,0 +1,72 @@
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import { commissions, partners, payouts } from '../schema';
+
+/** A payout the build means to create: its new id and the partner and unit it pays. */
+export interface PayoutDraft {
+  id: string;
+  partnerId: string;
+  unit: string;
+}
+
+/**
+ * Who has approved, unpaid entries in a program, per partner and unit, with their sum and the
+ * partner's status. Awaited it is a read; unawaited it can also end a batch.
+ */
+export function payableGroups(db: Db, programId: string) {
+  return db
+    .select({ partnerId: commissions.partnerId, unit: commissions.unit, total: sql<number>`sum(${commissions.amount})`, partnerStatus: partners.status })
+    .from(commissions)
+    .leftJoin(partners, eq(partners.id, commissions.partnerId))
+    .where(payableWhere(programId))
+    .groupBy(commissions.partnerId, commissions.unit);
+}
+
+function payableWhere(programId: string): SQL | undefined {
+  return and(
+    eq(commissions.programId, programId),
+    eq(commissions.recipient, 'partner'),
+    eq(commissions.status, 'approved'),
+    isNull(commissions.payoutId),
+  );
+}
+
+/**
+ * Builds the drafted payouts in one batch (one transaction, so all of them or none), whatever
+ * their number: the drafts travel as one JSON parameter (D1 binds at most 100 a statement).
+ * A draft becomes a payout only if, inside the batch, its partner is `active` and its partner+unit's
+ * approved, unclaimed entries still sum to at least `minAmount`; then every such entry is claimed
+ * (only where `payout_id` is still null, so an entry is in at most one payout, ever), and amount
+ * and count are those of what was really claimed (at least one entry: the sum reached `minAmount` ≥ 1
+ * inside the same transaction). The same batch reads back the payouts it made
+ * and what stays payable but unpaid (`remaining`), both as of its commit.
+ */
+export async function buildPayoutsAtomically(db: Db, b: { programId: string; now: Date; minAmount: number; drafts: readonly PayoutDraft[] }) {
+  const { programId, minAmount } = b;
+  const drafts = JSON.stringify(b.drafts.map((d) => [d.id, d.partnerId, d.unit]));
+  const ofBuild = sql`(select value from json_each(${JSON.stringify(b.drafts.map((d) => d.id))}))`;
+  const qualified = sql`
+    select d.id, ${programId}, d.partner_id, d.unit, 0, 0, 'pending', null, ${b.now.getTime()}, null
+    from (select json_extract(value, '$[0]') as id, json_extract(value, '$[1]') as partner_id, json_extract(value, '$[2]') as unit from json_each(${drafts})) d
+    where exists (select 1 from ${partners} pa where pa.id = d.partner_id and pa.program_id = ${programId} and pa.status = 'active')
+      and (select coalesce(sum(c.amount), 0) from ${commissions} c
+           where c.program_id = ${programId} and c.recipient = 'partner' and c.status = 'approved' and c.payout_id is null
+             and c.partner_id = d.partner_id and c.unit = d.unit) >= ${minAmount}`;
+  // The payout of this build for the entry's partner and unit, if there is one: found through the
+  // partner's own payouts (payouts_program_partner_idx), not by trying every id of the build.
+  const payoutOf = sql`(select p.id from ${payouts} p
+    where p.program_id = ${programId} and p.partner_id = "commissions"."partner_id" and p.created_at = ${b.now.getTime()}
+      and p.unit = "commissions"."unit" and p.id in ${ofBuild})`;
+  const claimedBy = (what: SQL) => sql`(select ${what} from ${commissions} c where c.payout_id = "payouts"."id")`;
+  const [, , , created, remaining] = await db.batch([
+    db.insert(payouts).select(qualified),
+    db.update(commissions).set({ payoutId: payoutOf }).where(and(payableWhere(programId), sql`${payoutOf} is not null`)),
+    db
+      .update(payouts)
+      .set({ amount: claimedBy(sql`coalesce(sum(c.amount), 0)`), entryCount: claimedBy(sql`count(*)`) })
+      .where(sql`${payouts.id} in ${ofBuild}`),
+    db.select().from(payouts).where(sql`${payouts.id} in ${ofBuild}`).orderBy(asc(payouts.partnerId), asc(payouts.unit)),
+    payableGroups(db, programId),
+  ]);
+  return { created, remaining };
+}
