@@ -16,9 +16,11 @@ import { createLink } from '../links/create-link';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
 import { commissionJson } from '../conversions/conversion-json';
-import { payoutJson } from '../payouts/payout-json';
+import { payoutJson, payoutStatementJson } from '../payouts/payout-json';
+import { sendStatementCsv } from '../payouts/statement-csv';
+import { readPayoutStatement } from '../db/queries/payout-statements';
 import { balanceOf } from '../ledger/balance-of';
-import { myCommissionsQuery } from './schemas';
+import { myCommissionsQuery, payoutStatementQuery } from './schemas';
 import { reportQuery } from '../reports/schemas';
 import { sendReport } from '../reports/send-report';
 
@@ -68,6 +70,14 @@ export const meRoutes = new Hono<AppEnv>()
     const { partnerId, programId } = partnerAuthOf(c);
     const rows = await listPayouts(c.var.deps.db, { programId, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
+  })
+  // GET /v1/me/payouts/:payoutId?format=json|csv — one of the partner's payouts with its entries;
+  // another partner's is a 404 like an unknown id, so ids cannot be probed
+  .get('/payouts/:payoutId', validate('query', payoutStatementQuery), async (c) => {
+    const { limit, cursor, format } = c.req.valid('query');
+    const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), partnerAuthOf(c), format === 'csv' ? {} : { limit, cursor });
+    if (!s) throw new NotFoundError('Payout');
+    return format === 'csv' ? sendStatementCsv(c, s) : c.json(payoutStatementJson(s, limit));
   })
   // GET /v1/me/report — the program report language, always scoped to the signed-in partner
   .get('/report', validate('query', reportQuery), async (c) => {

@@ -1,6 +1,9 @@
 import type { PayoutRow } from '../db/queries/ledger';
+import type { PayoutStatementRows } from '../db/queries/payout-statements';
+import { commissionJson } from '../conversions/conversion-json';
 import { formatMinor } from '../lib/money';
 import type { SkippedGroup } from './create-payouts';
+import { page } from '../lib/pagination';
 
 export function payoutJson(p: PayoutRow) {
   return {
@@ -21,4 +24,21 @@ export function payoutJson(p: PayoutRow) {
 /** A partner and unit whose approved money a payout build held back, with why. */
 export function skippedPayoutJson(s: SkippedGroup) {
   return { partnerId: s.partnerId, unit: s.unit, amount: s.amount, amountFormatted: formatMinor(s.amount, s.unit), reason: s.reason };
+}
+
+/** A statement's entries as flat rows: the commission with the code and campaign of its link. */
+export const statementEntries = (s: PayoutStatementRows) => s.entries.map((e) => ({ ...e.commission, linkCode: e.linkCode, campaign: e.campaign }));
+
+/**
+ * A partner's payout statement: the payout, the period its entries span, and one page of its
+ * entries (the fields /v1/me/commissions shows, plus linkCode and campaign), newest first.
+ */
+export function payoutStatementJson(s: PayoutStatementRows, limit: number) {
+  const entries = page(statementEntries(s), limit, (e) => ({ ...commissionJson(e), linkCode: e.linkCode, campaign: e.campaign }));
+  return {
+    ...payoutJson(s.payout),
+    period: s.period && { from: s.period.from.toISOString(), to: s.period.to.toISOString() },
+    entries: entries.data,
+    nextCursor: entries.nextCursor,
+  };
 }

@@ -8,7 +8,8 @@ import { page } from '../lib/pagination';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { findPartner } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
-import { findPayout, listPayouts, markPayoutPaid, payoutEntries } from '../db/queries/ledger';
+import { findPayout, listPayouts, markPayoutPaid } from '../db/queries/ledger';
+import { readPayoutWithEntries } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { createPayouts } from './create-payouts';
 import { payoutJson, skippedPayoutJson } from './payout-json';
@@ -38,12 +39,11 @@ export const payoutRoutes = new Hono<AppEnv>()
     const rows = await listPayouts(db, { programId: program.id, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
   })
-  // GET /v1/payouts/:payoutId — a payout with its entries
+  // GET /v1/payouts/:payoutId — a payout with its entries (read together: the status cannot lag them)
   .get('/payouts/:payoutId', requireScope('ledger:read'), async (c) => {
-    const { db } = c.var.deps;
-    const payout = await findPayout(db, c.req.param('payoutId'));
-    if (!payout) throw new NotFoundError('Payout');
-    return c.json({ ...payoutJson(payout), entries: (await payoutEntries(db, payout.id)).map(commissionJson) });
+    const found = await readPayoutWithEntries(c.var.deps.db, c.req.param('payoutId'));
+    if (!found) throw new NotFoundError('Payout');
+    return c.json({ ...payoutJson(found.payout), entries: found.entries.map(commissionJson) });
   })
   // POST /v1/payouts/:payoutId/mark-paid — record the transfer; its entries become paid
   .post('/payouts/:payoutId/mark-paid', requireScope('ledger:write'), validate('json', markPaidSchema), async (c) => {

@@ -31,14 +31,15 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const line = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
+/** One CSV line (CRLF-terminated) of already-defused cells. */
+export const csvLine = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
 
 /**
  * The report as RFC 4180 CSV (CRLF line ends, header first). One line per key and commission unit
  * (one line with empty commission cells when there are none); money in major units.
  */
 export function reportCsv(report: Report): string {
-  let out = line(CSV_HEADER);
+  let out = csvLine(CSV_HEADER);
   for (const r of report.rows) {
     const base = [
       textCell(r.key),
@@ -52,7 +53,7 @@ export function reportCsv(report: Report): string {
     ];
     const rate = String(r.conversionRate);
     const units = r.commissions.length > 0 ? r.commissions : [null];
-    for (const u of units) out += line([...base, u ? formatMinor(u.amount, u.unit) : '', u ? textCell(u.unit) : '', rate]);
+    for (const u of units) out += csvLine([...base, u ? formatMinor(u.amount, u.unit) : '', u ? textCell(u.unit) : '', rate]);
   }
   return out;
 }

@@ -353,6 +353,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'POST /v1/me/links', method: 'POST', path: '/v1/me/links', auth: 'partner', body: { ...link, code: 'fuzz-me' } },
     { name: 'GET /v1/me/commissions', method: 'GET', path: '/v1/me/commissions', auth: 'partner', query: { status: 'paid', limit: '5' } },
     { name: 'GET /v1/me/payouts', method: 'GET', path: '/v1/me/payouts', auth: 'partner', query: { limit: '5' } },
+    { name: 'GET /v1/me/payouts/:id', method: 'GET', path: '/v1/me/payouts/{PAY}', auth: 'partner', query: { limit: '5', format: 'csv' } },
     { name: 'GET /v1/me/report', method: 'GET', path: '/v1/me/report', auth: 'partner', query: report },
     { name: 'GET /v1/me/balance', method: 'GET', path: '/v1/me/balance', auth: 'partner' },
     { name: 'POST /v1/me/tokens/revoke', method: 'POST', path: '/v1/me/tokens/revoke', auth: 'partner' },

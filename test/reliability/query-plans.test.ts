@@ -7,8 +7,9 @@ import { commissions } from '../../src/db/schema';
 import { findRedirectTarget, linkStats, listLinksOfPartner } from '../../src/db/queries/links';
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
 import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLinkByCode, readCounters } from '../../src/db/queries/conversions';
-import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, partnerBalance, payoutEntries } from '../../src/db/queries/ledger';
+import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, partnerBalance } from '../../src/db/queries/ledger';
 import { payableGroups } from '../../src/db/queries/payout-builds';
+import { readPayoutStatement, readPayoutWithEntries } from '../../src/db/queries/payout-statements';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
 import { partnerDailySeries } from '../../src/db/queries/portal';
 import { findPartnerAccess, findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
@@ -161,7 +162,8 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findPartnerWithProgram', (w) => findPartnerWithProgram(w.t.db, w.partner, w.program)],
   ['listPartnerCommissions (/v1/me/commissions)', (w) => listPartnerCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listPayouts', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
-  ['payoutEntries', (w) => payoutEntries(w.t.db, w.payout)],
+  ['readPayoutWithEntries (GET /v1/payouts/:id, one batch)', (w) => readPayoutWithEntries(w.t.db, w.payout)],
+  ['readPayoutStatement (GET /v1/me/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 50 })],
   ['findActiveKeyByHash (every rk_ request)', (w) => findActiveKeyByHash(w.t.db, 'f'.repeat(64))],
   ['findIdempotencyKey', (w) => findIdempotencyKey(w.t.db, 'f'.repeat(64))],
 ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import worker from '../../src/worker';
-import { ADMIN_KEY, ORIGIN, json } from './helpers';
+import { ADMIN_KEY, ORIGIN, json, self } from './helpers';
 import { DAY, addReward, balance, commissions, leadByCode, program, refund, sale, sum } from './tracking';
 
 /** The Workers cron as workerd runs it: the worker's `scheduled` handler, waiting for its waitUntil. */
@@ -140,6 +140,15 @@ describe('hold, cron approval and payouts on workerd with D1', () => {
       [2000, 'paid', payout.id],
       [913, 'paid', payout.id],
     ]);
+    // The partner's own statement on D1 (payout, period and entries in one batch), as JSON and CSV.
+    const asPartner = { authorization: `Bearer ${(await json('POST', `/v1/partners/${partner.id}/tokens`, {})).body.token}` };
+    const mine = await json('GET', `/v1/me/payouts/${payout.id}`, undefined, asPartner);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body).toMatchObject({ id: payout.id, status: 'paid', amount: 2913, entryCount: 2, nextCursor: null });
+    expect(mine.body.entries.map((e: any) => [e.amount, e.status, e.linkCode]).sort()).toEqual([[2000, 'paid', partner.code], [913, 'paid', partner.code]]);
+    const csv = await self('GET', `/v1/me/payouts/${payout.id}?format=csv`, undefined, asPartner);
+    expect([csv.status, csv.headers.get('content-disposition')]).toEqual([200, `attachment; filename="payout-${payout.id}.csv"`]);
+    expect((await csv.text()).split('\r\n').slice(1, -1).map((l) => l.split(',')[6]).sort()).toEqual(['20.00', '9.13']);
     // A later cron run and payout run change nothing.
     await cron(Math.max(...holdEnds) + DAY);
     expect((await json('POST', `/v1/programs/${p.id}/payouts`, {})).body).toEqual({ data: [], skipped: [] });

@@ -166,7 +166,3 @@ export async function listPayouts(db: Db, f: { programId?: string; partnerId?: s
     .limit(f.limit + 1);
 }
 
-export async function payoutEntries(db: Db, payoutId: string) {
-  return db.select().from(commissions).where(eq(commissions.payoutId, payoutId)).orderBy(commissions.createdAt, commissions.id);
-}
-
