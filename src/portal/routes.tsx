@@ -19,6 +19,9 @@ import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from
 import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
+import { PayoutStatementPage, STATEMENT_SHOWN } from './views/payout-statement';
+import { readPayoutStatement } from '../db/queries/payout-statements';
+import { sendStatementCsv } from '../payouts/statement-csv';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
@@ -33,6 +36,9 @@ function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 42
 
 const signedOut = (c: Context<AppEnv>, message: string, status: 401 | 403 = 401) =>
   page(c, status, (nonce) => <MessagePage title="Please sign in" message={message} nonce={nonce} />);
+
+const notFound = (c: Context<AppEnv>) =>
+  page(c, 404, (nonce) => <MessagePage title="Page not found" message="There is no such page in the partner portal." nonce={nonce} home />);
 
 /** The portal's answer to a body over the app's limit (src/app.ts mounts the limit on /portal/*). */
 export const portalBodyTooLarge = (c: Context<AppEnv>) =>
@@ -153,8 +159,22 @@ export const portalRoutes = new Hono<AppEnv>()
       return page(c, 422, (nonce) => <MessagePage title="Link not created" message={`That destination is not allowed: ${err.message}`} nonce={nonce} />);
     }
   })
+  // GET /portal/payouts/:payoutId — one of the partner's payouts; another's is the 404 page, as an unknown id
+  .get('/payouts/:payoutId', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Open the sign-in link you received to see your payouts.');
+    const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), session.claims, { limit: STATEMENT_SHOWN });
+    return s ? page(c, 200, (nonce) => <PayoutStatementPage s={s} nonce={nonce} />) : notFound(c);
+  })
+  // GET /portal/payouts/:payoutId/statement.csv — the whole statement, as GET /v1/me/payouts/:id?format=csv
+  .get('/payouts/:payoutId/statement.csv', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
+    const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), session.claims);
+    return s ? sendStatementCsv(c, s) : notFound(c);
+  })
   // Any other /portal path or method: a page a browser can show, not the API's JSON 404
-  .all('*', (c) => page(c, 404, (nonce) => <MessagePage title="Page not found" message="There is no such page in the partner portal." nonce={nonce} home />))
+  .all('*', (c) => notFound(c))
   // An unexpected failure is logged as the app's onError logs it, and answered with a page too
   .onError((err, c) => {
     logUnhandled(c.var.requestId ?? 'unknown', err);

@@ -361,6 +361,8 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'POST /portal/login', method: 'POST', path: '/portal/login', auth: 'none', body: { token: 'TOKEN', nonce: 'NONCE' }, cookie: true, form: true },
     { name: 'GET /portal', method: 'GET', path: '/portal', auth: 'none', query: { days: '90', created: 'jane-pro' }, cookie: true },
     { name: 'GET /portal/report.csv', method: 'GET', path: '/portal/report.csv', auth: 'none', query: { days: '30' }, cookie: true },
+    { name: 'GET /portal/payouts/:id', method: 'GET', path: '/portal/payouts/{PAY}', auth: 'none', cookie: true },
+    { name: 'GET /portal/payouts/:id/statement.csv', method: 'GET', path: '/portal/payouts/{PAY}/statement.csv', auth: 'none', cookie: true },
     { name: 'GET /portal/logout', method: 'GET', path: '/portal/logout', auth: 'none', cookie: true },
     { name: 'POST /portal/links', method: 'POST', path: '/portal/links', auth: 'none', body: { url: 'https://acme.test/p', campaign: 'spring', csrf: 'CSRF' }, cookie: true, form: true },
     { name: 'POST /portal/logout', method: 'POST', path: '/portal/logout', auth: 'none', body: { csrf: 'CSRF' }, cookie: true, form: true },

@@ -104,7 +104,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
               <tbody>
                 {d.payouts.map((p) => (
                   <tr data-payout={p.id}>
-                    <td>{day(p.createdAt)}</td>
+                    <td><a href={`/portal/payouts/${p.id}`}>{day(p.createdAt)}</a></td>
                     <td class="num">{formatMinor(p.amount, p.unit)} {p.unit}</td>
                     <td class="num">{p.entryCount}</td>
                     <td>{p.status}{p.paidAt ? ` ${day(p.paidAt)}` : ''}{p.reference ? ` · ${p.reference}` : ''}</td>
