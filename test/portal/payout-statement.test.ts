@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPartner, createProgram, issueToken, makePartnerApp, ok, type PartnerApp } from '../me/helpers';
+import { portalSignIn } from '../helpers/portal-sign-in';
 
 // Jane (EUR, no hold) earns 12.50 per lead: two by a link whose campaign is HTML, one by her code;
 // a refund-free payout of all three (37.50). Max earns one lead and has a payout of his own.
@@ -24,8 +25,7 @@ beforeAll(async () => {
   janePayout = made.find((p) => p.partnerId === jane.id);
   maxPayout = made.find((p) => p.partnerId === max.id);
   janeToken = await issueToken(h, jane.id);
-  const login = await h.app.request(`/portal/login?token=${encodeURIComponent(janeToken)}`);
-  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  cookie = await portalSignIn((path, init) => h.app.request(path, init), janeToken);
 });
 
 const get = (path: string, headers: Record<string, string> = { cookie }) => h.app.request(path, { headers });
@@ -104,8 +104,7 @@ describe('portal payout statement past the page’s limit', () => {
     await ok(f.admin('POST', '/v1/jobs/approve-commissions'));
     const [payout] = (await ok(f.admin('POST', `/v1/programs/${program.id}/payouts`, {}), 201)).data;
     expect([payout.amount, payout.entryCount]).toEqual([20100, 201]);
-    const login = await f.app.request(`/portal/login?token=${encodeURIComponent(await issueToken(f, jane.id))}`);
-    const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]! };
+    const headers = { cookie: await portalSignIn((path, init) => f.app.request(path, init), await issueToken(f, jane.id)) };
     const html = await (await f.app.request(`/portal/payouts/${payout.id}`, { headers })).text();
     expect(html.match(/<tr data-entry=/g)).toHaveLength(200);
     expect(html).toContain('<p class="muted" data-more="entries">Showing the newest 200 of 201 commissions; the CSV has them all.</p>');
