@@ -6,7 +6,7 @@ import { readNodeSettings } from './node-settings';
 import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
 import { mintApiKey } from './api-keys/routes';
-import { approveCommissions } from './ledger/approve-commissions';
+import { startJobTimer } from './jobs/start-job-timer';
 import { openNodeDb, printableDatabaseUrl } from './db/node-client';
 import type { Db } from './db/client';
 
@@ -71,18 +71,14 @@ if (workers > 1 && cluster.isPrimary) {
   const who = workers > 1 ? ` (worker ${process.env.REFLINK_WORKER_INDEX} of ${workers})` : '';
   console.log(`reflink listening on http://${hostname}:${boundPort}${who} (database: ${printableDatabaseUrl(databaseUrl)})`);
 
-  // The Workers cron's counterpart: approve commissions whose hold has passed (one process does it).
-  if ((process.env.REFLINK_WORKER_INDEX ?? '0') === '0') {
-    const approveTimer = setInterval(() => {
-      approveCommissions(runtime.db, new Date()).catch((err: unknown) => console.error('approve job failed', String(err)));
-    }, approveEveryMs);
-    approveTimer.unref();
-  }
+  // The Workers cron's counterpart (approvals, expired Idempotency-Keys), in one process.
+  const stopJobs = (process.env.REFLINK_WORKER_INDEX ?? '0') === '0' ? startJobTimer(runtime.db, approveEveryMs) : () => {};
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopJobs();
     console.log(`${signal}: flushing buffered clicks and stopping${who}`);
     server.close();
     try {

@@ -14,7 +14,7 @@ import { TokenBuckets } from './lib/token-bucket';
 import { bindingLimiter, type RateLimiter } from './middleware/rate-limit';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
-import { approveCommissions } from './ledger/approve-commissions';
+import { runScheduledJobs } from './jobs/run-scheduled-jobs';
 
 export interface Env {
   DB?: D1Database;
@@ -76,10 +76,10 @@ export default {
     const { app } = await runtime(env);
     return app.fetch(request, env, ctx);
   },
-  // Cron trigger (wrangler.toml): pending commissions whose hold has passed become approved.
+  // Cron trigger (wrangler.toml): approves commissions whose hold has passed, deletes expired Idempotency-Keys.
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = await runtime(env);
-    ctx.waitUntil(approveCommissions(deps.db, new Date(controller.scheduledTime)));
+    ctx.waitUntil(runScheduledJobs(deps.db, new Date(controller.scheduledTime)));
   },
   // Consumer of the CLICKS queue (wrangler.toml): one write per delivery, acked or retried whole.
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

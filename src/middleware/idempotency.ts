@@ -7,15 +7,21 @@ import { partnerTokenClaims } from '../partner-auth/check-partner-token';
 import { bearer, resolveAdmin } from './auth';
 
 /**
- * Whether the credential a stored response was given to still stands (an admin or `rk_` key not
- * revoked, or a partner token not expired, revoked or suspended). Only 2xx–4xx answers to an
- * accepted credential are stored, so this is all a replay has to re-check.
+ * Who the request's credential is — the root key, a stored key by its id, or a partner (any of its
+ * standing tokens) — or null when it is none that still stands (revoked, expired, suspended). The
+ * same however the header spells it (`bearer  x`, `Bearer x`); never the same for two credentials.
  */
-async function stillAuthenticated(deps: AppEnv['Variables']['deps'], authorization: string | undefined): Promise<boolean> {
+async function principalOf(deps: AppEnv['Variables']['deps'], authorization: string | undefined): Promise<string | null> {
   const token = bearer(authorization);
-  if (!token) return false;
-  return (await resolveAdmin(token, deps)) !== null || (await partnerTokenClaims(deps, token)) !== null;
+  if (!token) return null;
+  const admin = await resolveAdmin(token, deps);
+  if (admin) return admin.keyId === null ? 'root' : `key:${admin.keyId}`;
+  const partner = await partnerTokenClaims(deps, token);
+  return partner ? `partner:${partner.partnerId}` : null;
 }
+
+/** The stored key of an Idempotency-Key header sent by `principal` (principalOf) to `path`. */
+export const idempotencyRowKey = (principal: string, path: string, header: string) => sha256Hex(`${principal}\n${path}\n${header}`);
 
 /**
  * How long a claim without an answer counts as in progress. No request runs this long; a claim
@@ -25,30 +31,38 @@ async function stillAuthenticated(deps: AppEnv['Variables']['deps'], authorizati
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 /**
- * `Idempotency-Key` on any POST: the first request's response is stored (per credential, method
- * and path) and returned again for a retry with the same body; a different body is a 409, and a
- * retry while the first is still running is a 409 too (with Retry-After), for at most
- * IDEMPOTENCY_LEASE_MS. 5xx, auth failures and `no-store` responses
- * (which carry secrets) are not stored: such a retry runs again. A replay re-checks the credential
- * first, so a revoked one is 401 here as on every other request.
+ * How long a key is kept (Stripe's 24 h): a key claimed longer ago is a new key, and the periodic
+ * job (deleteExpiredIdempotencyKeys) deletes its row.
+ */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
+
+/**
+ * `Idempotency-Key` on any POST: the first request's response is stored (per principal — see
+ * principalOf — and path) and returned again for a retry with the same body within
+ * IDEMPOTENCY_RETENTION_MS; a different body is a 409, and a retry while the first is still running
+ * is a 409 too (with Retry-After), for at most IDEMPOTENCY_LEASE_MS. 5xx, auth failures and
+ * `no-store` responses (which carry secrets) are not stored: such a retry runs again. A credential
+ * that no longer stands has no principal, so a replay to it is the route's 401 like any request.
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('idempotency-key');
   if (c.req.method !== 'POST' || header === undefined) return next();
   if (header.length < 1 || header.length > 255) throw new ApiError('validation_failed', 'Idempotency-Key: must be 1-255 characters', undefined, 'Idempotency-Key');
+  const authorization = c.req.header('authorization');
+  const principal = await principalOf(c.var.deps, authorization);
+  // No standing credential: nothing to key by, and the route answers 401 (nothing stored, no 409).
+  if (!principal) return next();
   const { db, clock } = c.var.deps;
   const path = new URL(c.req.url).pathname;
-  const key = await sha256Hex(`${c.req.header('authorization') ?? ''}\n${path}\n${header}`);
+  // Answers stored before keys were per principal were keyed by the raw header: a retry sent with
+  // the same header across the upgrade still finds them (for at most IDEMPOTENCY_RETENTION_MS).
+  const legacyKey = await sha256Hex(`${authorization ?? ''}\n${path}\n${header}`);
+  const key = (await findIdempotencyKey(db, legacyKey)) ? legacyKey : await idempotencyRowKey(principal, path, header);
   const requestHash = await sha256Hex(await c.req.text());
   const claimedAt = clock();
 
-  if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt))) {
+  if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt, new Date(claimedAt.getTime() - IDEMPOTENCY_RETENTION_MS)))) {
     const existing = await findIdempotencyKey(db, key);
-    // A revoked key or a revoked, expired or suspended partner token is 401 here as anywhere else:
-    // no stored answer, and no 409 about what it sent before either.
-    if (existing && !(await stillAuthenticated(c.var.deps, c.req.header('authorization')))) {
-      throw new ApiError('unauthorized', 'Invalid, expired or revoked credentials');
-    }
     if (existing && existing.requestHash !== requestHash) {
       throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
     }

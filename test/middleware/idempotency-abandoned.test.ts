@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_KEY, makeApp, programInput } from '../helpers/app';
+import { makeApp, programInput } from '../helpers/app';
 import { sha256Hex } from '../../src/lib/hash';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../src/db/queries/idempotency';
+import { idempotencyRowKey } from '../../src/middleware/idempotency';
 import { idempotencyKeys } from '../../src/db/schema';
 
 /**
@@ -10,8 +11,8 @@ import { idempotencyKeys } from '../../src/db/schema';
  * the middleware writes first, reproduced here with the same key and body hash.
  */
 async function abandonClaim(t: Awaited<ReturnType<typeof makeApp>>, path: string, header: string, body: unknown, at: Date) {
-  const key = await sha256Hex(`Bearer ${ADMIN_KEY}\n${path}\n${header}`);
-  expect(await claimIdempotencyKey(t.db, key, await sha256Hex(JSON.stringify(body)), at)).toBe(true);
+  const key = await idempotencyRowKey('root', path, header);
+  expect(await claimIdempotencyKey(t.db, key, await sha256Hex(JSON.stringify(body)), at, new Date(0))).toBe(true);
 }
 
 describe('an Idempotency-Key whose first request never finished', () => {
@@ -37,7 +38,7 @@ describe('an Idempotency-Key whose first request never finished', () => {
     expect((await t.db.select().from(idempotencyKeys)).map((r) => [r.status, r.createdAt.toISOString()])).toEqual([[201, t.now.toISOString()]]);
 
     // Should the first request still finish after all, it neither overwrites nor drops that answer.
-    const key = await sha256Hex(`Bearer ${ADMIN_KEY}\n/v1/programs\nk-crash`);
+    const key = await idempotencyRowKey('root', '/v1/programs', 'k-crash');
     const firstClaim = new Date(t.now.getTime() - 60_000);
     await completeIdempotencyKey(t.db, key, firstClaim, 500, '{"late":true}');
     await releaseIdempotencyKey(t.db, key, firstClaim);

@@ -14,7 +14,7 @@ import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRol
 import { partnerDailySeries } from '../../src/db/queries/portal';
 import { findPartnerAccess, findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
 import { findActiveKeyByHash } from '../../src/db/queries/api-keys';
-import { findIdempotencyKey } from '../../src/db/queries/idempotency';
+import { deleteIdempotencyKeysBefore, findIdempotencyKey } from '../../src/db/queries/idempotency';
 
 /**
  * EXPLAIN QUERY PLAN for the hot queries. The SQL and its arguments are captured from the real
@@ -166,6 +166,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['readPayoutStatement (GET /v1/me/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 50 })],
   ['findActiveKeyByHash (every rk_ request)', (w) => findActiveKeyByHash(w.t.db, 'f'.repeat(64))],
   ['findIdempotencyKey', (w) => findIdempotencyKey(w.t.db, 'f'.repeat(64))],
+  ['deleteIdempotencyKeysBefore (a chunk of the periodic job)', (w) => deleteIdempotencyKeysBefore(w.t.db, w.t.now, 500)],
 ];
 
 /**

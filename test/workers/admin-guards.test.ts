@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { ADMIN_KEY, json } from './helpers';
+import { json } from './helpers';
 import { addReward, leadByCode, program } from './tracking';
 
 async function sha256(text: string): Promise<string> {
@@ -27,7 +27,7 @@ describe('admin guards on workerd with D1', () => {
     const text = JSON.stringify(body);
     const claim = async (header: string, ageMs: number) =>
       env.DB.prepare('insert into idempotency_keys (key, request_hash, status, response, created_at) values (?, ?, null, null, ?)')
-        .bind(await sha256(`Bearer ${ADMIN_KEY}\n/v1/programs\n${header}`), await sha256(text), Date.now() - ageMs)
+        .bind(await sha256(`root\n/v1/programs\n${header}`), await sha256(text), Date.now() - ageMs)
         .run();
     await claim('fresh', 0);
     await claim('dead', 61_000);

@@ -199,3 +199,19 @@ describe('a partial refund racing the cron on workerd with D1', () => {
     expect(payouts.body.data.map((x: any) => [x.amount, x.entryCount])).toEqual([[1400, 2]]);
   });
 });
+
+describe('the cron deletes expired Idempotency-Keys on D1', () => {
+  it('a key answered 24 h before the cron is deleted, a younger one is kept and still replays', async () => {
+    const body = { name: 'Keyed', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'] };
+    const first = await json('POST', '/v1/programs', body, { 'idempotency-key': 'k-young' });
+    expect(first.status).toBe(201);
+    const now = Date.now();
+    await env.DB.prepare("insert into idempotency_keys (key, request_hash, status, response, created_at) values ('old', 'h', 201, '{}', ?)").bind(now - 86_400_000).run();
+    await cron(now);
+    const { results } = await env.DB.prepare('select key, status from idempotency_keys').all<{ key: string; status: number }>();
+    expect(results.map((r) => r.status)).toEqual([201]);
+    expect(results.some((r) => r.key === 'old')).toBe(false);
+    const replay = await json('POST', '/v1/programs', body, { 'idempotency-key': 'k-young' });
+    expect([replay.status, replay.res.headers.get('idempotent-replayed'), replay.body.id]).toEqual([201, 'true', first.body.id]);
+  });
+});

@@ -1,15 +1,21 @@
-import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { perDb } from '../prepared';
 import { idempotencyKeys } from '../schema';
 
 // Every request with an Idempotency-Key runs two of these: built once per database handle.
 const findQuery = perDb((db) => db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, sql.placeholder('key'))).limit(1).prepare());
+// A key free or expired (claimed at or before `expiredBefore`) is claimed in one statement: an
+// expired answer is replaced, never replayed, even before the periodic job has deleted it.
 const claimQuery = perDb((db) =>
   db
     .insert(idempotencyKeys)
     .values({ key: sql.placeholder('key'), requestHash: sql.placeholder('requestHash'), status: null, response: null, createdAt: sql.placeholder('now') })
-    .onConflictDoNothing()
+    .onConflictDoUpdate({
+      target: idempotencyKeys.key,
+      set: { requestHash: sql`excluded.request_hash`, status: null, response: null, createdAt: sql`excluded.created_at` },
+      setWhere: lte(idempotencyKeys.createdAt, sql.placeholder('expiredBefore')),
+    })
     .returning({ key: idempotencyKeys.key })
     .prepare(),
 );
@@ -45,9 +51,9 @@ export async function findIdempotencyKey(db: Db, key: string) {
   return row ?? null;
 }
 
-/** Claims a key; false when someone already holds it. */
-export async function claimIdempotencyKey(db: Db, key: string, requestHash: string, now: Date): Promise<boolean> {
-  const rows = await claimQuery(db).all({ key, requestHash, now });
+/** Claims a key that is free or was claimed at or before `expiredBefore`; false when someone holds it. */
+export async function claimIdempotencyKey(db: Db, key: string, requestHash: string, now: Date, expiredBefore: Date): Promise<boolean> {
+  const rows = await claimQuery(db).all({ key, requestHash, now, expiredBefore: expiredBefore.getTime() });
   return rows.length > 0;
 }
 
@@ -66,4 +72,14 @@ export async function completeIdempotencyKey(db: Db, key: string, claimedAt: Dat
 
 export async function releaseIdempotencyKey(db: Db, key: string, claimedAt: Date) {
   await releaseQuery(db).run({ key, claimedAt: claimedAt.getTime() });
+}
+
+/**
+ * Deletes at most `limit` keys claimed at or before `before` (one statement; the created_at index
+ * finds them). Returns how many went, so a caller deletes in chunks until fewer than `limit` go.
+ */
+export async function deleteIdempotencyKeysBefore(db: Db, before: Date, limit: number): Promise<number> {
+  const due = db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(lte(idempotencyKeys.createdAt, before)).limit(limit);
+  const rows = await db.delete(idempotencyKeys).where(inArray(idempotencyKeys.key, due)).returning({ key: idempotencyKeys.key });
+  return rows.length;
 }

@@ -61,11 +61,16 @@ export const payouts = sqliteTable(
   (t) => [index('payouts_program_partner_idx').on(t.programId, t.partnerId, t.createdAt)],
 );
 
-/** Stored responses for the Idempotency-Key header, per API key and route. */
-export const idempotencyKeys = sqliteTable('idempotency_keys', {
-  key: text('key').primaryKey(),
-  requestHash: text('request_hash').notNull(),
-  status: integer('status'),
-  response: text('response'),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-});
+/** Stored responses for the Idempotency-Key header, per principal and route; kept 24 h. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    key: text('key').primaryKey(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    response: text('response'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  // The periodic job deletes expired keys oldest first, in chunks (deleteIdempotencyKeysBefore).
+  (t) => [index('idempotency_keys_created_at_idx').on(t.createdAt)],
+);
