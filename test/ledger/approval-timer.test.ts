@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNodeRuntime } from '../../src/node-runtime';
+import { spawnServer } from '../helpers/spawn-server';
+import { ADMIN_KEY, programInput } from '../helpers/app';
+
+const DAY = 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), 'reflink-timer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A database file as a server stopped 31 days ago left it: a lead's 700 commission pending until
+ * yesterday (holdDays 30) and the Idempotency-Key of the program's creation, 31 days old; plus one
+ * key answered an hour ago. Written through the app with its clock set back.
+ */
+async function databaseLeftBehind(file: string) {
+  const then = new Date(Date.now() - 31 * DAY);
+  const rt = await createNodeRuntime({ databaseUrl: file, clickWriter: 'inline', env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clock: () => then });
+  const call = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await rt.app.request(path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    return (await res.json()) as any;
+  };
+  const program = await call('/v1/programs', { ...programInput, holdDays: 30 }, { 'idempotency-key': 'k-old' });
+  const partner = await call(`/v1/programs/${program.id}/partners`, { name: 'Jane', email: 'jane@partner.test' });
+  await call(`/v1/programs/${program.id}/rewards`, { event: 'lead', type: 'fixed', amount: 700 });
+  await call('/v1/track/lead', { code: partner.code, customer: { externalId: 'cus_1' } });
+  await rt.db.$client.execute({ sql: "insert into idempotency_keys (key, request_hash, status, response, created_at) values ('k-young', 'h', 201, '{}', ?)", args: [Date.now() - 3_600_000] });
+  await rt.close();
+  rt.db.$client.close();
+  return partner.id as string;
+}
+
+describe('Node runs the periodic job shortly after start, not one interval later', () => {
+  it('with APPROVE_INTERVAL_SECONDS=3600, a hold that ended while the server was down is approved within seconds of start, and expired keys are gone', async () => {
+    const file = join(dir, 'r.db');
+    const partnerId = await databaseLeftBehind(file);
+    const s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 's', APPROVE_INTERVAL_SECONDS: '3600' } });
+    try {
+      const balance = async () => {
+        const res = await fetch(`${s.base}/v1/partners/${partnerId}/balance`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        const [b] = ((await res.json()) as any).balances;
+        return [b.pending, b.approved];
+      };
+      let seen: number[] = [];
+      for (let i = 0; i < 100 && seen[1] !== 700; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = await balance();
+      }
+      expect(seen, s.output()).toEqual([0, 700]);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+    const rt = await createNodeRuntime({ databaseUrl: file, clickWriter: 'inline', env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 's' } });
+    const keys = (await rt.db.$client.execute('select key from idempotency_keys')).rows.map((r) => r.key);
+    await rt.close();
+    rt.db.$client.close();
+    // k-old's row is keyed by a hash, so only the young key is left by name.
+    expect(keys).toEqual(['k-young']);
+  }, 60_000);
+});
