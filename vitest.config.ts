@@ -23,7 +23,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
-                ADMIN_API_KEY: 'test-admin-key',
+                ADMIN_API_KEY: 'test-admin-key-0123456789abcdefghij',
                 VISITOR_SALT: 'test-salt',
                 PUBLIC_URL: 'https://ref.test',
                 JWT_SECRET: 'workers-test-jwt-secret-0123456789abcdef',

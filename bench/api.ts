@@ -1,7 +1,7 @@
 import { createClient, type Client } from '@libsql/client';
 import type { SpawnedServer } from '../test/helpers/spawn-server';
 
-export const ADMIN_KEY = 'bench-admin-key';
+export const ADMIN_KEY = 'bench-admin-key-0123456789abcdefgh';
 
 /** A JSON call against a spawned server with the admin key; throws on an unexpected status. */
 export async function api<T = any>(s: SpawnedServer, method: string, path: string, body?: unknown, expect = [200, 201]): Promise<T> {

@@ -17,9 +17,9 @@ const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (
 
 const dir = mkdtempSync(join(tmpdir(), 'reflink-writer-'));
 try {
-  const rt = await createNodeRuntime({ databaseUrl: join(dir, 'w.db'), env: { ADMIN_API_KEY: 'k', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
+  const rt = await createNodeRuntime({ databaseUrl: join(dir, 'w.db'), env: { ADMIN_API_KEY: 'bench-admin-key-0123456789abcdefgh', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
   const call = async (method: string, path: string, body: unknown) =>
-    (await rt.app.request(path, { method, headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    (await rt.app.request(path, { method, headers: { authorization: 'Bearer bench-admin-key-0123456789abcdefgh', 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
   const program = await call('POST', '/v1/programs', { name: 'W', currency: 'EUR', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'] });
   const partner = await call('POST', `/v1/programs/${program.id}/partners`, { name: 'P', email: 'p@p.test' });
   const mk = (i: number): CapturedClick => ({

@@ -13,11 +13,11 @@ const total = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 16);
 const kind = process.argv[4] === 'lead' ? 'lead' : 'sale';
 const dir = mkdtempSync(join(tmpdir(), 'reflink-micro-'));
-const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'k', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
+const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'bench-admin-key-0123456789abcdefgh', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
 let token = 'k';
 let calls = 0;
 const call = async (path: string, body: unknown) => {
-  const headers: Record<string, string> = { authorization: `Bearer ${path.startsWith('/v1/track/') ? token : 'k'}`, 'content-type': 'application/json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${path.startsWith('/v1/track/') ? token : 'bench-admin-key-0123456789abcdefgh'}`, 'content-type': 'application/json' };
   if (process.env.IDEMPOTENCY && path.startsWith('/v1/track/')) headers['idempotency-key'] = `call-${calls++}`;
   const res = await rt.app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${path} ${res.status} ${await res.text()}`);

@@ -5,7 +5,7 @@ import type { Clock } from './lib/time';
 import type { KeyedMutex } from './lib/keyed-mutex';
 import type { ProgramCache } from './programs/program-cache';
 import type { RateLimiter } from './middleware/rate-limit';
-import { readPartnerAuthConfig, type PartnerAuthConfig } from './partner-auth/config';
+import { MIN_SECRET_LENGTH, readPartnerAuthConfig, type PartnerAuthConfig } from './partner-auth/config';
 
 /** Configuration read once from the environment (jwtSecret/jwtPrivateKey: partner sign-in). */
 export interface AppConfig extends PartnerAuthConfig {
@@ -50,9 +50,11 @@ export interface AppEnv {
 
 /**
  * Without VISITOR_SALT the salt is derived from the admin key hash, so every isolate and restart
- * agrees (de-duplication keeps working); with neither, it is random per process.
+ * agrees (de-duplication keeps working); with neither, it is random per process. An ADMIN_API_KEY
+ * shorter than JWT_SECRET's minimum is a start-up error, as a short JWT_SECRET is: it is the root key.
  */
 export function readConfig(vars: Record<string, string | undefined>, adminKeyHash: string | null): AppConfig {
+  if (vars.ADMIN_API_KEY && vars.ADMIN_API_KEY.length < MIN_SECRET_LENGTH) throw new Error(`ADMIN_API_KEY must be at least ${MIN_SECRET_LENGTH} characters`);
   return {
     adminKeyHash,
     visitorSalt: vars.VISITOR_SALT || (adminKeyHash ? `derived:${adminKeyHash}` : crypto.randomUUID()),

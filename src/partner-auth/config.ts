@@ -17,7 +17,8 @@ export const MIN_TTL_SECONDS = 60;
 export const MAX_TTL_SECONDS = 30 * 86_400;
 export const DEFAULT_TTL_SECONDS = 7 * 86_400;
 
-const MIN_SECRET_LENGTH = 32;
+/** The shortest JWT_SECRET or ADMIN_API_KEY accepted: anything shorter is a start-up error. */
+export const MIN_SECRET_LENGTH = 32;
 
 /**
  * Reads JWT_SECRET and JWT_PRIVATE_KEY. A secret too short to resist brute force is a start-up

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../../src/node-runtime';
 
-const ADMIN_KEY = 'test-admin-key';
+const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';
 const T0 = new Date('2026-03-01T12:00:00.000Z');
 
 /** The app on a database FILE (so it can be closed and opened again, as a restart after an upgrade does). */

@@ -80,7 +80,7 @@ describe('body limit — 413', () => {
     });
     const res = await t.app.request('/v1/programs', {
       method: 'POST',
-      headers: { authorization: 'Bearer test-admin-key', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer test-admin-key-0123456789abcdefghij', 'content-type': 'application/json' },
       body: stream,
       // @ts-expect-error Node's fetch needs duplex for a streamed body
       duplex: 'half',
@@ -167,7 +167,7 @@ describe('unknown fields and bad input — 422, never 500, never a partial write
     const before = await counts();
     const res = await t.app.request('/v1/programs', {
       method: 'POST',
-      headers: { authorization: 'Bearer test-admin-key', 'content-type': 'text/plain' },
+      headers: { authorization: 'Bearer test-admin-key-0123456789abcdefghij', 'content-type': 'text/plain' },
       body: JSON.stringify(programInput),
     });
     expect(res.status).toBeGreaterThanOrEqual(400);

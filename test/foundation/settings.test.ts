@@ -7,7 +7,7 @@ import { spawnServer } from '../helpers/spawn-server';
 import { makeApp } from '../helpers/app';
 import { readNodeSettings } from '../../src/node-settings';
 
-const env = { ADMIN_API_KEY: 'k', VISITOR_SALT: 's' };
+const env = { ADMIN_API_KEY: 'settings-test-admin-key-0123456789', VISITOR_SALT: 's' };
 
 describe('numeric settings: a malformed value is a start-up error naming the variable, never a silent default', () => {
   it('RATE_LIMIT_PER_SECOND=abc (or -1) refuses to start instead of running without a rate limit', async () => {
@@ -40,17 +40,27 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     }
   });
 
+  it('ADMIN_API_KEY shorter than 32 characters refuses to start (like JWT_SECRET) instead of running with a guessable root key', async () => {
+    const message = 'ADMIN_API_KEY must be at least 32 characters';
+    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, ADMIN_API_KEY: 'x'.repeat(31) } })).rejects.toThrow(message);
+    const t = await makeApp({ env: { ADMIN_API_KEY: 'y'.repeat(32) } });
+    expect((await t.app.request('/v1/programs', { headers: { authorization: `Bearer ${'y'.repeat(32)}` } })).status).toBe(200);
+    // Unset or empty: no root key (one is generated on a first `npm start`), not an error.
+    expect((await makeApp({ env: { ADMIN_API_KEY: '' } })).deps.config.adminKeyHash).toBeNull();
+  });
+
   it('an empty RATE_LIMIT_PER_SECOND is the default (500/s, burst 1000), not 0 (off)', async () => {
     const t = await makeApp({ env: { RATE_LIMIT_PER_SECOND: '' } });
     const statuses = await Promise.all(Array.from({ length: 2000 }, async () => (await t.request('GET', '/v1/programs')).status));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
   });
 
-  it('npm start with WORKERS=0, APPROVE_INTERVAL_SECONDS=abc or WORKERS=2 on :memory: exits with an error naming the variable', async () => {
+  it('npm start with WORKERS=0, a short ADMIN_API_KEY, APPROVE_INTERVAL_SECONDS=abc or WORKERS=2 on :memory: exits with an error naming the variable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reflink-settings-'));
     try {
       const cases: [Record<string, string>, string][] = [
         [{ WORKERS: '0' }, 'WORKERS must be an integer from 1 to 64, got "0"'],
+        [{ ADMIN_API_KEY: 'short-admin-key' }, 'ADMIN_API_KEY must be at least 32 characters'],
         [{ APPROVE_INTERVAL_SECONDS: 'abc' }, 'APPROVE_INTERVAL_SECONDS must be a number from 1 to 2147483, got "abc"'],
         // Each process would have its own empty database (and the key printed by the primary would open none of them).
         [{ WORKERS: '2', DATABASE_URL: ':memory:' }, 'WORKERS > 1 needs a database file or a remote DATABASE_URL, not :memory:'],

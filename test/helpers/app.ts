@@ -1,6 +1,6 @@
 import { createNodeRuntime, type NodeRuntimeOptions } from '../../src/node-runtime';
 
-export const ADMIN_KEY = 'test-admin-key';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';
 
 /** A real app on a fresh in-memory libSQL database, with a controllable clock. */
 export async function makeApp(opts: Partial<NodeRuntimeOptions> & { now?: Date } = {}) {

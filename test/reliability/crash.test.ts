@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
 
-const ADMIN_KEY = 'crash-test-admin-key';
+const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdefghij';
 const SALES = 400;
 const KILL_AFTER = 40;
 const CONCURRENCY = 4;

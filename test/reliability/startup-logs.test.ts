@@ -37,7 +37,7 @@ describe('what `npm start` prints', () => {
   it.skipIf(!sqldSupported)('a remote DATABASE_URL carrying its token (?authToken=) is printed without it', async () => {
     const sqld = await startSqld();
     try {
-      const s = await spawnServer({ env: { ...CLEAN, ADMIN_API_KEY: 'startup-logs-admin-key', DATABASE_URL: `${sqld.url}/?authToken=tok-secret-123` } });
+      const s = await spawnServer({ env: { ...CLEAN, ADMIN_API_KEY: 'startup-logs-admin-key-0123456789abc', DATABASE_URL: `${sqld.url}/?authToken=tok-secret-123` } });
       expect(await s.stop('SIGTERM')).toBe(0);
       expect(s.output()).toContain(`(database: ${sqld.url}/)`);
       expect(s.output()).not.toContain('tok-secret-123');
@@ -71,9 +71,9 @@ describe('what `npm start` says when it stops', () => {
     const sqld = await startSqld();
     let stopped = false;
     try {
-      const s = await spawnServer({ env: { ...CLEAN, ADMIN_API_KEY: 'stop-logs-admin-key', RATE_LIMIT_PER_SECOND: '0', DATABASE_URL: sqld.url } });
+      const s = await spawnServer({ env: { ...CLEAN, ADMIN_API_KEY: 'stop-logs-admin-key-0123456789abcdef', RATE_LIMIT_PER_SECOND: '0', DATABASE_URL: sqld.url } });
       const call = async (method: string, path: string, body?: unknown) =>
-        (await fetch(s.base + path, { method, headers: { authorization: 'Bearer stop-logs-admin-key', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
+        (await fetch(s.base + path, { method, headers: { authorization: 'Bearer stop-logs-admin-key-0123456789abcdef', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
       const program = await call('POST', '/v1/programs', { name: 'S', currency: 'USD', defaultUrl: 'https://shop.test/', allowedHosts: ['shop.test'] });
       const partner = await call('POST', `/v1/programs/${program.id}/partners`, { name: 'P', email: 'p@p.test' });
       expect((await fetch(`${s.base}/${partner.code}`, { redirect: 'manual' })).status).toBe(302);

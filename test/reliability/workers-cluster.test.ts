@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 
 // WORKERS=2: two Node processes (node:cluster) on one port and one libSQL file. Money must stay
 // exact across processes (versioned counters, no shared lock), and every accepted click stored.
-const KEY = 'cluster-admin-key';
+const KEY = 'cluster-admin-key-0123456789abcdef';
 
 describe('Node with WORKERS=2 on one database file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-cluster-'));

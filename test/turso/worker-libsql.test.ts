@@ -3,7 +3,7 @@ import worker, { type Env } from '../../src/worker';
 import { openNodeDb } from '../../src/db/node-client';
 import { startSqld, sqldSupported, type Sqld } from '../helpers/sqld';
 
-const ADMIN_KEY = 'test-admin-key';
+const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';
 const CHROME_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers';
 import worker from '../../src/worker';
 
-export const ADMIN_KEY = 'test-admin-key';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';
 export const ORIGIN = 'https://ref.test';
 
 export const CHROME_WINDOWS =

@@ -190,7 +190,7 @@ describe('partner tokens, /v1/me and the portal on workerd', () => {
       expect(((await res.json()) as any).error.code).toBe('unauthorized');
     }
     expect((await asPartner('/v1/me', `${s.token}x`)).status).toBe(401);
-    expect((await asPartner('/v1/me', 'test-admin-key')).status).toBe(401);
+    expect((await asPartner('/v1/me', 'test-admin-key-0123456789abcdefghij')).status).toBe(401);
   });
 
   it('GET /portal/login?token= asks first; its form (POST, pre-session cookie) → 303 and a session cookie; GET /portal shows the partner and balance', async () => {
@@ -248,7 +248,7 @@ describe('rebuildRollups on D1', () => {
 });
 
 function self(path: string) {
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { authorization: 'Bearer test-admin-key' } }));
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { authorization: 'Bearer test-admin-key-0123456789abcdefghij' } }));
 }
 
 /** The program's rollup rows straight from D1, in a stable order. */
