@@ -1,14 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthContext } from '../env';
 import { ApiError } from '../lib/errors';
+import { bearer } from '../middleware/auth';
 import { partnerTokenClaims } from './check-partner-token';
 
 export type PartnerAuth = Extract<AuthContext, { kind: 'partner' }>;
-
-function bearer(header: string | undefined): string | null {
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
-  return m ? m[1]! : null;
-}
 
 /**
  * Requires a partner token that still stands for its partner (partnerTokenClaims).
