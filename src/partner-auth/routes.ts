@@ -8,6 +8,7 @@ import { baseUrlOf } from '../links/base-url';
 import { issueTokenSchema } from './schemas';
 import { signingKeysOf } from './signing-keys';
 import { issuePartnerToken } from './issue-partner-token';
+import { revokePartnerToken, TOKEN_ID } from './revoke-partner-token';
 
 export const partnerTokenRoutes = new Hono<AppEnv>()
   // POST /v1/partners/:partnerId/tokens — a sign-in token for the partner portal and /v1/me.
@@ -20,10 +21,10 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
     const partner = await findPartner(db, c.req.param('partnerId'));
     if (!partner) throw new NotFoundError('Partner');
     if (partner.status !== 'active') throw new ValidationError('partnerId', 'partner is suspended', 'partner_suspended');
-    const { token, expiresAt } = await issuePartnerToken({ keys, now: clock(), partner, ttlSeconds: c.req.valid('json').ttlSeconds });
+    const { token, tokenId, expiresAt } = await issuePartnerToken({ keys, now: clock(), partner, ttlSeconds: c.req.valid('json').ttlSeconds });
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { token, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login?token=${encodeURIComponent(token)}` },
+      { token, tokenId, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login?token=${encodeURIComponent(token)}` },
       201,
     );
   })
@@ -34,4 +35,14 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
     const partnerId = c.req.param('partnerId');
     if (!(await revokePartnerTokens(db, partnerId, null, clock()))) throw new NotFoundError('Partner');
     return c.json({ partnerId, revoked: true });
+  })
+  // POST /v1/partners/:partnerId/tokens/:tokenId/revoke — one token (the tokenId its issue answered,
+  // e.g. a leaked one) stops working at once; the partner's other tokens and sessions keep working.
+  .post('/partners/:partnerId/tokens/:tokenId/revoke', requireScope('programs:write'), async (c) => {
+    const { db, clock } = c.var.deps;
+    const { partnerId, tokenId } = c.req.param();
+    if (!TOKEN_ID.test(tokenId)) throw new ValidationError('tokenId', 'must be a tokenId as answered when the token was issued');
+    if (!(await findPartner(db, partnerId))) throw new NotFoundError('Partner');
+    await revokePartnerToken({ db, now: clock(), partnerId, tokenId });
+    return c.json({ partnerId, tokenId, revoked: true });
   });

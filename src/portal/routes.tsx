@@ -8,6 +8,7 @@ import { baseUrlOf } from '../links/base-url';
 import { createLink } from '../links/create-link';
 import { findPartnerWithProgram } from '../db/queries/me';
 import { revokePartnerTokens } from '../db/queries/partners';
+import { revokePartnerToken } from '../partner-auth/revoke-partner-token';
 import { buildReport } from '../reports/build-report';
 import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
@@ -86,17 +87,21 @@ export const portalRoutes = new Hono<AppEnv>()
     const csrf = await csrfTokenOf(session.token);
     return page(c, 200, (nonce) => <SignOutPage csrf={csrf} nonce={nonce} />);
   })
-  // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form);
-  // with everywhere=1 also revoke every token issued so far: the sign-in link stays in the
-  // browser's history and mail, and a plain sign-out leaves it working until it expires.
+  // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form) and
+  // revoke its token, which is also the sign-in link in the browser's history and mail; with
+  // everywhere=1 revoke every token issued to the partner so far instead.
   .post('/logout', async (c) => {
     const session = await currentSession(c);
     if (!session) return signedOutPage(c);
     const form = await c.req.parseBody().catch(() => null);
     if (!form || !(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
-    if (form.everywhere !== '1') return signedOutPage(c);
-    const { partnerId, programId } = session.claims;
-    await revokePartnerTokens(c.var.deps.db, partnerId, programId, c.var.deps.clock());
+    const { db, clock } = c.var.deps;
+    const { partnerId, programId, tokenId, expiresAt } = session.claims;
+    if (form.everywhere !== '1') {
+      await revokePartnerToken({ db, now: clock(), partnerId, tokenId, expiresAt });
+      return signedOutPage(c, 'You are signed out. The sign-in link you used no longer works; your other sign-ins are unaffected.');
+    }
+    await revokePartnerTokens(db, partnerId, programId, clock());
     return signedOutPage(c, 'You are signed out everywhere: your earlier sign-in links and API tokens no longer work. Ask the program for a new sign-in link.');
   })
   // GET /portal?days=30|90 — the partner's dashboard

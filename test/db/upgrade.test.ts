@@ -42,8 +42,9 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP TRIGGER events_record_name_kind');
   await t.sql('DROP TABLE event_names');
   await t.sql('DROP INDEX idempotency_keys_created_at_idx'); // 0010
+  await t.sql('DROP TABLE revoked_partner_tokens'); // 0011
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(11);
+  expect(applied.length).toBe(12);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -94,7 +95,7 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(11);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(12);
     expect((await u.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',

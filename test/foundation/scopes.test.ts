@@ -7,6 +7,8 @@ import { rawClient } from './support';
 // checks this table against the app's own route list, so a new route cannot be left out.
 type Row = { method: string; path: (w: World) => string; needs: Scope[]; body?: unknown };
 type World = { programId: string; partnerId: string; linkId: string; rewardId: string; keyId: string };
+/** A well-formed partner token id (jti) for the route that revokes one token. */
+const TOKEN_ID_X = '00000000-0000-4000-8000-000000000000';
 
 const ROUTES: Row[] = [
   { method: 'POST', path: () => '/v1/api-keys', needs: ['*'], body: { name: 'x', scopes: ['programs:read'] } },
@@ -46,9 +48,10 @@ const ROUTES: Row[] = [
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/kpis`, needs: ['ledger:read'] },
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens`, needs: ['programs:write', 'ledger:read'], body: {} },
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens/revoke`, needs: ['programs:write'] },
+  { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens/${TOKEN_ID_X}/revoke`, needs: ['programs:write'] },
 ];
 
-const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys'];
+const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys', 'revoked_partner_tokens'];
 
 async function snapshot(t: TestApp) {
   const out: Record<string, unknown[]> = {};
@@ -105,7 +108,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\bpay_x\b/, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\bpay_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });

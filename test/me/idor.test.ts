@@ -73,6 +73,7 @@ function adminRoutes(w: World): [string, string, unknown?][] {
     ['POST', `/v1/partners/${A}/tokens`, { ttlSeconds: 30 * 86_400 }],
     ['POST', `/v1/partners/${w.C.id}/tokens`, {}],
     ['POST', `/v1/partners/${B}/tokens/revoke`],
+    ['POST', `/v1/partners/${B}/tokens/00000000-0000-4000-8000-000000000000/revoke`],
     ['GET', `/v1/programs/${P1}/report`],
     ['GET', `/v1/programs/${P1}/report?partnerId=${B}&groupBy=partner`],
     ['GET', `/v1/programs/${P2}/report`],
@@ -84,7 +85,7 @@ function adminRoutes(w: World): [string, string, unknown?][] {
 describe('IDOR — a partner token (A) on every admin route', () => {
   it('every admin route answers 401 and nothing changes (with or without Idempotency-Key)', async () => {
     const routes = adminRoutes(w);
-    expect(routes).toHaveLength(57);
+    expect(routes).toHaveLength(58);
     const before = await snapshot(h.t);
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining(['api_keys', 'commissions', 'customers', 'events', 'idempotency_keys', 'links', 'partners', 'payouts', 'programs', 'reward_counters', 'rewards']),

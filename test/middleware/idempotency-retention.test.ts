@@ -39,7 +39,7 @@ describe('Idempotency-Key retention (24 h)', () => {
     expect((await t.db.select().from(idempotencyKeys)).map((r) => r.key).sort()).toEqual(['young-0', 'young-1', 'young-2']);
     // The whole job (what the Workers cron and Node's timer run): approvals, then the keys.
     t.advance(1);
-    expect(await runScheduledJobs(t.db, t.now)).toEqual({ approved: 0, expiredIdempotencyKeys: 3 });
+    expect(await runScheduledJobs(t.db, t.now)).toEqual({ approved: 0, expiredIdempotencyKeys: 3, expiredTokenRevocations: 0 });
     expect(await t.db.select().from(idempotencyKeys)).toEqual([]);
   });
 });

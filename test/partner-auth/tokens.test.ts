@@ -33,7 +33,7 @@ describe('POST /v1/partners/:id/tokens — happy', () => {
   it('issues an HS256 partner token valid for 7 days by default, with a portal URL', async () => {
     const r = await h.admin('POST', `/v1/partners/${partner.id}/tokens`, {});
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(Object.keys(r.body).sort()).toEqual(['expiresAt', 'portalUrl', 'token']);
+    expect(Object.keys(r.body).sort()).toEqual(['expiresAt', 'portalUrl', 'token', 'tokenId']);
     expect(r.body.expiresAt).toBe('2026-03-08T12:00:00.000Z');
     expect(r.body.portalUrl).toBe(`https://ref.test/portal/login?token=${r.body.token}`);
     expect(r.res.headers.get('cache-control')).toBe('no-store');

@@ -111,19 +111,23 @@ describe('portal payouts', () => {
 });
 
 describe('portal sign out everywhere', () => {
-  it('ends every sign-in link and token issued so far (a plain sign-out leaves the link in the browser history working), only by its own form', async () => {
+  it('ends every sign-in link and token issued so far (a plain sign-out ends only its own), only by its own form', async () => {
     const { h, cookie, token } = await signedInPortal();
     const apiToken = await issueToken(h, (await ok(h.as(token)('GET', '/v1/me'))).id);
+    const otherLink = await issueToken(h, (await ok(h.as(token)('GET', '/v1/me'))).id);
+    const otherCookie = await portalSignIn((path, init) => h.app.request(path, init), otherLink);
     const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([0-9a-f]{32})"/.exec(html)![1]!;
     expect(html).toContain('<form method="post" action="/portal/logout" class="everywhere">');
     expect(html).toContain('<input type="hidden" name="everywhere" value="1"/>');
-    const post = (body: Record<string, string>, origin = 'http://localhost') =>
-      h.app.request('/portal/logout', { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
-    const login = async () => (await trySignIn((path, init) => h.app.request(path, init), token)).status;
+    const post = (body: Record<string, string>, origin = 'http://localhost', session = cookie) =>
+      h.app.request('/portal/logout', { method: 'POST', headers: { cookie: session, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+    const login = async (link = token) => (await trySignIn((path, init) => h.app.request(path, init), link)).status;
 
-    // A plain sign-out drops the cookie, but the sign-in link still signs in.
-    expect((await post({ csrf })).status).toBe(200);
+    // A plain sign-out (another browser's session) ends that session's link only: this one still signs in.
+    const otherCsrf = /name="csrf" value="([0-9a-f]{32})"/.exec(await (await h.app.request('/portal', { headers: { cookie: otherCookie } })).text())![1]!;
+    expect((await post({ csrf: otherCsrf }, 'http://localhost', otherCookie)).status).toBe(200);
+    expect(await login(otherLink)).toBe(401);
     expect(await login()).toBe(303);
     // Another site's form or a missing token: 403, nothing revoked.
     expect((await post({ csrf, everywhere: '1' }, 'https://evil.test')).status).toBe(403);

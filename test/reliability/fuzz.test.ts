@@ -348,6 +348,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'GET /v1/programs/:id/kpis', method: 'GET', path: '/v1/programs/{PRG}/kpis', auth: 'admin', query: { from: '2026-02-01', to: '2026-03-01' } },
     { name: 'POST /v1/partners/:id/tokens', method: 'POST', path: '/v1/partners/{PTN}/tokens', auth: 'admin', body: { ttlSeconds: 3600 } },
     { name: 'POST /v1/partners/:id/tokens/revoke', method: 'POST', path: '/v1/partners/{PTN2}/tokens/revoke', auth: 'admin' },
+    { name: 'POST /v1/partners/:id/tokens/:tokenId/revoke', method: 'POST', path: '/v1/partners/{PTN2}/tokens/{00000000-0000-4000-8000-000000000000}/revoke', auth: 'admin' },
     { name: 'GET /v1/me', method: 'GET', path: '/v1/me', auth: 'partner' },
     { name: 'GET /v1/me/links', method: 'GET', path: '/v1/me/links', auth: 'partner', query: { limit: '5' } },
     { name: 'POST /v1/me/links', method: 'POST', path: '/v1/me/links', auth: 'partner', body: { ...link, code: 'fuzz-me' } },

@@ -12,7 +12,8 @@ import { payableGroups } from '../../src/db/queries/payout-builds';
 import { readPayoutStatement, readPayoutWithEntries } from '../../src/db/queries/payout-statements';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
 import { partnerDailySeries } from '../../src/db/queries/portal';
-import { findPartnerAccess, findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
+import { findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
+import { deleteTokenRevocationsBefore, findPartnerTokenAccess } from '../../src/db/queries/partner-tokens';
 import { findActiveKeyByHash } from '../../src/db/queries/api-keys';
 import { deleteIdempotencyKeysBefore, findIdempotencyKey } from '../../src/db/queries/idempotency';
 
@@ -158,7 +159,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['countActivePartners', (w) => countActivePartners(w.t.db, w.program, FROM, TO)],
   ['ledgerTotalsByStatus', (w) => ledgerTotalsByStatus(w.t.db, w.program, 'EUR', Date.parse(FROM), Date.parse(TO))],
   ['partnerDailySeries (portal chart)', (w) => partnerDailySeries(w.t.db, w.program, w.partner, FROM, TO)],
-  ['findPartnerAccess (every partner request)', (w) => findPartnerAccess(w.t.db, w.partner, w.program)],
+  ['findPartnerTokenAccess (every partner request)', (w) => findPartnerTokenAccess(w.t.db, { partnerId: w.partner, programId: w.program, tokenId: '00000000-0000-4000-8000-000000000000' })],
   ['findPartnerWithProgram', (w) => findPartnerWithProgram(w.t.db, w.partner, w.program)],
   ['listPartnerCommissions (/v1/me/commissions)', (w) => listPartnerCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listPayouts', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
@@ -167,6 +168,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findActiveKeyByHash (every rk_ request)', (w) => findActiveKeyByHash(w.t.db, 'f'.repeat(64))],
   ['findIdempotencyKey', (w) => findIdempotencyKey(w.t.db, 'f'.repeat(64))],
   ['deleteIdempotencyKeysBefore (a chunk of the periodic job)', (w) => deleteIdempotencyKeysBefore(w.t.db, w.t.now, 500)],
+  ['deleteTokenRevocationsBefore (a chunk of the periodic job)', (w) => deleteTokenRevocationsBefore(w.t.db, w.t.now, 500)],
 ];
 
 /**

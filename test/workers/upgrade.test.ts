@@ -16,7 +16,8 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP TRIGGER events_record_name_kind'),
     env.DB.prepare('DROP TABLE event_names'),
     env.DB.prepare('DROP INDEX idempotency_keys_created_at_idx'), // 0010
-    env.DB.prepare(`DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql')`),
+    env.DB.prepare('DROP TABLE revoked_partner_tokens'), // 0011
+    env.DB.prepare(`DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql')`),
   ]);
 }
 const unescapeKeys = () => env.DB.prepare(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`).run();
@@ -61,7 +62,7 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     ]);
 
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(11);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(12);
     expect((await rows('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',

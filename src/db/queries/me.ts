@@ -9,21 +9,9 @@ import type { ProgramRow } from './programs';
 
 // Every partner-token request reads these: built once per database handle.
 const byIds = and(eq(partners.id, sql.placeholder('partnerId')), eq(partners.programId, sql.placeholder('programId')));
-const partnerAccessQuery = perDb((db) =>
-  db.select({ status: partners.status, tokenGeneration: partners.tokenGeneration }).from(partners).where(byIds).limit(1).prepare(),
-);
 const partnerWithProgramQuery = perDb((db) =>
   db.select({ partner: partners, program: programs }).from(partners).innerJoin(programs, eq(programs.id, partners.programId)).where(byIds).limit(1).prepare(),
 );
-
-/**
- * The status and token generation of the partner a token names, if it still belongs to the
- * token's program (primary-key lookup).
- */
-export async function findPartnerAccess(db: Db, partnerId: string, programId: string): Promise<Pick<PartnerRow, 'status' | 'tokenGeneration'> | null> {
-  const [row] = await partnerAccessQuery(db).all({ partnerId, programId });
-  return row ?? null;
-}
 
 /** A partner with its program, in one query, scoped by both ids. */
 export async function findPartnerWithProgram(db: Db, partnerId: string, programId: string): Promise<{ partner: PartnerRow; program: ProgramRow } | null> {

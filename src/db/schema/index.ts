@@ -1,6 +1,7 @@
 export * from './api-keys';
 export * from './programs';
 export * from './partners';
+export * from './partner-tokens';
 export * from './links';
 export * from './clicks';
 export * from './customers';
