@@ -50,19 +50,28 @@ export async function offerSignIn(c: Context<AppEnv>, token: string | undefined)
 }
 
 /**
+ * Drops the pre-session cookie a POST /portal/login carried, whatever the outcome: it is one
+ * form's, and with path / it would ride along on every request until it expires. A post without it
+ * (another site's: SameSite=Strict keeps it home) leaves the browser's own untouched.
+ */
+export function dropSignInNonce(c: Context<AppEnv>) {
+  if (getCookie(c, NONCE_COOKIE, 'host') !== undefined) deleteCookie(c, NONCE_COOKIE, { prefix: 'host', path: '/', secure: true });
+}
+
+/**
  * POST /portal/login: the confirmation form's token, if the form is ours — its nonce equals this
  * browser's nonce cookie (compared as digests, in constant time) and the browser does not say it
  * came from another site. 'forged' for anything else, 'invalid' for a token that no longer stands.
- * A sign-in drops the nonce cookie.
+ * Any outcome drops the nonce cookie (dropSignInNonce).
  */
 export async function confirmSignIn(c: Context<AppEnv>, form: Record<string, unknown>): Promise<{ token: string; claims: PartnerTokenClaims } | 'forged' | 'invalid'> {
   const cookie = getCookie(c, NONCE_COOKIE, 'host');
+  dropSignInNonce(c);
   const submitted = form.nonce;
   if (!cookie || typeof submitted !== 'string' || !fromOurOrigin(c, { opaqueOrigin: true })) return 'forged';
   if (!timingSafeEqualStr(await sha256Hex(submitted), await sha256Hex(cookie))) return 'forged';
   const token = typeof form.token === 'string' ? form.token : undefined;
   const claims = await partnerTokenClaims(c.var.deps, token);
   if (!token || !claims) return 'invalid';
-  deleteCookie(c, NONCE_COOKIE, { prefix: 'host', path: '/', secure: true });
   return { token, claims };
 }

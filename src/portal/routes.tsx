@@ -13,7 +13,7 @@ import { buildReport } from '../reports/build-report';
 import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
 import { utcDay } from '../reports/rollup-deltas';
-import { confirmSignIn, offerSignIn } from './confirm-sign-in';
+import { confirmSignIn, dropSignInNonce, offerSignIn } from './confirm-sign-in';
 import { SignInPage } from './views/sign-in';
 import type { ReferrerPolicy } from './views/layout';
 import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
@@ -72,7 +72,10 @@ export const portalRoutes = new Hono<AppEnv>()
   // a session cookie and go to the dashboard, the token in no URL
   .post('/login', async (c) => {
     const form = await c.req.parseBody().catch(() => null);
-    if (!form) return page(c, 400, (nonce) => <MessagePage title="Please sign in" message="The form could not be read. Open your sign-in link again." nonce={nonce} />);
+    if (!form) {
+      dropSignInNonce(c);
+      return page(c, 400, (nonce) => <MessagePage title="Please sign in" message="The form could not be read. Open your sign-in link again." nonce={nonce} />);
+    }
     const signIn = await confirmSignIn(c, form);
     if (signIn === 'forged') return signedOut(c, 'This sign-in form has expired or did not come from this site. Open your sign-in link again.', 403);
     if (signIn === 'invalid') return invalidSignInLink(c);

@@ -6,6 +6,8 @@ import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '..
 // GET /portal/login?token= only asks; its form (pre-session nonce, double submit) signs in.
 
 const NONCE_COOKIE = /^__Host-rl_login=([A-Za-z0-9_-]{32}); Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict$/;
+/** The pre-session cookie goes once a form has used it, whatever the outcome (it is sent on every request). */
+const NONCE_DROPPED = '__Host-rl_login=; Max-Age=0; Path=/; Secure';
 
 async function world() {
   const h = await makePartnerApp();
@@ -93,7 +95,7 @@ describe('POST /portal/login signs in only from its own form', () => {
     expect(await dashboard.text()).toContain('Signed in as Jane');
   });
 
-  it('a cross-site post — without the cookie, with another value, without the field, or from another site — is a 403 page and no session', async () => {
+  it('a cross-site post — without the cookie, with another value, without the field, or from another site — is a 403 page and no session; a post that carried the cookie drops it', async () => {
     const { offer, confirm } = await world();
     const victim = await signInFormOf(await offer()); // the victim's own pre-session cookie
     const attacker = await signInFormOf(await offer()); // the attacker's page: their nonce, their token
@@ -107,21 +109,27 @@ describe('POST /portal/login signs in only from its own form', () => {
     ];
     for (const [label, fields, headers] of cases) {
       const res = await confirm(fields, headers);
-      expect(res.headers.get('set-cookie'), label).toBeNull();
+      expect(res.headers.getSetCookie(), label).toEqual(headers.cookie ? [NONCE_DROPPED] : []);
       const html = await expectPage(res, 403, 'Please sign in');
       expect(html, label).toContain('<p>This sign-in form has expired or did not come from this site. Open your sign-in link again.</p>');
     }
-    // The refusals spent nothing: the victim's own form still works, from PUBLIC_URL's origin too.
+    // Another site's post never carries the Strict cookie, so it spends nothing: the victim's own
+    // form still works, from PUBLIC_URL's origin too.
     expect((await confirm(victim.fields, { cookie: victim.cookie!, origin: 'https://ref.test' })).status).toBe(303);
   });
 
-  it('a token revoked between the page and the form is the error page (401), no session; an unreadable form is a 400 page', async () => {
+  it('a token revoked between the page and the form is the error page (401), no session; an unreadable form is a 400 page; both drop the pre-session cookie', async () => {
     const { h, jane, offer, confirm } = await world();
     const form = await signInFormOf(await offer());
     await ok(h.admin('POST', `/v1/partners/${jane.id}/tokens/revoke`));
-    const html = await expectPage(await confirm(form.fields, { cookie: form.cookie! }), 401, 'Please sign in');
+    const refused = await confirm(form.fields, { cookie: form.cookie! });
+    expect(refused.headers.getSetCookie()).toEqual([NONCE_DROPPED]);
+    const html = await expectPage(refused, 401, 'Please sign in');
     expect(html).toContain('<p>This sign-in link is invalid or has expired. Ask the program for a new one.</p>');
     const bad = await h.app.request('/portal/login', { method: 'POST', headers: { cookie: form.cookie!, 'content-type': 'multipart/form-data; boundary=yy' }, body: 'abc' });
+    expect(bad.headers.getSetCookie()).toEqual([NONCE_DROPPED]);
     expect(await expectPage(bad, 400, 'Please sign in')).toContain('<p>The form could not be read. Open your sign-in link again.</p>');
+    const noCookie = await h.app.request('/portal/login', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=yy' }, body: 'abc' });
+    expect(noCookie.headers.getSetCookie()).toEqual([]);
   });
 });
