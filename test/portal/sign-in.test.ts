@@ -95,6 +95,16 @@ describe('POST /portal/login signs in only from its own form', () => {
     expect(await dashboard.text()).toContain('Signed in as Jane');
   });
 
+  it('goes to /portal only: a return address in the link or the form is no open redirect', async () => {
+    const { token, send, confirm } = await world();
+    const offer = await send(`/portal/login?token=${encodeURIComponent(token)}&next=https://evil.test/&redirect=//evil.test&returnTo=https://evil.test`);
+    const form = await signInFormOf(offer);
+    expect(Object.keys(form.fields).sort()).toEqual(['nonce', 'token']);
+    expect(form.html).not.toContain('evil.test');
+    const res = await confirm({ ...form.fields, next: 'https://evil.test/', redirect: '//evil.test', returnTo: 'https://evil.test' }, { cookie: form.cookie! });
+    expect([res.status, res.headers.get('location')]).toEqual([303, '/portal']);
+  });
+
   it('a cross-site post — without the cookie, with another value, without the field, or from another site — is a 403 page and no session; a post that carried the cookie drops it', async () => {
     const { offer, confirm } = await world();
     const victim = await signInFormOf(await offer()); // the victim's own pre-session cookie
