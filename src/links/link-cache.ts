@@ -47,9 +47,15 @@ function prepare(row: TargetRow): RedirectTarget {
  * In-isolate LRU in front of the redirect lookup. Entries live a short TTL so other isolates'
  * changes show up quickly; writes in this isolate clear it at once. Misses are cached briefly
  * too, so a flood of unknown codes does not reach the database.
+ *
+ * Invalidation epoch: a lookup that read the database before a write in this isolate committed
+ * may finish after that write cleared the cache; it then answers its own request with what it read
+ * but does not cache it, or the old row would be served until the TTL ends.
  */
 export class LinkCache {
   private readonly lru: LruCache<string, RedirectTarget | null>;
+  /** Bumped by every forget/clear; a lookup caches its row only if none happened while it read. */
+  private epoch = 0;
 
   constructor(
     opts: { max?: number; ttlMs?: number; missTtlMs?: number } = {},
@@ -66,18 +72,21 @@ export class LinkCache {
   async lookup(db: Db, codeKey: string): Promise<RedirectTarget | null> {
     const hit = this.lru.get(codeKey);
     if (hit !== undefined) return hit;
+    const epoch = this.epoch;
     const row = await findRedirectTarget(db, codeKey);
     const target = row ? prepare(row) : null;
-    this.lru.set(codeKey, target, target ? undefined : this.missTtlMs);
+    if (epoch === this.epoch) this.lru.set(codeKey, target, target ? undefined : this.missTtlMs);
     return target;
   }
 
   /** Drops one code (a cached miss for a code that now exists, after a create). */
   forget(codeKey: string): void {
+    this.epoch++;
     this.lru.delete(codeKey);
   }
 
   clear(): void {
+    this.epoch++;
     this.lru.clear();
   }
 }
