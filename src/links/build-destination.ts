@@ -1,4 +1,5 @@
 import type { Utm } from '../db/schema';
+import { appendQuery, forwardedQuery, ownParamKeys } from './forward-query';
 
 /**
  * The URL a click is sent to: the link's url with the click id and the link's utm_* parameters
@@ -21,6 +22,17 @@ export interface CompiledDestination {
   /** The destination without a click id (HEAD requests). */
   readonly withoutClick: string;
   withClick(clickId: string): string;
+  /** Parameter keys a visitor's query cannot set here (see `forwardedQuery`). */
+  readonly ownParams: ReadonlySet<string>;
+}
+
+/**
+ * The Location of a redirect: the compiled destination, with or without a click id, plus what may
+ * be passed on of the visitor's raw query. Without a query it is the compiled string as is.
+ */
+export function destinationWith(dest: CompiledDestination, clickId: string | null, rawQuery: string): string {
+  const href = clickId === null ? dest.withoutClick : dest.withClick(clickId);
+  return rawQuery === '' ? href : appendQuery(href, forwardedQuery(rawQuery, dest.ownParams));
 }
 
 const MARK = 'rEfLiNkClIcKiDmArK';
@@ -35,15 +47,17 @@ const PLAIN = /^[A-Za-z0-9_.*-]*$/;
  */
 export function compileDestination(url: string, clickIdParam: string, utm: Utm | null): CompiledDestination {
   const withoutClick = buildDestination(url, clickIdParam, null, utm);
+  const ownParams = ownParamKeys(withoutClick, clickIdParam);
   const marked = withoutClick.includes(MARK) ? null : buildDestination(url, clickIdParam, MARK, utm);
   const at = marked?.indexOf(MARK) ?? -1;
   if (!marked || at < 0 || marked.indexOf(MARK, at + 1) >= 0) {
-    return { withoutClick, withClick: (clickId) => buildDestination(url, clickIdParam, clickId, utm) };
+    return { withoutClick, ownParams, withClick: (clickId) => buildDestination(url, clickIdParam, clickId, utm) };
   }
   const head = marked.slice(0, at);
   const tail = marked.slice(at + MARK.length);
   return {
     withoutClick,
+    ownParams,
     withClick: (clickId) => (PLAIN.test(clickId) ? head + clickId + tail : buildDestination(url, clickIdParam, clickId, utm)),
   };
 }

@@ -4,6 +4,7 @@ import { findRedirectTarget } from '../db/queries/links';
 import { LruCache } from '../lib/lru';
 import { DAY_MS } from '../lib/time';
 import { compileDestination, type CompiledDestination } from './build-destination';
+import { ownParamKeys } from './forward-query';
 import { validateDestination } from './validate-destination';
 
 type TargetRow = NonNullable<Awaited<ReturnType<typeof findRedirectTarget>>>;
@@ -13,6 +14,8 @@ export type RedirectTarget = TargetRow & {
   destination: CompiledDestination;
   /** `; Max-Age=…; Path=/; HttpOnly; Secure; SameSite=Lax` — what follows `rcid=<click id>`. */
   cookieAttributes: string;
+  /** For a link that redirects to the defaultUrl without a click (archived, partner not active): the keys a visitor's query cannot set there. */
+  defaultUrlParams: ReadonlySet<string> | null;
 };
 
 export const CLICK_COOKIE = 'rcid';
@@ -40,6 +43,7 @@ function prepare(row: TargetRow): RedirectTarget {
     ...row,
     destination: compileDestination(allowedUrl(row), row.clickIdParam, row.utm),
     cookieAttributes: cookie.slice(CLICK_COOKIE.length + 1),
+    defaultUrlParams: row.archived || row.partnerStatus !== 'active' ? ownParamKeys(row.defaultUrl, row.clickIdParam) : null,
   };
 }
 

@@ -13,6 +13,10 @@ export interface FastRedirectOptions {
 
 // What `/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}` matches in the app, with or without a query.
 const CODE_PATH = /^\/([A-Za-z0-9][A-Za-z0-9_-]{0,49})(?:\?|$)/;
+// A query the WHATWG URL parser (which builds the app's request URL) leaves as it is: printable
+// ASCII without " # ' < > (it percent-encodes those, spaces and non-ASCII) and without a backslash.
+// Any other query goes through the app, so the Location passes on exactly what the app's would.
+const STABLE_QUERY = /^[!$%&()*+,\-./0-9:;=?@A-Z[\]^_`a-z{|}~]*$/;
 // A plain host[:port] (or [ipv6]:port); anything else goes through the app, which validates it.
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -39,8 +43,8 @@ const one = (v: string | string[] | undefined): string | null => (v === undefine
  * there on an earlier request) and is live, answer the 302 straight from node:http — no fetch
  * Request/Response objects, no Hono routing — with exactly the headers, click id, cookie and
  * captured click the app's redirect route produces (same helpers; a test compares both).
- * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host, a repeated
- * User-Agent or Referer line) returns
+ * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host, a query the
+ * URL parser would re-encode, a repeated User-Agent or Referer line) returns
  * false and the request goes to the Hono app as usual. Workers always use the app's route.
  */
 export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
@@ -50,6 +54,8 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     if (!url || url.charCodeAt(0) !== 47) return false;
     const m = CODE_PATH.exec(url);
     if (!m) return false;
+    const query = url.length > m[0].length ? url.slice(m[0].length) : '';
+    if (query !== '' && !STABLE_QUERY.test(query)) return false;
     const target = deps.linkCache.peek(m[1]!.toLowerCase());
     if (!target || target.archived || target.partnerStatus !== 'active') return false;
     const h = req.headers;
@@ -59,7 +65,7 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());
-    const headers = clickRedirectHeaders(target, clickId);
+    const headers = clickRedirectHeaders(target, clickId, query);
     headers['content-length'] = '0';
     const pressure = deps.clickSink.capture(
       capturedClick(target, clickId, at, {

@@ -1,4 +1,6 @@
 import type { CapturedClick } from '../clicks/click-sink';
+import { destinationWith } from './build-destination';
+import { appendQuery, forwardedQuery } from './forward-query';
 import { CLICK_COOKIE, type RedirectTarget } from './link-cache';
 
 /** Request facts of a click, read from whichever request object the runtime has. */
@@ -31,7 +33,14 @@ export function redirectHeaders(location: string, cookie?: string): Record<strin
   return headers;
 }
 
-/** Location and cookie for a click on a target. */
-export function clickRedirectHeaders(target: RedirectTarget, clickId: string): Record<string, string> {
-  return redirectHeaders(target.destination.withClick(clickId), `${CLICK_COOKIE}=${clickId}${target.cookieAttributes}`);
+/** Location and cookie for a click on a target; `rawQuery` is the visitor's query (without `?`), '' when none. */
+export function clickRedirectHeaders(target: RedirectTarget, clickId: string, rawQuery: string): Record<string, string> {
+  return redirectHeaders(destinationWith(target.destination, clickId, rawQuery), `${CLICK_COOKIE}=${clickId}${target.cookieAttributes}`);
+}
+
+/** Location of a redirect without a click: the destination (HEAD), or the defaultUrl for an archived link or inactive partner. */
+export function noClickLocation(target: RedirectTarget, toDefaultUrl: boolean, rawQuery: string): string {
+  if (!toDefaultUrl) return destinationWith(target.destination, null, rawQuery);
+  if (rawQuery === '' || !target.defaultUrlParams) return target.defaultUrl;
+  return appendQuery(target.defaultUrl, forwardedQuery(rawQuery, target.defaultUrlParams));
 }

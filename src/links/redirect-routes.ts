@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { newClickId } from '../lib/ids';
 import type { WaitUntil } from '../clicks/click-sink';
-import { capturedClick, clickRedirectHeaders, redirectHeaders } from './redirect-response';
+import { capturedClick, clickRedirectHeaders, noClickLocation, redirectHeaders } from './redirect-response';
+import { rawQueryOf } from './forward-query';
 
 function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
@@ -34,11 +35,13 @@ export const redirectRoutes = new Hono<AppEnv>()
     let target = linkCache.peek(codeKey);
     if (target === undefined) target = await linkCache.lookup(db, codeKey);
     if (!target) return c.html(notFoundPage(), 404);
-    if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(target.defaultUrl));
-    if (c.req.method === 'HEAD') return found(redirectHeaders(target.destination.withoutClick));
+    const req = c.req.raw;
+    // The visitor's query is passed on (see forwardedQuery); the URL is already WHATWG-serialised.
+    const query = rawQueryOf(req.url);
+    if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(noClickLocation(target, true, query)));
+    if (c.req.method === 'HEAD') return found(redirectHeaders(noClickLocation(target, false, query)));
     const at = clock();
     const clickId = newClickId(at.getTime());
-    const req = c.req.raw;
     const pressure = clickSink.capture(
       capturedClick(target, clickId, at, {
         ip: clientIp(req, c.env),
@@ -52,5 +55,5 @@ export const redirectRoutes = new Hono<AppEnv>()
       clickSink.wantsWaitUntil === false ? null : waitUntilOf(c),
     );
     if (pressure) await pressure;
-    return found(clickRedirectHeaders(target, clickId));
+    return found(clickRedirectHeaders(target, clickId, query));
   });

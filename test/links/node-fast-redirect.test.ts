@@ -39,6 +39,7 @@ describe('Node fast path for cached redirects', () => {
   let fastHits = 0;
   let code = '';
   let linkId = '';
+  let partnerId = '';
   let server: ReturnType<typeof createNodeServer>;
   beforeAll(async () => {
     s = await startServer({ env: { TRUST_PROXY: '1', COUNTRY_HEADER: 'x-country' } });
@@ -47,6 +48,7 @@ describe('Node fast path for cached redirects', () => {
     port = await listen(server, 0, '127.0.0.1');
     const program = await s.json('POST', '/v1/programs', { name: 'F', currency: 'EUR', defaultUrl: 'https://a.test/home', allowedHosts: ['a.test'] });
     const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+    partnerId = partner.body.id;
     const link = await s.json('POST', `/v1/partners/${partner.body.id}/links`, { url: 'https://a.test/x?a=1#f', utm: { source: 'nl' }, code: 'Fast-Path' });
     code = link.body.code;
     linkId = link.body.id;
@@ -67,7 +69,7 @@ describe('Node fast path for cached redirects', () => {
       status: 302,
       body: '',
       headers: {
-        location: 'https://a.test/x?a=1&utm_source=nl&rcid=CLICK#f',
+        location: 'https://a.test/x?a=1&utm_source=nl&rcid=CLICK&gclid=abc#f',
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer-when-downgrade',
         'set-cookie': ['rcid=CLICK; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax'],
@@ -85,6 +87,34 @@ describe('Node fast path for cached redirects', () => {
     expect(a).toMatchObject({ link_id: linkId, country: 'DE', device_type: 'desktop', browser: 'Chrome', os: 'Windows', referrer_host: 'news.test', paid_ads: 1, bot: 0, is_unique: 1 });
     // The same visitor (same forwarded IP and UA) a moment later: same hash, a repeat.
     expect(b).toEqual({ ...a, is_unique: 0 });
+  });
+
+  it("passes the visitor's query on exactly as the app route does (link values win, no forged click id, capped)", async () => {
+    const link = await s.json('POST', `/v1/partners/${partnerId}/links`, { url: 'https://a.test/q?a=1#f', utm: { source: 'nl' }, code: 'Query-Path' });
+    expect(link.status).toBe(201);
+    const headers = { 'user-agent': CHROME, 'x-forwarded-for': '203.0.113.10' };
+    const cases: [string, string][] = [
+      ['utm_medium=cpc&gclid=abc&tag=a&tag=b&q=caf%C3%A9+x%20y&bad=%zz&flag&utm_source=evil&rcid=forged&RCID=x&%72cid=y', 'utm_medium=cpc&gclid=abc&tag=a&tag=b&q=caf%C3%A9+x%20y&bad=%zz&flag'],
+      [`junk=${'j'.repeat(5000)}&fbclid=F`, 'fbclid=F'],
+      ['', ''],
+    ];
+    for (const [query, passed] of cases) {
+      await s.json('PATCH', `/v1/links/${link.body.id}`, { campaign: 'c' }); // clears the cache: the app answers next
+      fastHits = 0;
+      const path = query === '' ? '/Query-Path' : `/Query-Path?${query}`;
+      const viaApp = await raw(port, 'GET', path, headers);
+      const viaFast = await raw(port, 'GET', path.replace('/Query-Path', '/query-path'), headers);
+      expect(fastHits).toBe(1);
+      expect(shape(viaFast)).toEqual(shape(viaApp));
+      expect(shape(viaFast).headers.location).toBe(`https://a.test/q?a=1&utm_source=nl&rcid=CLICK${passed === '' ? '' : `&${passed}`}#f`);
+    }
+  });
+
+  it('leaves a query the URL parser would re-encode to the app, which passes it on encoded', async () => {
+    fastHits = 0;
+    const res = await raw(port, 'GET', `/query-path?q="x"&n=<'>&b=\\`, { 'user-agent': CHROME });
+    expect(fastHits).toBe(0);
+    expect(shape(res).headers.location).toBe(`https://a.test/q?a=1&utm_source=nl&rcid=CLICK&q=%22x%22&n=%3C%27%3E&b=\\#f`);
   });
 
   it('leaves HEAD, unknown codes, reserved paths and archived links to the app', async () => {

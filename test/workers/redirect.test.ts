@@ -47,6 +47,19 @@ describe('GET /:code on workerd with D1', () => {
     ]);
   });
 
+  it("passes the visitor's query on after the click id: the link's own values win, the click id cannot be forged, encoding is kept", async () => {
+    const { link } = await seed();
+    const res = await settled('GET', `/${link.code}?plan=free&utm_source=evil&gclid=G1&tag=a&tag=b&q=caf%C3%A9+x y&rcid=forged&RCID=x`, visitor(CHROME_WINDOWS, '203.0.113.7'));
+    expect(res.status).toBe(302);
+    const clickId = new URL(res.headers.get('location')!).searchParams.get('rcid')!;
+    expect(res.headers.get('location')).toBe(
+      `https://www.acme.test/pricing?plan=pro&utm_source=partner&utm_medium=referral&utm_campaign=spring&rcid=${clickId}&gclid=G1&tag=a&tag=b&q=caf%C3%A9+x%20y`,
+    );
+    const head = await settled('HEAD', `/${link.code}?fbclid=F1`, visitor(CHROME_WINDOWS, '203.0.113.7'));
+    expect(head.headers.get('location')).toBe('https://www.acme.test/pricing?plan=pro&utm_source=partner&utm_medium=referral&utm_campaign=spring&fbclid=F1');
+    expect((await clicksOf(link.id)).map((r) => [r.id, r.paid_ads])).toEqual([[clickId, 1]]);
+  });
+
   it('without a queue, a click whose D1 write fails once (a transient D1 error) is written by a retry, once', async () => {
     const { link } = await seed();
     let failures = 1;
