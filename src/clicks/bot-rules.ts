@@ -41,6 +41,14 @@ const MOBILE_BROWSER = /^Mozilla\/5\.0\b.*\b(?:Mobile|Android|iPad)\b/;
 
 const PREFETCH_PURPOSE = /(?:^|[\s;,])prefetch(?:$|[\s;,])/i;
 
+/**
+ * A browser's speculative request (`Sec-Purpose: prefetch`, `prefetch;prerender`, the older
+ * `Purpose: prefetch`): not a visit. The redirect declines it, so it is never recorded.
+ */
+export function isPrefetch(purpose: string | null | undefined): boolean {
+  return purpose != null && PREFETCH_PURPOSE.test(purpose.trim());
+}
+
 /** Returns why a request is not a human click, or null for a human. Link previews win over
  * generic crawlers; a prefetch from a real browser is still not a click. */
 export function detectBot(userAgent: string | null, purpose: string | null): BotReason | null {
@@ -52,7 +60,8 @@ export function detectBot(userAgent: string | null, purpose: string | null): Bot
     }
     if (isbot(ua)) return 'crawler';
   }
-  if (purpose !== null && PREFETCH_PURPOSE.test(purpose.trim())) return 'prefetch';
+  // The redirect declines prefetches; this only classifies one captured before it did (a queued click).
+  if (isPrefetch(purpose)) return 'prefetch';
   if (ua === '') return 'missing_user_agent';
   return null;
 }

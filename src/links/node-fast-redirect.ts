@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AppDeps } from '../env';
 import { newClickId } from '../lib/ids';
 import { capturedClick, clickRedirectHeaders } from './redirect-response';
+import { isPrefetch } from '../clicks/bot-rules';
 
 export interface FastRedirectOptions {
   /** Client IP of a request (TRUST_PROXY: the rightmost X-Forwarded-For entry, else the socket peer). */
@@ -43,7 +44,7 @@ const one = (v: string | string[] | undefined): string | null => (v === undefine
  * there on an earlier request) and is live, answer the 302 straight from node:http — no fetch
  * Request/Response objects, no Hono routing — with exactly the headers, click id, cookie and
  * captured click the app's redirect route produces (same helpers; a test compares both).
- * Anything else (HEAD, a cache miss, an archived link, a suspended partner, an odd Host, a query the
+ * Anything else (HEAD, a prefetch, a cache miss, an archived link, a suspended partner, an odd Host, a query the
  * URL parser would re-encode, a repeated User-Agent or Referer line) returns
  * false and the request goes to the Hono app as usual. Workers always use the app's route.
  */
@@ -62,6 +63,8 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     const host = h.host;
     if (!host || !PLAIN_HOST.test(host)) return false;
     if (repeatsUserAgentOrReferer(req.rawHeaders)) return false;
+    const purpose = one(h['sec-purpose']) ?? one(h.purpose);
+    if (purpose !== null && isPrefetch(purpose)) return false; // the app declines it
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());
@@ -72,7 +75,7 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
         ip: opts.clientIp(one(h['x-forwarded-for']) ?? undefined, req.socket.remoteAddress),
         userAgent: one(h['user-agent']),
         referer: one(h.referer),
-        purpose: one(h['sec-purpose']) ?? one(h.purpose),
+        purpose,
         landingUrl: `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${host}${url}`,
         country: one(h[opts.countryHeader]),
       }),

@@ -4,6 +4,7 @@ import { newClickId } from '../lib/ids';
 import type { WaitUntil } from '../clicks/click-sink';
 import { capturedClick, clickRedirectHeaders, noClickLocation, redirectHeaders } from './redirect-response';
 import { rawQueryOf } from './forward-query';
+import { isPrefetch } from '../clicks/bot-rules';
 
 function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
@@ -27,8 +28,19 @@ function found(headers: Record<string, string>): Response {
   return new Response('', { status: 302, headers });
 }
 
+/**
+ * The answer to a browser prefetch/prerender of a link that would record a click. A prefetch is
+ * not a visit, and browsers discard a speculative response that is not 2xx, so the visitor's real
+ * navigation, if it comes, reaches this route and is the one click. (Recorded, the prefetch hid
+ * that visit as a bot click when the browser used it, or counted twice when it did not.) A 4xx,
+ * not the customary 503: a refusal is no outage (the HTTP WG's coming "Purpose Declined" is a 4xx).
+ */
+function prefetchDeclined(): Response {
+  return new Response('', { status: 403, headers: { 'cache-control': 'no-store' } });
+}
+
 export const redirectRoutes = new Hono<AppEnv>()
-  // GET|HEAD /:code — the hot path: one cached lookup, 302, click written after the response
+  // GET|HEAD /:code — the hot path: one cached lookup, 302, click written after the response (a prefetch: 403, no click)
   .get('/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}', async (c) => {
     const { db, linkCache, clickSink, clock, clientIp, clientCountry } = c.get('deps');
     const codeKey = c.req.param('code').toLowerCase();
@@ -40,6 +52,8 @@ export const redirectRoutes = new Hono<AppEnv>()
     const query = rawQueryOf(req.url);
     if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(noClickLocation(target, true, query)));
     if (c.req.method === 'HEAD') return found(redirectHeaders(noClickLocation(target, false, query)));
+    const purpose = req.headers.get('sec-purpose') ?? req.headers.get('purpose');
+    if (purpose !== null && isPrefetch(purpose)) return prefetchDeclined();
     const at = clock();
     const clickId = newClickId(at.getTime());
     const pressure = clickSink.capture(
@@ -47,7 +61,7 @@ export const redirectRoutes = new Hono<AppEnv>()
         ip: clientIp(req, c.env),
         userAgent: req.headers.get('user-agent'),
         referer: req.headers.get('referer'),
-        purpose: req.headers.get('sec-purpose') ?? req.headers.get('purpose'),
+        purpose,
         landingUrl: req.url,
         country: clientCountry(req),
       }),

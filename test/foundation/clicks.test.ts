@@ -79,7 +79,6 @@ describe('click capture — what is stored', () => {
     ['Twitterbot', 'Twitterbot/1.0', {}],
     ['WhatsApp', 'WhatsApp/2.23.20.0 A', {}],
     ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', {}],
-    ['Sec-Purpose: prefetch', CHROME_MAC, { 'sec-purpose': 'prefetch' }],
   ])('%s is a bot click, never unique', async (_name, ua, extra) => {
     const { t, partner } = await proxiedApp();
     const res = await visit(t, `/${partner.code}`, from('198.51.100.9', ua, extra));
@@ -174,24 +173,14 @@ describe('click capture — odd visitors and windows', () => {
     expect((await clickRows(t)).map((r) => r.is_unique)).toEqual([1, 1, 1]);
   });
 
-  it('bots are never unique and open no window: bot, human, prefetch, human → 0, 1, 0, 0', async () => {
+  it('bots are never unique and open no window; a prefetch is declined and stores nothing: bot, human, prefetch, human → 0, 1, 0', async () => {
     const { t, partner } = await proxiedApp();
     await visit(t, `/${partner.code}`, from('198.51.100.51', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
     await visit(t, `/${partner.code}`, from('198.51.100.51'));
-    await visit(t, `/${partner.code}`, from('198.51.100.51', CHROME_MAC, { 'sec-purpose': 'prefetch' }));
+    expect((await visit(t, `/${partner.code}`, from('198.51.100.51', CHROME_MAC, { 'sec-purpose': 'prefetch' }))).status).toBe(403);
     await visit(t, `/${partner.code}`, from('198.51.100.51'));
     const rows = await clickRows(t);
-    expect(rows.map((r) => [r.is_unique, r.bot, r.bot_reason])).toEqual([[0, 1, 'crawler'], [1, 0, null], [0, 1, 'prefetch'], [0, 0, null]]);
-  });
-
-  it('a prefetched click is a bot click but still attributes: the browser navigates with the prefetched redirect and its rcid', async () => {
-    const { t, partner } = await proxiedApp();
-    const res = await visit(t, `/${partner.code}`, from('198.51.100.52', CHROME_MAC, { 'sec-purpose': 'prefetch;anonymous-client-ip' }));
-    await t.clickSink.flush();
-    const r = await t.json('POST', '/v1/track/lead', { clickId: clickIdOf(res), customer: { externalId: 'cus_pf' } });
-    expect(r.status).toBe(200);
-    expect(r.body.event).toMatchObject({ partnerId: partner.id, status: 'attributed' });
-    expect((await clickRows(t)).map((c) => [c.bot, c.bot_reason, c.is_unique])).toEqual([[1, 'prefetch', 0]]);
+    expect(rows.map((r) => [r.is_unique, r.bot, r.bot_reason])).toEqual([[0, 1, 'crawler'], [1, 0, null], [0, 0, null]]);
   });
 
   it('TRUST_PROXY: an X-Forwarded-For entry with a port (Azure) is the same visitor whatever the port', async () => {
@@ -204,7 +193,7 @@ describe('click capture — odd visitors and windows', () => {
 });
 
 describe('GET /v1/links/:id/stats', () => {
-  it('exact counts after a mixed sequence: 3 human (one visitor) + 1 other visitor + 2 bots → 4 / 2 / 2', async () => {
+  it('exact counts after a mixed sequence: 3 human (one visitor) + 1 other visitor + 2 bots + 1 prefetch (not counted) → 4 / 2 / 2', async () => {
     const { t, partner } = await proxiedApp();
     const link = await createLink(t, partner.id, { code: 'stats' });
     expect(await stats(t, link.id)).toEqual({ linkId: link.id, clicks: 0, uniqueClicks: 0, botClicks: 0 });
@@ -216,7 +205,8 @@ describe('GET /v1/links/:id/stats', () => {
     await visit(t, '/stats', a);
     await visit(t, '/stats', from('198.51.100.21'));
     await visit(t, '/stats', from('198.51.100.22', 'Twitterbot/1.0'));
-    await visit(t, '/stats', from('198.51.100.22', CHROME_MAC, { 'sec-purpose': 'prefetch' }));
+    await visit(t, '/stats', from('198.51.100.22', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
+    await visit(t, '/stats', from('198.51.100.22', CHROME_MAC, { 'sec-purpose': 'prefetch' })); // declined: not counted at all
     // Clicks on another link and HEAD requests do not count here.
     await visit(t, `/${partner.code}`, from('198.51.100.23'));
     await visit(t, '/stats', a, 'HEAD');

@@ -117,6 +117,23 @@ describe('Node fast path for cached redirects', () => {
     expect(shape(res).headers.location).toBe(`https://a.test/q?a=1&utm_source=nl&rcid=CLICK&q=%22x%22&n=%3C%27%3E&b=\\#f`);
   });
 
+  it('leaves a prefetch of a cached link to the app, which declines it: 403, no click', async () => {
+    await s.clickSink.flush();
+    const before = await s.db.all(sql`select id from clicks`);
+    fastHits = 0;
+    for (const purpose of [{ 'sec-purpose': 'prefetch;prerender' }, { purpose: 'prefetch' }] as Record<string, string>[]) {
+      const res = await raw(port, 'GET', '/query-path?gclid=1', { 'user-agent': CHROME, ...purpose });
+      expect(shape(res)).toEqual({
+        status: 403,
+        body: '',
+        headers: { 'cache-control': 'no-store', 'content-length': '0', connection: 'keep-alive', 'keep-alive': 'timeout=5' },
+      });
+    }
+    expect(fastHits).toBe(0);
+    await s.clickSink.flush();
+    expect(await s.db.all(sql`select id from clicks`)).toEqual(before);
+  });
+
   it('leaves HEAD, unknown codes, reserved paths and archived links to the app', async () => {
     fastHits = 0;
     expect((await raw(port, 'HEAD', `/${code}`)).status).toBe(302);

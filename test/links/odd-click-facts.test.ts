@@ -94,7 +94,8 @@ describe('odd click facts: app route and Node fast path record the same', () => 
       { 'user-agent': CHROME, 'x-country': 'T1' },
       { 'user-agent': CHROME + ' ' + 'x'.repeat(10_000) },
       { 'user-agent': 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120.0 Mobile Safari/537.36 \u00c4\u00d6' },
-      { 'sec-purpose': 'prefetch', 'user-agent': CHROME },
+      { 'sec-purpose': 'anonymous-client-ip', 'user-agent': CHROME },
+      { 'sec-purpose': ['anonymous-client-ip', 'x'], purpose: 'y', 'user-agent': CHROME },
       {},
     ];
     for (const headers of cases) {

@@ -60,6 +60,19 @@ describe('GET /:code on workerd with D1', () => {
     expect((await clicksOf(link.id)).map((r) => [r.id, r.paid_ads])).toEqual([[clickId, 1]]);
   });
 
+  it('declines a browser prefetch (403, no-store, no click); the navigation that follows is one human click', async () => {
+    const { link } = await seed();
+    const pre = await settled('GET', `/${link.code}`, { ...visitor(CHROME_WINDOWS, '203.0.113.7'), 'sec-purpose': 'prefetch;prerender' });
+    expect(pre.status).toBe(403);
+    expect(pre.headers.get('cache-control')).toBe('no-store');
+    expect(pre.headers.get('location')).toBeNull();
+    expect(pre.headers.get('set-cookie')).toBeNull();
+    expect(await clicksOf(link.id)).toEqual([]);
+    const res = await settled('GET', `/${link.code}`, visitor(CHROME_WINDOWS, '203.0.113.7'));
+    expect(res.status).toBe(302);
+    expect((await clicksOf(link.id)).map((r) => [r.bot, r.bot_reason, r.is_unique])).toEqual([[0, null, 1]]);
+  });
+
   it('without a queue, a click whose D1 write fails once (a transient D1 error) is written by a retry, once', async () => {
     const { link } = await seed();
     let failures = 1;
