@@ -15,7 +15,7 @@ import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
-import { commissionJson } from '../conversions/conversion-json';
+import { partnerCommissionJson, programCurrency, withPartnerExplanations } from './partner-explanations';
 import { payoutJson, payoutStatementJson } from '../payouts/payout-json';
 import { sendStatementCsv } from '../payouts/statement-csv';
 import { readPayoutStatement } from '../db/queries/payout-statements';
@@ -61,8 +61,8 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/commissions', validate('query', myCommissionsQuery), async (c) => {
     const q = c.req.valid('query');
     const { partnerId, programId } = partnerAuthOf(c);
-    const rows = await listPartnerCommissions(c.var.deps.db, { ...q, partnerId, programId });
-    return c.json(page(rows, q.limit, commissionJson));
+    const [rows, currency] = await Promise.all([listPartnerCommissions(c.var.deps.db, { ...q, partnerId, programId }), programCurrency(c.var.deps, programId)]);
+    return c.json(page(rows, q.limit, (row) => partnerCommissionJson(row, currency)));
   })
   // GET /v1/me/payouts
   .get('/payouts', validate('query', listQuery), async (c) => {
@@ -75,8 +75,13 @@ export const meRoutes = new Hono<AppEnv>()
   // another partner's is a 404 like an unknown id, so ids cannot be probed
   .get('/payouts/:payoutId', validate('query', payoutStatementQuery), async (c) => {
     const { limit, cursor, format } = c.req.valid('query');
-    const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), partnerAuthOf(c), format === 'csv' ? {} : { limit, cursor });
-    if (!s) throw new NotFoundError('Payout');
+    const me = partnerAuthOf(c);
+    const [found, currency] = await Promise.all([
+      readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), me, format === 'csv' ? {} : { limit, cursor }),
+      programCurrency(c.var.deps, me.programId),
+    ]);
+    if (!found) throw new NotFoundError('Payout');
+    const s = withPartnerExplanations(found, currency);
     return format === 'csv' ? sendStatementCsv(c, s) : c.json(payoutStatementJson(s, limit));
   })
   // GET /v1/me/report — the program report language, always scoped to the signed-in partner

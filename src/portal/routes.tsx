@@ -23,6 +23,7 @@ import { cspFor } from './views/layout';
 import { PayoutStatementPage, STATEMENT_SHOWN } from './views/payout-statement';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { sendStatementCsv } from '../payouts/statement-csv';
+import { programCurrency, withPartnerExplanations } from '../me/partner-explanations';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
@@ -172,14 +173,16 @@ export const portalRoutes = new Hono<AppEnv>()
     const session = await currentSession(c);
     if (!session) return signedOut(c, 'Open the sign-in link you received to see your payouts.');
     const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), session.claims, { limit: STATEMENT_SHOWN });
-    return s ? page(c, 200, (nonce) => <PayoutStatementPage s={s} nonce={nonce} />) : notFound(c);
+    if (!s) return notFound(c);
+    const shown = withPartnerExplanations(s, await programCurrency(c.var.deps, session.claims.programId));
+    return page(c, 200, (nonce) => <PayoutStatementPage s={shown} nonce={nonce} />);
   })
   // GET /portal/payouts/:payoutId/statement.csv — the whole statement, as GET /v1/me/payouts/:id?format=csv
   .get('/payouts/:payoutId/statement.csv', async (c) => {
     const session = await currentSession(c);
     if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
     const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), session.claims);
-    return s ? sendStatementCsv(c, s) : notFound(c);
+    return s ? sendStatementCsv(c, withPartnerExplanations(s, await programCurrency(c.var.deps, session.claims.programId))) : notFound(c);
   })
   // Any other /portal path or method: a page a browser can show, not the API's JSON 404
   .all('*', (c) => notFound(c))

@@ -1,4 +1,5 @@
 import { formatMinor } from '../../lib/money';
+import { partnerExplanation } from '../../rewards/partner-explanation';
 import { createLinkSchema } from '../../links/schemas';
 import { SHOWN, type Dashboard } from '../load-dashboard';
 import { DailyChart } from './chart';
@@ -88,7 +89,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
                   <td>{day(c.createdAt)}</td>
                   <td class="num">{formatMinor(c.amount, c.unit)} {c.unit}</td>
                   <td>{c.status}</td>
-                  <td>{c.explanation}</td>
+                  <td>{partnerExplanation(c.explanation, c.unit, d.program.currency)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,26 @@
+import type { AppDeps } from '../env';
+import type { CommissionRow } from '../db/queries/conversions';
+import type { PayoutStatementRows } from '../db/queries/payout-statements';
+import { commissionJson } from '../conversions/conversion-json';
+import { partnerExplanation } from '../rewards/partner-explanation';
+
+/** The program's currency, in which its sales (and so percent and refund explanations) are counted. */
+export async function programCurrency(deps: AppDeps, programId: string): Promise<string> {
+  const program = await deps.programCache.program(deps.db, programId);
+  // The partner's token was just checked against this program; it cannot be missing.
+  if (!program) throw new Error(`program ${programId} not found`);
+  return program.currency;
+}
+
+/** A ledger entry as its partner reads it: commissionJson with the explanation in money. */
+export function partnerCommissionJson(c: CommissionRow, currency: string) {
+  return { ...commissionJson(c), explanation: partnerExplanation(c.explanation, c.unit, currency) };
+}
+
+/** A payout statement whose entries' explanations read as money (JSON, CSV and the portal page alike). */
+export function withPartnerExplanations(s: PayoutStatementRows, currency: string): PayoutStatementRows {
+  return {
+    ...s,
+    entries: s.entries.map((e) => ({ ...e, commission: { ...e.commission, explanation: partnerExplanation(e.commission.explanation, e.commission.unit, currency) } })),
+  };
+}
