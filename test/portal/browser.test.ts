@@ -14,7 +14,7 @@ import { launchChromium, me, seedWorld, type Server } from './browser-support';
 const WAIT = { timeout: 5_000 };
 
 interface Balance { unit: string; pending: number; approved: number; paid: number; formatted: { pending: string; approved: string; paid: string } }
-interface Commission { id: string; amount: number; unit: string; status: string }
+interface Commission { id: string; amount: number; unit: string; status: string; holdUntil: string }
 interface Link { code: string; url: string; shortUrl: string }
 interface ReportRow { key: string; clicks: number; leads: number; sales: number }
 interface Report { from: string; to: string; rows: ReportRow[] }
@@ -94,7 +94,8 @@ describe('partner portal in chromium', () => {
     const rows = await page.locator('tr[data-commission]').evaluateAll((trs) =>
       trs.map((tr) => ({ id: tr.getAttribute('data-commission'), amount: tr.children[1]!.textContent, status: tr.children[2]!.textContent })),
     );
-    expect(rows).toEqual(commissions.map((c) => ({ id: c.id, amount: `${formatMinor(c.amount, c.unit)} ${c.unit}`, status: c.status })));
+    // a pending entry says the (UTC) day its hold ends
+    expect(rows).toEqual(commissions.map((c) => ({ id: c.id, amount: `${formatMinor(c.amount, c.unit)} ${c.unit}`, status: c.status === 'pending' ? `pending until ${c.holdUntil.slice(0, 10)}` : c.status })));
 
     const links = (await api<{ data: Link[] }>('/v1/me/links')).data;
     const shown = await page.locator('.link-row[data-link]').evaluateAll((rs) =>

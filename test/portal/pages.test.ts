@@ -102,7 +102,7 @@ describe('portal payouts', () => {
     const cookie = await portalSignIn((path, init) => h.app.request(path, init), token);
     const html = await (await h.app.request('/portal', { headers: { cookie } })).text();
     const section = html.slice(html.indexOf('<h2 id="payouts">'), html.indexOf('</section>', html.indexOf('<h2 id="payouts">')));
-    expect(section).toContain('<thead><tr><th>Date</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
+    expect(section).toContain('<thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
     expect(section.match(/data-payout=/g)?.length).toBe(1);
     expect(section).toContain(
       `<tr data-payout="${mine.id}"><td><a href="/portal/payouts/${mine.id}">2026-03-01</a></td><td class="num">2469.12 EUR</td><td class="num">2</td><td>paid ${api[0]!.paidAt.slice(0, 10)} · &lt;script&gt;alert(1)&lt;/script&gt;</td></tr>`,

@@ -48,7 +48,7 @@ export function DailyChart({ series }: { series: DaySeries[] }) {
         <summary>Numbers per day</summary>
         <table>
           <thead>
-            <tr><th>Day</th><th class="num">Clicks</th><th class="num">Leads</th><th class="num">Sales</th></tr>
+            <tr><th>Day (UTC)</th><th class="num">Clicks</th><th class="num">Leads</th><th class="num">Sales</th></tr>
           </thead>
           <tbody>
             {series.map((d) => (

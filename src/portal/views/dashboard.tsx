@@ -20,6 +20,7 @@ else{i.select();document.execCommand('copy');done();}});});`;
 /** The API's campaign limit (createLinkSchema): the form's maxlength and the portal's check. */
 export const MAX_CAMPAIGN_LENGTH = createLinkSchema.shape.campaign.unwrap().maxLength ?? 100;
 
+/** A UTC day; the headers say so (a partner's local day may differ). */
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: string; csrf: string; nonce: string; leaderboard: LeaderboardRow[] | null; notice?: string }) {
@@ -52,7 +53,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           ))}
         </section>
         <section aria-labelledby="activity">
-          <h2 id="activity">Last {days} days</h2>
+          <h2 id="activity">Last {days} days (UTC)</h2>
           <DailyChart series={d.series} />
         </section>
         <section aria-labelledby="links">
@@ -81,19 +82,22 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
         </section>
         <section aria-labelledby="commissions">
           <h2 id="commissions">Commissions</h2>
-          <table>
-            <thead><tr><th>Date</th><th class="num">Amount</th><th>Status</th><th>Why</th></tr></thead>
-            <tbody>
-              {d.commissions.map((c) => (
-                <tr data-commission={c.id}>
-                  <td>{day(c.createdAt)}</td>
-                  <td class="num">{formatMinor(c.amount, c.unit)} {c.unit}</td>
-                  <td>{c.status}</td>
-                  <td>{partnerExplanation(c.explanation, c.unit, d.program.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {d.commissions.length === 0 ? <p class="muted">No commissions yet.</p> : (
+            <table>
+              <thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th>Status</th><th>Why</th></tr></thead>
+              <tbody>
+                {d.commissions.map((c) => (
+                  <tr data-commission={c.id}>
+                    <td>{day(c.createdAt)}</td>
+                    <td class="num">{formatMinor(c.amount, c.unit)} {c.unit}</td>
+                    {/* when a pending entry's hold ends, so "pending" is not open-ended */}
+                    <td>{c.status === 'pending' ? `pending until ${day(c.holdUntil)}` : c.status}</td>
+                    <td>{partnerExplanation(c.explanation, c.unit, d.program.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           <More shown={d.more.commissions} list="commissions" />
         </section>
         <section aria-labelledby="payouts">
@@ -101,7 +105,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           {d.payouts.length === 0 ? <p class="muted">No payouts yet.</p> : null}
           {d.payouts.length === 0 ? null : (
             <table>
-              <thead><tr><th>Date</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>
+              <thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>
               <tbody>
                 {d.payouts.map((p) => (
                   <tr data-payout={p.id}>
@@ -119,11 +123,13 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
         {leaderboard ? (
           <section aria-labelledby="leaderboard">
             <h2 id="leaderboard">Leaderboard (sales, last {days} days)</h2>
-            <ol>
-              {leaderboard.map((r) => (
-                <li data-rank={r.rank}>{r.partnerId === d.partner.id ? <b>{r.partnerName} (you)</b> : r.partnerName} — {r.value}</li>
-              ))}
-            </ol>
+            {leaderboard.length === 0 ? <p class="muted">No sales in the last {days} days yet.</p> : (
+              <ol>
+                {leaderboard.map((r) => (
+                  <li data-rank={r.rank}>{r.partnerId === d.partner.id ? <b>{r.partnerName} (you)</b> : r.partnerName} — {r.value}</li>
+                ))}
+              </ol>
+            )}
           </section>
         ) : null}
       </main>

@@ -31,17 +31,17 @@ export function PayoutStatementPage(props: { s: PayoutStatementRows; nonce: stri
           <h2 id="summary">Summary</h2>
           <div class="cards">
             <div class="card"><span class="muted">Status</span><b data-summary="status">{p.status}</b></div>
-            <div class="card"><span class="muted">Created</span><b data-summary="created">{day(p.createdAt)}</b></div>
-            <div class="card"><span class="muted">Paid</span><b data-summary="paid">{p.paidAt ? day(p.paidAt) : '—'}</b></div>
+            <div class="card"><span class="muted">Created (UTC)</span><b data-summary="created">{day(p.createdAt)}</b></div>
+            <div class="card"><span class="muted">Paid (UTC)</span><b data-summary="paid">{p.paidAt ? day(p.paidAt) : '—'}</b></div>
             <div class="card"><span class="muted">Commissions</span><b data-summary="entries">{p.entryCount}</b></div>
           </div>
           {p.reference ? <p>Transfer reference: <b data-summary="reference">{p.reference}</b></p> : null}
-          {s.period ? <p class="muted">Earned from {day(s.period.from)} to {day(s.period.to)}.</p> : null}
+          {s.period ? <p class="muted">Earned from {day(s.period.from)} to {day(s.period.to)} (UTC days).</p> : null}
         </section>
         <section aria-labelledby="entries">
           <h2 id="entries">Commissions</h2>
           <table>
-            <thead><tr><th>Date</th><th>Kind</th><th class="num">Amount</th><th>Link</th><th>Why</th></tr></thead>
+            <thead><tr><th>Date (UTC)</th><th>Kind</th><th class="num">Amount</th><th>Link</th><th>Why</th></tr></thead>
             <tbody>
               {entries.map((e) => (
                 <tr data-entry={e.id}><td>{day(e.createdAt)}</td><td>{e.kind}</td><td class="num">{money(e.amount)}</td><td>{e.linkCode ?? '—'}{e.campaign ? ` · ${e.campaign}` : ''}</td><td>{e.explanation}</td></tr>
