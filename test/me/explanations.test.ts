@@ -38,6 +38,7 @@ let h: PartnerApp;
 let eur: Seeded;
 let jpy: Seeded;
 let kwd: Seeded;
+let conditional: Seeded;
 let eurPayouts: { id: string; unit: string }[];
 beforeAll(async () => {
   h = await makePartnerApp();
@@ -47,6 +48,12 @@ beforeAll(async () => {
   eurPayouts = (await ok(h.admin('POST', `/v1/programs/${eur.programId}/payouts`, { minAmount: 1 }), 201)).data;
   jpy = await seed(h, 'JPY', 'YEN', 12000);
   kwd = await seed(h, 'KWD', 'DINAR', 12345);
+  // rules that read the metadata: one matches (earns), one does not (its skip explanation quotes the
+  // value, for the admin's tracking answer only)
+  conditional = await seed(h, 'EUR', 'COND', 5000, [
+    { event: 'sale', type: 'fixed', amount: 700, conditions: [{ field: 'metadata.email', op: 'eq', value: 'victim@example.com' }] },
+    { event: 'sale', type: 'fixed', amount: 900, conditions: [{ field: 'metadata.name', op: 'eq', value: 'Someone Else' }] },
+  ]);
 });
 
 describe('partner-facing explanations show money in the program currency', () => {
@@ -111,16 +118,24 @@ describe('nothing personal about the referred customer reaches the partner', () 
     const api = ['/v1/me', '/v1/me/links', '/v1/me/commissions', '/v1/me/payouts', `/v1/me/payouts/${payout.id}`, `/v1/me/payouts/${payout.id}?format=csv`, '/v1/me/balance'];
     const reports = ['day', 'partner', 'link', 'campaign', 'country', 'device', 'browser', 'os', 'referrer'].flatMap((g) => [`/v1/me/report?from=2026-02-01&to=2026-03-31&groupBy=${g}`, `/v1/me/report?from=2026-02-01&to=2026-03-31&groupBy=${g}&format=csv`]);
     const bodies: [string, string][] = [];
-    for (const path of [...api, ...reports]) {
-      const res = await h.app.request(path, { headers: { authorization: `Bearer ${eur.token}` } });
-      expect(res.status, path).toBe(200);
-      bodies.push([path, await res.text()]);
+    for (const who of [eur, conditional]) {
+      for (const path of [...api, ...reports]) {
+        if (who === conditional && path.includes(payout.id)) continue;
+        const res = await h.app.request(path, { headers: { authorization: `Bearer ${who.token}` } });
+        expect(res.status, path).toBe(200);
+        bodies.push([path, await res.text()]);
+      }
+      for (const path of ['/portal', '/portal?days=90', '/portal/report.csv', ...(who === eur ? [`/portal/payouts/${payout.id}`, `/portal/payouts/${payout.id}/statement.csv`] : [])]) {
+        const res = await h.app.request(path, { headers: { cookie: who.cookie } });
+        expect(res.status, path).toBe(200);
+        bodies.push([path, await res.text()]);
+      }
     }
-    for (const path of ['/portal', '/portal?days=90', '/portal/report.csv', `/portal/payouts/${payout.id}`, `/portal/payouts/${payout.id}/statement.csv`]) {
-      const res = await h.app.request(path, { headers: { cookie: eur.cookie } });
-      expect(res.status, path).toBe(200);
-      bodies.push([path, await res.text()]);
-    }
+    // the matching rule earned, the other did not; neither explanation names the metadata
+    expect((await explanations(conditional)).sort((a, b) => b[1] - a[1])).toEqual([
+      ['commission', 700, 'EUR', 'fixed €7.00'],
+      ['commission', 500, 'EUR', '10% of €50.00 = €5.00'],
+    ]);
     // the sale did earn and is listed (so the check below is not vacuous)
     expect(bodies.find(([p]) => p === '/v1/me/commissions')![1]).toContain('10% of €120.00 = €12.00');
     for (const [path, body] of bodies) {
