@@ -1,6 +1,6 @@
 import type { AppDeps } from '../env';
 import type { CommissionRow } from '../db/queries/conversions';
-import type { PayoutStatementRows } from '../db/queries/payout-statements';
+import type { PayoutStatementRows, StatementEntryRow } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { partnerExplanation } from '../rewards/partner-explanation';
 
@@ -17,10 +17,12 @@ export function partnerCommissionJson(c: CommissionRow, currency: string) {
   return { ...commissionJson(c), explanation: partnerExplanation(c.explanation, c.unit, currency) };
 }
 
+/** One statement entry with its explanation in money (a streamed statement maps each page through it). */
+export function partnerStatementEntry(e: StatementEntryRow, currency: string): StatementEntryRow {
+  return { ...e, commission: { ...e.commission, explanation: partnerExplanation(e.commission.explanation, e.commission.unit, currency) } };
+}
+
 /** A payout statement whose entries' explanations read as money (JSON, CSV and the portal page alike). */
 export function withPartnerExplanations(s: PayoutStatementRows, currency: string): PayoutStatementRows {
-  return {
-    ...s,
-    entries: s.entries.map((e) => ({ ...e, commission: { ...e.commission, explanation: partnerExplanation(e.commission.explanation, e.commission.unit, currency) } })),
-  };
+  return { ...s, entries: s.entries.map((e) => partnerStatementEntry(e, currency)) };
 }
