@@ -38,7 +38,7 @@ export interface AppDeps {
 
 export type AuthContext =
   | { kind: 'admin'; keyId: string | null; scopes: readonly string[] }
-  | { kind: 'partner'; partnerId: string; programId: string };
+  | { kind: 'partner'; partnerId: string; programId: string; tokenId: string; tokenExpiresAt: Date };
 
 export interface AppEnv {
   Variables: {

@@ -15,7 +15,7 @@ export const requirePartner = createMiddleware<AppEnv>(async (c, next) => {
   if (!token) throw new ApiError('unauthorized', 'Missing Authorization: Bearer <partner token>');
   const claims = await partnerTokenClaims(c.var.deps, token);
   if (!claims) throw new ApiError('unauthorized', 'Invalid or expired partner token');
-  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId });
+  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt });
   await next();
 });
 

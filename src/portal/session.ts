@@ -28,7 +28,7 @@ export async function currentSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   const claims = await partnerTokenClaims(c.var.deps, token);
   if (!claims || !token) return null;
-  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId });
+  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt });
   return { token, claims };
 }
 

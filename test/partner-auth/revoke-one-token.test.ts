@@ -105,3 +105,22 @@ describe('POST /v1/partners/:partnerId/tokens/:tokenId/revoke', () => {
     expectUnauthorized(await h.as(long.token)('GET', '/v1/me'), 'the kept revocation still holds');
   });
 });
+
+describe('POST /v1/me/tokens/current/revoke', () => {
+  it('a partner signs out the token it calls with, kept until that token expires; its other tokens and other partners are untouched', async () => {
+    const mine = await issue(jane.id, { ttlSeconds: 3_600 });
+    const kept = await issue(jane.id);
+    const other = await issue(max.id);
+
+    const r = await h.as(mine.token)('POST', '/v1/me/tokens/current/revoke');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toEqual({ partnerId: jane.id, tokenId: mine.tokenId, revoked: true });
+    expect(await revocations()).toEqual([[jane.id, mine.tokenId, Date.parse(mine.expiresAt)]]);
+
+    expectUnauthorized(await h.as(mine.token)('GET', '/v1/me'), 'the revoked token');
+    expectUnauthorized(await h.as(mine.token)('POST', '/v1/me/tokens/current/revoke'), 'revoking it again');
+    expect((await ok(h.as(kept.token)('GET', '/v1/me'))).id).toBe(jane.id);
+    expect((await ok(h.as(other.token)('GET', '/v1/me'))).id).toBe(max.id);
+    expect(await revocations()).toHaveLength(1);
+  });
+});

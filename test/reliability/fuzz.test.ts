@@ -358,6 +358,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'GET /v1/me/report', method: 'GET', path: '/v1/me/report', auth: 'partner', query: report },
     { name: 'GET /v1/me/balance', method: 'GET', path: '/v1/me/balance', auth: 'partner' },
     { name: 'POST /v1/me/tokens/revoke', method: 'POST', path: '/v1/me/tokens/revoke', auth: 'partner' },
+    { name: 'POST /v1/me/tokens/current/revoke', method: 'POST', path: '/v1/me/tokens/current/revoke', auth: 'partner' },
     { name: 'GET /portal/login', method: 'GET', path: '/portal/login', auth: 'none', query: { token: 'TOKEN' } },
     { name: 'POST /portal/login', method: 'POST', path: '/portal/login', auth: 'none', body: { token: 'TOKEN', nonce: 'NONCE' }, cookie: true, form: true },
     { name: 'GET /portal', method: 'GET', path: '/portal', auth: 'none', query: { days: '90', created: 'jane-pro' }, cookie: true },
@@ -423,7 +424,7 @@ describe('fuzz: generated hostile input on every route', () => {
     const changesAfter = await totalChanges(w);
     const changesBefore = changes;
     changes = changesAfter;
-    if (route.name === 'POST /v1/me/tokens/revoke' && res.status === 200) {
+    if ((route.name === 'POST /v1/me/tokens/revoke' || route.name === 'POST /v1/me/tokens/current/revoke') && res.status === 200) {
       // The partner signed out everywhere: sign in again for the routes that follow.
       w.partnerToken = await issueToken(w.h, w.ids.PTN!);
       [counts, changes, snapshot] = [await rowCounts(w.h.t, tables), await totalChanges(w), await fullSnapshot(w.h.t, tables)];
