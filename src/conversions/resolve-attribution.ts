@@ -26,6 +26,15 @@ export function clickCandidate(
 }
 
 /**
+ * A referral cannot cause what happened before it: a conversion that occurred before the touch that
+ * attributed its customer (`at`: the click, or the lead by code) is nobody's (`outside_window`),
+ * though the customer stays attributed for what comes later.
+ */
+export function occurredBeforeTouch(touch: Touch, occurredAt: Date): boolean {
+  return occurredAt.getTime() < touch.at.getTime();
+}
+
+/**
  * Merges a new touch with the customer's earlier attribution. first_click: the first partner
  * keeps the customer. last_click: a newer touch (not after the conversion) wins; a newer touch of
  * the same partner takes its link and click but keeps `at`, when that partner referred the

@@ -5,6 +5,7 @@ import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
+import { occurredBeforeTouch } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import { withConversionRetry } from './with-retry';
 
@@ -24,7 +25,7 @@ export interface CustomerConversionInput {
 
 /**
  * A sale or funnel step of a known customer: it earns for the partner the customer is attributed
- * to, unless the customer is that partner (self_referral: same mailbox or externalId, also when
+ * to, unless it occurred before that referral (unattributed, `outside_window`), or the customer is that partner (self_referral: same mailbox or externalId, also when
  * the customer's email became known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so a later lead cannot
  * claim events that happened before it.
  */
@@ -42,9 +43,12 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
     const found = await findCustomerForConversion(db, program.id, input.customerExternalId);
     const existing = found?.customer ?? null;
     const touch = touchOf(existing);
+    const occurredAt = checkOccurredAt(input.occurredAt, now);
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = existing ? 'no_referral' : 'unknown_customer';
-    if (touch && found?.partner && isSelfReferral(found.partner, existing!)) {
+    if (touch && occurredBeforeTouch(touch, occurredAt)) {
+      reason = 'outside_window';
+    } else if (touch && found?.partner && isSelfReferral(found.partner, existing!)) {
       // The customer's email came after the referral (a later lead) and is the partner's own.
       status = 'rejected';
       reason = 'self_referral';
@@ -72,7 +76,7 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
         currency: input.currency,
         quantity: input.quantity,
         metadata: input.metadata,
-        occurredAt: checkOccurredAt(input.occurredAt, now),
+        occurredAt,
       }),
     );
   });

@@ -7,7 +7,7 @@ import { clickIdTime } from '../lib/ids';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
-import { chooseAttribution, clickCandidate, type Candidate } from './resolve-attribution';
+import { chooseAttribution, clickCandidate, occurredBeforeTouch, type Candidate } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
 import { withConversionRetry } from './with-retry';
@@ -94,7 +94,10 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
 
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = rejectedReason ?? 'no_referral';
-    if (chosen.touch) {
+    if (chosen.touch && occurredBeforeTouch(chosen.touch, occurredAt)) {
+      // The customer keeps an attribution made after this lead happened: not its cause.
+      reason = 'outside_window';
+    } else if (chosen.touch) {
       const partner = partners.get(chosen.touch.partnerId);
       // The customer kept an earlier partner, and this lead brings an email that is that partner's own.
       if (partner && isSelfReferral(partner, { email, externalId: input.customer.externalId })) {
