@@ -51,13 +51,21 @@ export async function createReward({ db, now, program, input }: { db: Db; now: D
 
 /**
  * What a rule's counters (tier counts, capped totals, per-customer counts) are counted in: once it
- * has counted a conversion, changing one of these would carry that history into another rule.
+ * has counted a conversion, changing one of these would carry that history into another rule, or
+ * restart it — tier counts and capped totals are kept per period (lifetime, y2026, m2026-03), so
+ * a new tierPeriod or cap period (a cap added or removed included) would count from zero again.
  */
-const COUNTED_IN = ['event', 'recipient', 'unit'] as const;
+function countedInChanges(current: RewardRow, patch: Partial<RewardRow>): string[] {
+  const changed = (['event', 'recipient', 'unit', 'tierPeriod'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  const capPeriod = (caps: RewardRow['caps'] | undefined) => caps?.perPartner?.period ?? null;
+  if (patch.caps !== undefined && capPeriod(patch.caps) !== capPeriod(current.caps)) return [...changed, 'caps.perPartner.period'];
+  return changed;
+}
 
 /**
  * Changes apply to conversions recorded from now on; commissions already booked never change.
- * Event, recipient and unit are fixed once the rule has counted a conversion (409 reward_in_use).
+ * Event, recipient, unit, tier period and partner cap period are fixed once the rule has counted
+ * a conversion (409 reward_in_use).
  */
 export async function patchReward({ db, now, program, id, input }: { db: Db; now: Date; program: ProgramRow; id: string; input: UpdateRewardInput }) {
   const current = await findReward(db, program.id, id);
@@ -65,7 +73,7 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   const patch: Partial<RewardRow> = { updatedAt: now };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
   checkRule({ ...current, ...patch }, program);
-  const moved = COUNTED_IN.filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  const moved = countedInChanges(current, patch);
   const row = await updateReward(db, id, patch, { unlessCounted: moved.length > 0 });
   if (row) return row;
   if (moved.length > 0 && (await findReward(db, program.id, id))) {
