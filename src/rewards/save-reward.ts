@@ -1,10 +1,24 @@
 import type { Db } from '../db/client';
 import type { RewardRow } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
-import { findReward, insertReward, updateReward } from '../db/queries/rewards';
+import { countActiveRewards, findReward, insertReward, updateReward } from '../db/queries/rewards';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { MAX_PERCENT_BPS, PERCENT_MESSAGE, type CreateRewardInput, type UpdateRewardInput } from './schemas';
+
+/**
+ * Active rules per program. A conversion writes its event, up to 3 counters per matching rule and
+ * its commissions (5 a statement) in one batch: 50 rules keep that under ~170 statements of at most
+ * 100 bound parameters each, well inside D1's per-invocation query limit.
+ */
+export const MAX_ACTIVE_REWARDS = 50;
+
+function tooManyActive() {
+  return new ConflictError(
+    `a program has at most ${MAX_ACTIVE_REWARDS} active reward rules; set one inactive (PATCH {"active":false}) first`,
+    'too_many_active_rules',
+  );
+}
 
 /**
  * Checks of the whole rule, run on the stored row after a PATCH too (a fixed reward patched to
@@ -45,7 +59,7 @@ export async function createReward({ db, now, program, input }: { db: Db; now: D
     updatedAt: now,
   };
   checkRule(row, program);
-  await insertReward(db, row);
+  if (!(await insertReward(db, row, MAX_ACTIVE_REWARDS))) throw tooManyActive();
   return row;
 }
 
@@ -74,13 +88,17 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
   checkRule({ ...current, ...patch }, program);
   const moved = countedInChanges(current, patch);
-  const row = await updateReward(db, id, patch, { unlessCounted: moved.length > 0 });
+  const switchedOn = patch.active === true && !current.active;
+  const row = await updateReward(db, program.id, id, patch, {
+    unlessCounted: moved.length > 0,
+    maxActive: switchedOn ? MAX_ACTIVE_REWARDS : undefined,
+  });
   if (row) return row;
-  if (moved.length > 0 && (await findReward(db, program.id, id))) {
-    throw new ConflictError(
-      `${moved.join(', ')} cannot change once the rule has counted conversions (its tiers, caps and per-customer limits would carry over); add a new rule and set this one inactive`,
-      'reward_in_use',
-    );
-  }
-  throw new NotFoundError('Reward');
+  if (!(await findReward(db, program.id, id))) throw new NotFoundError('Reward');
+  // Not updated: one of the two conditions held (when both could, ask which).
+  if (switchedOn && (moved.length === 0 || (await countActiveRewards(db, program.id, id)) >= MAX_ACTIVE_REWARDS)) throw tooManyActive();
+  throw new ConflictError(
+    `${moved.join(', ')} cannot change once the rule has counted conversions (its tiers, caps and per-customer limits would carry over); add a new rule and set this one inactive`,
+    'reward_in_use',
+  );
 }

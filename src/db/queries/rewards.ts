@@ -1,10 +1,45 @@
-import { and, eq, gt, lt, notExists } from 'drizzle-orm';
+import { and, count, eq, gt, lt, ne, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { errorText } from '../client';
+import { executeBatch } from '../statements';
 import { rewardCounters, rewards } from '../schema';
 import type { RewardRow } from './conversions';
 
-export async function insertReward(db: Db, row: RewardRow) {
-  await db.insert(rewards).values(row);
+/** The program's active rules, counted inside a statement (not `id`'s own row when given). */
+function activeCount(programId: string, exceptId?: string) {
+  return sql`(select count(*) from ${rewards} where ${rewards.programId} = ${programId} and ${rewards.active} = 1${exceptId ? sql` and ${rewards.id} <> ${exceptId}` : sql``})`;
+}
+
+/**
+ * Inserts a rule; an active one only while the program keeps at most `maxActive` active rules,
+ * checked in the same batch (a guard nulls the new row's NOT NULL program_id past the limit, which
+ * rolls the insert back), so two simultaneous creations cannot both pass. False when refused.
+ */
+export async function insertReward(db: Db, row: RewardRow, maxActive: number): Promise<boolean> {
+  if (!row.active) {
+    await db.insert(rewards).values(row);
+    return true;
+  }
+  const guard = db
+    .update(rewards)
+    .set({ programId: sql`null` })
+    .where(and(eq(rewards.id, row.id), sql`${activeCount(row.programId)} > ${maxActive}`));
+  try {
+    await executeBatch(db, [db.insert(rewards).values(row), guard]);
+    return true;
+  } catch (err) {
+    if (/NOT NULL constraint failed: rewards\.program_id/i.test(errorText(err))) return false;
+    throw err;
+  }
+}
+
+/** How many active rules the program has, besides `exceptId`. */
+export async function countActiveRewards(db: Db, programId: string, exceptId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(rewards)
+    .where(and(eq(rewards.programId, programId), eq(rewards.active, true), ne(rewards.id, exceptId)));
+  return row?.n ?? 0;
 }
 
 export async function findReward(db: Db, programId: string, id: string): Promise<RewardRow | null> {
@@ -14,9 +49,16 @@ export async function findReward(db: Db, programId: string, id: string): Promise
 
 /**
  * Updates a rule; with `unlessCounted`, only while no counter of the rule exists (its keys all start
- * with `<rule id>|`), checked in the same statement. Null when nothing was updated.
+ * with `<rule id>|`); with `maxActive` (a rule switched on), only while the program's other active
+ * rules number fewer. Both are checked in the same statement. Null when nothing was updated.
  */
-export async function updateReward(db: Db, id: string, patch: Partial<RewardRow>, opts: { unlessCounted?: boolean } = {}): Promise<RewardRow | null> {
+export async function updateReward(
+  db: Db,
+  programId: string,
+  id: string,
+  patch: Partial<RewardRow>,
+  opts: { unlessCounted?: boolean; maxActive?: number } = {},
+): Promise<RewardRow | null> {
   const counted = db
     .select({ key: rewardCounters.key })
     .from(rewardCounters)
@@ -24,7 +66,14 @@ export async function updateReward(db: Db, id: string, patch: Partial<RewardRow>
   const [row] = await db
     .update(rewards)
     .set(patch)
-    .where(and(eq(rewards.id, id), opts.unlessCounted ? notExists(counted) : undefined))
+    .where(
+      and(
+        eq(rewards.id, id),
+        eq(rewards.programId, programId),
+        opts.unlessCounted ? notExists(counted) : undefined,
+        opts.maxActive !== undefined ? sql`${activeCount(programId, id)} < ${opts.maxActive}` : undefined,
+      ),
+    )
     .returning();
   return row ?? null;
 }
