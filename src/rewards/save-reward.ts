@@ -8,10 +8,11 @@ import { MAX_PERCENT_BPS, PERCENT_MESSAGE, type CreateRewardInput, type UpdateRe
 
 /**
  * Active rules per program. A conversion writes its event, up to 3 counters per matching rule and
- * its commissions (5 a statement) in one batch: 50 rules keep that under ~170 statements of at most
- * 100 bound parameters each, well inside D1's per-invocation query limit.
+ * its commissions (5 a statement) in one batch, and a full refund closes each commission with 3
+ * statements: 150 rules keep either under ~500 statements of at most 100 bound parameters each,
+ * inside D1's 1,000 queries per Worker invocation (Workers Paid) even if each statement counts.
  */
-export const MAX_ACTIVE_REWARDS = 50;
+export const MAX_ACTIVE_REWARDS = 150;
 
 function tooManyActive() {
   return new ConflictError(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rawClient } from '../../foundation/support';
-import { addReward, commissions, leadByCode, refund, sale, setup } from '../../conversions/support';
+import { addReward, leadByCode, refund, sale, setup } from '../../conversions/support';
 
 // One conversion writes its event, up to 3 counters per matching rule and its commissions in ONE
-// batch. A program holds at most 50 active rules, so that batch stays within D1's limits; the
+// batch. A program holds at most 150 active rules, so that batch stays within D1's limits; the
 // 51st is refused at creation (or re-activation), and the largest batch is all or nothing.
-const MAX = 50;
+const MAX = 150;
 const capped = (i: number) => ({
   event: 'sale',
   type: 'fixed',
@@ -18,27 +18,27 @@ async function count(t: Parameters<typeof rawClient>[0], sql: string): Promise<n
 }
 
 describe('a program with the most active reward rules', () => {
-  it('pays all 50 on one sale in one batch, reverses all 50 on a refund, and refuses a 51st active rule', async () => {
+  it('pays all 150 on one sale in one batch, reverses all 150 on a refund, and refuses a 151st active rule', async () => {
     const { t, program, partner } = await setup();
     const base = `/v1/programs/${program.id}/rewards`;
     const rules = [];
     for (let i = 0; i < MAX; i++) rules.push(await addReward(t, program.id, capped(i)));
-    const expected = rules.reduce((n, r) => n + r.amount, 0); // 100 + … + 149
-    expect(expected).toBe(6225);
+    const expected = rules.reduce((n, r) => n + r.amount, 0); // 100 + … + 249
+    expect(expected).toBe(26_175);
 
-    const extra = await t.json('POST', base, capped(99));
+    const extra = await t.json('POST', base, capped(199));
     expect(extra.status, JSON.stringify(extra.body)).toBe(409);
     expect(extra.body.error).toMatchObject({
       code: 'conflict',
       reason: 'too_many_active_rules',
-      message: 'a program has at most 50 active reward rules; set one inactive (PATCH {"active":false}) first',
+      message: 'a program has at most 150 active reward rules; set one inactive (PATCH {"active":false}) first',
     });
-    // An inactive rule may still be added, but not switched on while 50 are active.
-    const spare = await addReward(t, program.id, { ...capped(99), active: false });
+    // An inactive rule may still be added, but not switched on while 150 are active.
+    const spare = await addReward(t, program.id, { ...capped(199), active: false });
     const on = await t.json('PATCH', `${base}/${spare.id}`, { active: true, amount: 7 });
     expect(on.status).toBe(409);
     expect(on.body.error.reason).toBe('too_many_active_rules');
-    expect((await t.json('GET', `${base}/${spare.id}`)).body).toMatchObject({ active: false, amount: 199 });
+    expect((await t.json('GET', `${base}/${spare.id}`)).body).toMatchObject({ active: false, amount: 299 });
     expect(await count(t, `select count(*) as n from rewards where program_id = '${program.id}'`)).toBe(MAX + 1);
 
     await leadByCode(t, partner.code, 'c1');
@@ -53,14 +53,14 @@ describe('a program with the most active reward rules', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.commissions.length).toBe(MAX);
     expect(r.body.commissions.reduce((n: number, c: any) => n + c.amount, 0)).toBe(-expected);
-    const ledger = await commissions(t, program.id);
-    expect([ledger.length, ledger.reduce((n: number, c: any) => n + c.amount, 0)]).toEqual([2 * MAX, 0]);
+    expect(await count(t, `select count(*) as n from commissions where program_id = '${program.id}'`)).toBe(2 * MAX);
+    expect(await count(t, `select sum(amount) as n from commissions where program_id = '${program.id}'`)).toBe(0);
 
     // Retiring one makes room for one.
     expect((await t.json('PATCH', `${base}/${rules[0].id}`, { active: false })).status).toBe(200);
     const back = await t.json('PATCH', `${base}/${spare.id}`, { active: true });
     expect([back.status, back.body.active]).toEqual([200, true]);
-    expect((await t.json('POST', base, capped(98))).status).toBe(409);
+    expect((await t.json('POST', base, capped(198))).status).toBe(409);
   });
 
   it('a failure at the end of the largest batch leaves nothing behind, and the retried sale books everything once', async () => {
@@ -83,19 +83,19 @@ describe('a program with the most active reward rules', () => {
       counters: await count(t, 'select count(*) as n from reward_counters'),
       rollups: await count(t, 'select coalesce(sum(sales), 0) as n from daily_rollups'),
     }).toEqual(before);
-    expect(await commissions(t, program.id)).toEqual([]);
+    expect(await count(t, 'select count(*) as n from commissions')).toBe(0);
 
     await rawClient(t).execute('drop trigger fail_last');
     const s = await sale(t, program.id, 'c1', 5000, { externalId: 'ord_1' });
     expect(s.commissions.length).toBe(MAX);
-    expect((await commissions(t, program.id)).reduce((n: number, c: any) => n + c.amount, 0)).toBe(6225);
+    expect(await count(t, `select sum(amount) as n from commissions where program_id = '${program.id}'`)).toBe(26_175);
     expect(await count(t, `select count(*) as n from reward_counters where key like 'rwd_%'`)).toBe(3 * MAX);
   });
 
   it('simultaneous creations cannot pass the limit together', async () => {
     const { t, program } = await setup();
     for (let i = 0; i < MAX - 2; i++) await addReward(t, program.id, capped(i));
-    const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => t.json('POST', `/v1/programs/${program.id}/rewards`, capped(60 + i))));
+    const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => t.json('POST', `/v1/programs/${program.id}/rewards`, capped(160 + i))));
     expect(rs.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
     expect(await count(t, `select count(*) as n from rewards where program_id = '${program.id}' and active = 1`)).toBe(MAX);
   });
