@@ -25,9 +25,10 @@ export interface CustomerConversionInput {
 
 /**
  * A sale or funnel step of a known customer: it earns for the partner the customer is attributed
- * to, unless it occurred before that referral (unattributed, `outside_window`), or the customer is that partner (self_referral: same mailbox or externalId, also when
- * the customer's email became known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so a later lead cannot
- * claim events that happened before it.
+ * to, unless it occurred before that referral (unattributed, `outside_window`) or the customer is
+ * that partner (self_referral: same mailbox or externalId, also when the customer's email became
+ * known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so
+ * a later lead cannot claim events that happened before it.
  */
 export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, requestHash: string) {
   const { db } = deps;
