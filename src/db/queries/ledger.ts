@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import { rowsAffected, type Db } from '../client';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { commissions, events, payouts, rewardCounters } from '../schema';
 import { chunk } from '../../lib/chunk';
@@ -81,14 +81,17 @@ export function originalsUnchangedStatements(db: Db, originalIds: readonly strin
   );
 }
 
-/** Pending entries whose hold has passed become approved. Returns how many moved. */
+/**
+ * Pending entries whose hold has passed become approved. Returns how many moved, from the engine's
+ * change count: a backlog of any size is never read back as rows. One statement on purpose: a
+ * partial reversal shares its original's hold, and chunking could approve one without the other.
+ */
 export async function approveDue(db: Db, now: Date): Promise<number> {
-  const rows = await db
+  const result = await db
     .update(commissions)
     .set({ status: 'approved', approvedAt: now })
-    .where(and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, now)))
-    .returning({ id: commissions.id });
-  return rows.length;
+    .where(and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, now)));
+  return rowsAffected(result);
 }
 
 export async function listCommissions(
