@@ -4,8 +4,12 @@ import { buildPayoutsAtomically, payableGroups, type PayoutDraft } from '../db/q
 import { chunk } from '../lib/chunk';
 import { newId } from '../lib/ids';
 
-/** Why approved, unpaid money of a partner and unit stayed out of a build (it carries over). */
-export type SkipReason = 'partner_suspended' | 'below_minimum' | 'arrived_during_build';
+/**
+ * Why approved, unpaid money of a partner and unit stayed out of a build (it carries over):
+ * `negative_balance` when reversals and adjustments exceed what was earned since the last payout
+ * (the partner owes it back; later commissions net it out).
+ */
+export type SkipReason = 'partner_suspended' | 'negative_balance' | 'below_minimum' | 'arrived_during_build';
 
 export interface SkippedGroup {
   partnerId: string;
@@ -42,8 +46,18 @@ export async function createPayouts({ db, now, programId, minAmount }: { db: Db;
   const skipped: SkippedGroup[] = remaining.flatMap((g) => {
     if (g.partnerId === null) return [];
     const amount = Number(g.total);
-    const reason: SkipReason = g.partnerStatus !== 'active' ? 'partner_suspended' : amount < threshold ? 'below_minimum' : 'arrived_during_build';
-    return [{ partnerId: g.partnerId, unit: g.unit, amount, reason }];
+    return [{ partnerId: g.partnerId, unit: g.unit, amount, reason: skipReason(g.partnerStatus, amount, threshold) }];
   });
   return { created, skipped };
+}
+
+/**
+ * Why a group still payable after the build's batch was not paid. Its amount is as of that batch:
+ * one at or above the minimum for an active partner was approved after the build's read.
+ */
+export function skipReason(partnerStatus: string | null, amount: number, threshold: number): SkipReason {
+  if (partnerStatus !== 'active') return 'partner_suspended';
+  if (amount < 0) return 'negative_balance';
+  if (amount < threshold) return 'below_minimum';
+  return 'arrived_during_build';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
-import { addPartner, addReward, balance, commissions, leadByCode, setup } from '../conversions/support';
+import { addPartner, addReward, balance, commissions, DAY, leadByCode, refund, sale, setup } from '../conversions/support';
 
 /** POST /v1/programs/:id/payouts; expects 201 and returns the whole answer ({data, skipped}). */
 async function build(t: TestApp, programId: string, body: Record<string, unknown> = {}) {
@@ -99,6 +99,91 @@ describe('payout builds and suspended partners', () => {
     expect(r.data.map((p) => [p.partnerId, p.amount, p.entryCount])).toEqual([[bob.id, 500, 1]]);
     expect(r.skipped).toEqual([{ partnerId: jane.id, unit: 'EUR', amount: 1500, amountFormatted: '15.00', reason: 'partner_suspended' }]);
     expect(await balance(t, jane.id)).toEqual({ pending: 0, approved: 1500, paid: 0 });
+  });
+});
+
+describe('why money stays out of a build', () => {
+  it('a partner whose approved entries net negative (a refund after payment) is skipped as negative_balance with the amount; a later commission nets it out', async () => {
+    const { t, program, partner: jane } = await setup({ holdDays: 0 });
+    const bob = await addPartner(t, program.id, 'Bob', 'bob@partner.test');
+    await addReward(t, program.id, { event: 'sale', type: 'percent', amount: 2000 });
+    await leadByCode(t, jane.code, 'cus_j');
+    await leadByCode(t, bob.code, 'cus_b');
+    await sale(t, program.id, 'cus_j', 10000, { externalId: 'ord_j1' });
+    const first = await build(t, program.id);
+    expect(first.data.map((p) => [p.partnerId, p.amount, p.entryCount])).toEqual([[jane.id, 2000, 1]]);
+    expect((await t.json('POST', `/v1/payouts/${first.data[0].id}/mark-paid`, { reference: 'tr_1' })).status).toBe(200);
+    // Refunded in full after it was paid: a -2000 adjustment, approved, that nothing positive nets.
+    expect((await refund(t, program.id, 'ord_j1', 'rf_j1')).status).toBe(200);
+    // Bob's 500 less a 200 reversal: 300, below the minimum, not negative.
+    await sale(t, program.id, 'cus_b', 2500, { externalId: 'ord_b1' });
+    expect((await refund(t, program.id, 'ord_b1', 'rf_b1', 1000)).status).toBe(200);
+    expect(await balance(t, bob.id)).toEqual({ pending: 0, approved: 300, paid: 0 });
+
+    const second = await build(t, program.id, { minAmount: 1000 });
+    expect(second.data).toEqual([]);
+    expect(second.skipped).toEqual([
+      { partnerId: jane.id, unit: 'EUR', amount: -2000, amountFormatted: '-20.00', reason: 'negative_balance' },
+      { partnerId: bob.id, unit: 'EUR', amount: 300, amountFormatted: '3.00', reason: 'below_minimum' },
+    ].sort((a, b) => (a.partnerId < b.partnerId ? -1 : 1)));
+    expect(await balance(t, jane.id)).toEqual({ pending: 0, approved: -2000, paid: 2000 });
+
+    await sale(t, program.id, 'cus_j', 15000, { externalId: 'ord_j2' });
+    const third = await build(t, program.id, { minAmount: 1000 });
+    expect(third.data.map((p) => [p.partnerId, p.amount, p.entryCount])).toEqual([[jane.id, 1000, 2]]);
+    expect(third.skipped).toEqual([{ partnerId: bob.id, unit: 'EUR', amount: 300, amountFormatted: '3.00', reason: 'below_minimum' }]);
+    expect((await t.json('POST', `/v1/payouts/${third.data[0].id}/mark-paid`, { reference: 'tr_2' })).status).toBe(200);
+    // 2000 paid, 2000 taken back, 3000 earned: 3000 paid in all, nothing left, nothing twice.
+    expect(await balance(t, jane.id)).toEqual({ pending: 0, approved: 0, paid: 3000 });
+  });
+
+  it('money approved between the build\'s read and its batch: a partner not drafted is skipped as arrived_during_build; a drafted one gets it in its payout; the next build pays the rest once', async () => {
+    const { t, program, partner: jane } = await setup({ holdDays: 1 });
+    const bob = await addPartner(t, program.id, 'Bob', 'bob@partner.test');
+    await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 500 });
+    for (const c of ['j_1', 'j_2', 'j_3']) await leadByCode(t, jane.code, c);
+    t.advance(2 * DAY);
+    expect((await t.json('POST', '/v1/jobs/approve-commissions')).body).toEqual({ approved: 3 });
+    // Held entries whose hold ends before the build, still pending when it reads the ledger.
+    await leadByCode(t, jane.code, 'j_4');
+    await leadByCode(t, bob.code, 'b_1');
+    await leadByCode(t, bob.code, 'b_2');
+    t.advance(2 * DAY);
+    expect(await balance(t, jane.id)).toEqual({ pending: 500, approved: 1500, paid: 0 });
+    expect(await balance(t, bob.id)).toEqual({ pending: 1000, approved: 0, paid: 0 });
+
+    // The approval job commits after the build read who is owed and before its one batch.
+    const client = t.db.$client as unknown as { batch: (...a: unknown[]) => Promise<unknown> };
+    const original = client.batch;
+    let job: unknown;
+    client.batch = async (...args: unknown[]) => {
+      client.batch = original;
+      job = (await t.json('POST', '/v1/jobs/approve-commissions')).body;
+      return original.apply(client, args);
+    };
+    const r = await build(t, program.id, { minAmount: 1000 });
+    expect(client.batch).toBe(original);
+    expect(job).toEqual({ approved: 3 });
+    // Jane was drafted (1500 at the read): her payout claims everything approved as of the batch.
+    expect(r.data.map((p) => [p.partnerId, p.amount, p.entryCount, p.status])).toEqual([[jane.id, 2000, 4, 'pending']]);
+    expect(r.skipped).toEqual([{ partnerId: bob.id, unit: 'EUR', amount: 1000, amountFormatted: '10.00', reason: 'arrived_during_build' }]);
+    expect(await balance(t, bob.id)).toEqual({ pending: 0, approved: 1000, paid: 0 });
+    expect((await commissions(t, program.id, { partnerId: bob.id })).map((c) => [c.status, c.payoutId])).toEqual([
+      ['approved', null],
+      ['approved', null],
+    ]);
+
+    const next = await build(t, program.id, { minAmount: 1000 });
+    expect(next.data.map((p) => [p.partnerId, p.amount, p.entryCount])).toEqual([[bob.id, 1000, 2]]);
+    expect(next.skipped).toEqual([]);
+    expect(await build(t, program.id, { minAmount: 1000 })).toEqual({ data: [], skipped: [] });
+    for (const p of [...r.data, ...next.data]) expect((await t.json('POST', `/v1/payouts/${p.id}/mark-paid`, { reference: `tr_${p.id}` })).status).toBe(200);
+    // Every entry in exactly one payout: 6 leads × 500 paid, nothing left over.
+    const all = await commissions(t, program.id);
+    expect(all.map((c) => c.status)).toEqual(Array(6).fill('paid'));
+    expect(new Set(all.map((c) => c.payoutId))).toEqual(new Set([r.data[0].id, next.data[0].id]));
+    expect(await balance(t, jane.id)).toEqual({ pending: 0, approved: 0, paid: 2000 });
+    expect(await balance(t, bob.id)).toEqual({ pending: 0, approved: 0, paid: 1000 });
   });
 });
 
