@@ -16,12 +16,13 @@ import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
-import { partnerCommissionJson, programCurrency, withPartnerExplanations } from './partner-explanations';
+import { partnerCommissionJson, partnerStatementEntry, programCurrency, withPartnerExplanations } from './partner-explanations';
 import { payoutJson, payoutStatementJson } from '../payouts/payout-json';
-import { sendStatementCsv } from '../payouts/statement-csv';
+import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { balanceOf } from '../ledger/balance-of';
-import { myCommissionsQuery, payoutStatementQuery } from './schemas';
+import { myCommissionsQuery } from './schemas';
+import { payoutStatementQuery } from '../payouts/schemas';
 import { reportQuery } from '../reports/schemas';
 import { sendReport } from '../reports/send-report';
 
@@ -76,14 +77,18 @@ export const meRoutes = new Hono<AppEnv>()
   // another partner's is a 404 like an unknown id, so ids cannot be probed
   .get('/payouts/:payoutId', validate('query', payoutStatementQuery), async (c) => {
     const { limit, cursor, format } = c.req.valid('query');
+    const { db } = c.var.deps;
     const me = partnerAuthOf(c);
-    const [found, currency] = await Promise.all([
-      readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), me, format === 'csv' ? {} : { limit, cursor }),
-      programCurrency(c.var.deps, me.programId),
-    ]);
+    const payoutId = c.req.param('payoutId');
+    const currency = await programCurrency(c.var.deps, me.programId);
+    if (format === 'csv') {
+      const csv = await streamStatementCsv(db, payoutId, me, { entry: (e) => partnerStatementEntry(e, currency) });
+      if (!csv) throw new NotFoundError('Payout');
+      return sendStatementCsv(c, csv);
+    }
+    const found = await readPayoutStatement(db, payoutId, me, { limit, cursor });
     if (!found) throw new NotFoundError('Payout');
-    const s = withPartnerExplanations(found, currency);
-    return format === 'csv' ? sendStatementCsv(c, s) : c.json(payoutStatementJson(s, limit));
+    return c.json(payoutStatementJson(withPartnerExplanations(found, currency), limit));
   })
   // GET /v1/me/report — the program report language, always scoped to the signed-in partner
   .get('/report', validate('query', reportQuery), async (c) => {

@@ -9,10 +9,11 @@ import { ConflictError, NotFoundError } from '../lib/errors';
 import { findPartner } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
 import { findPayout, listPayouts, markPayoutPaid } from '../db/queries/ledger';
-import { readPayoutWithEntries } from '../db/queries/payout-statements';
-import { commissionJson } from '../conversions/conversion-json';
+import { readPayoutStatement } from '../db/queries/payout-statements';
 import { createPayouts } from './create-payouts';
-import { payoutJson, skippedPayoutJson } from './payout-json';
+import { payoutJson, payoutStatementJson, skippedPayoutJson } from './payout-json';
+import { payoutStatementQuery } from './schemas';
+import { sendStatementCsv, streamStatementCsv } from './statement-csv';
 
 const createPayoutsSchema = z.strictObject({ minAmount: minorAmount.default(1) });
 const markPaidSchema = z.strictObject({ reference: z.string().trim().min(1).max(200) });
@@ -39,11 +40,19 @@ export const payoutRoutes = new Hono<AppEnv>()
     const rows = await listPayouts(db, { programId: program.id, partnerId, limit, cursor });
     return c.json(page(rows, limit, payoutJson));
   })
-  // GET /v1/payouts/:payoutId — a payout with its entries (read together: the status cannot lag them)
-  .get('/payouts/:payoutId', requireScope('ledger:read'), async (c) => {
-    const found = await readPayoutWithEntries(c.var.deps.db, c.req.param('payoutId'));
-    if (!found) throw new NotFoundError('Payout');
-    return c.json({ ...payoutJson(found.payout), entries: found.entries.map(commissionJson) });
+  // GET /v1/payouts/:payoutId?format=json|csv — any payout's statement: the payout with one page of
+  // its entries (read together: the status cannot lag them), or the whole statement as streamed CSV
+  .get('/payouts/:payoutId', requireScope('ledger:read'), validate('query', payoutStatementQuery), async (c) => {
+    const { limit, cursor, format } = c.req.valid('query');
+    const { db } = c.var.deps;
+    if (format === 'csv') {
+      const csv = await streamStatementCsv(db, c.req.param('payoutId'), 'admin');
+      if (!csv) throw new NotFoundError('Payout');
+      return sendStatementCsv(c, csv);
+    }
+    const s = await readPayoutStatement(db, c.req.param('payoutId'), 'admin', { limit, cursor });
+    if (!s) throw new NotFoundError('Payout');
+    return c.json(payoutStatementJson(s, limit));
   })
   // POST /v1/payouts/:payoutId/mark-paid — record the transfer; its entries become paid
   .post('/payouts/:payoutId/mark-paid', requireScope('ledger:write'), validate('json', markPaidSchema), async (c) => {

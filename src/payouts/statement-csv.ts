@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import type { PayoutStatementRows } from '../db/queries/payout-statements';
+import type { Db } from '../db/client';
+import { readPayoutStatementPage, type PayoutStatementPage, type StatementEntryRow, type StatementScope } from '../db/queries/payout-statements';
 import { formatMinor } from '../lib/money';
+import { encodeCursor } from '../lib/pagination';
 import { csvLine, textCell } from '../reports/report-csv';
-import { statementEntries } from './payout-json';
 
 export const STATEMENT_CSV_HEADER = [
   'payout_id',
@@ -21,14 +22,17 @@ export const STATEMENT_CSV_HEADER = [
   'explanation',
 ] as const;
 
+/** Entries read per page of a statement download: memory stays one page, whatever the payout's size. */
+export const STATEMENT_CSV_PAGE = 500;
+
 /**
- * A whole payout statement as RFC 4180 CSV (CRLF, header first), one line per entry, newest first;
- * amounts in major units, signed (reversals and adjustments are negative), adding up to the payout.
- * Free text (link code, campaign, explanation) is defused against spreadsheet formulas.
+ * One page of a statement as CSV lines (CRLF), newest first; amounts in major units, signed
+ * (reversals and adjustments are negative). Free text (unit, link code, campaign, explanation) is
+ * defused against spreadsheet formulas. `entries` holds at most `limit` rows here.
  */
-export function statementCsv(s: PayoutStatementRows): string {
-  let out = csvLine(STATEMENT_CSV_HEADER);
-  for (const e of statementEntries(s)) {
+export function statementCsvLines(s: PayoutStatementPage): string {
+  let out = '';
+  for (const { commission: e, linkCode, campaign } of s.entries) {
     out += csvLine([
       s.payout.id,
       s.payout.status,
@@ -40,19 +44,63 @@ export function statementCsv(s: PayoutStatementRows): string {
       textCell(e.unit),
       e.eventId,
       e.reversesId ?? '',
-      textCell(e.linkCode ?? ''),
-      textCell(e.campaign ?? ''),
+      textCell(linkCode ?? ''),
+      textCell(campaign ?? ''),
       textCell(e.explanation),
     ]);
   }
   return out;
 }
 
-/** The statement as a CSV download (API and portal alike): never cached, never sniffed. */
-export function sendStatementCsv(c: Context<AppEnv>, s: PayoutStatementRows) {
-  return c.body(statementCsv(s), 200, {
+/**
+ * A whole payout statement as RFC 4180 CSV (header first, one line per entry, newest first, adding
+ * up to the payout), streamed: the entries are read keyset-paged, `pageSize` at a time, each page
+ * with the payout in one batch, only when the client is ready for more. Null when the payout is
+ * not the reader's (read before anything is sent, so the caller can still answer 404). `entry`
+ * maps each entry before it is written (a partner reads its explanations as money).
+ * Web streams only: the same code runs on Node and on Workers.
+ */
+export async function streamStatementCsv(
+  db: Db,
+  payoutId: string,
+  scope: StatementScope,
+  { pageSize = STATEMENT_CSV_PAGE, entry }: { pageSize?: number; entry?: (e: StatementEntryRow) => StatementEntryRow } = {},
+): Promise<{ payoutId: string; body: ReadableStream<Uint8Array> } | null> {
+  let next: PayoutStatementPage | null = await readPayoutStatementPage(db, payoutId, scope, { limit: pageSize });
+  if (!next) return null;
+  const encoder = new TextEncoder();
+  let text = csvLine(STATEMENT_CSV_HEADER);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!next) {
+        controller.close();
+        return;
+      }
+      const more = next.entries.length > pageSize;
+      const shown = more ? { payout: next.payout, entries: next.entries.slice(0, pageSize) } : next;
+      text += statementCsvLines(entry ? { payout: shown.payout, entries: shown.entries.map(entry) } : shown);
+      controller.enqueue(encoder.encode(text));
+      text = '';
+      const last = shown.entries[shown.entries.length - 1]?.commission;
+      try {
+        next = more && last ? await readPayoutStatementPage(db, payoutId, scope, { limit: pageSize, cursor: encodeCursor(last.createdAt, last.id) }) : null;
+      } catch (err) {
+        // The status line is sent: the client can only see the download break off, not a 500.
+        console.error('statement download failed', payoutId, String(err));
+        controller.error(err);
+        return;
+      }
+      if (!next) controller.close();
+    },
+  });
+  return { payoutId, body };
+}
+
+/** The statement as a CSV download (admin API, partner API and portal alike): never cached, never sniffed. */
+export function sendStatementCsv(c: Context<AppEnv>, csv: { payoutId: string; body: ReadableStream<Uint8Array> }) {
+  return c.body(csv.body, 200, {
     'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="payout-${s.payout.id}.csv"`,
+    'content-disposition': `attachment; filename="payout-${csv.payoutId}.csv"`,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   });

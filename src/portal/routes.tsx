@@ -22,8 +22,8 @@ import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './
 import { cspFor } from './views/layout';
 import { PayoutStatementPage, STATEMENT_SHOWN } from './views/payout-statement';
 import { readPayoutStatement } from '../db/queries/payout-statements';
-import { sendStatementCsv } from '../payouts/statement-csv';
-import { programCurrency, withPartnerExplanations } from '../me/partner-explanations';
+import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
+import { partnerStatementEntry, programCurrency, withPartnerExplanations } from '../me/partner-explanations';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
@@ -181,8 +181,9 @@ export const portalRoutes = new Hono<AppEnv>()
   .get('/payouts/:payoutId/statement.csv', async (c) => {
     const session = await currentSession(c);
     if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
-    const s = await readPayoutStatement(c.var.deps.db, c.req.param('payoutId'), session.claims);
-    return s ? sendStatementCsv(c, withPartnerExplanations(s, await programCurrency(c.var.deps, session.claims.programId))) : notFound(c);
+    const currency = await programCurrency(c.var.deps, session.claims.programId);
+    const csv = await streamStatementCsv(c.var.deps.db, c.req.param('payoutId'), session.claims, { entry: (e) => partnerStatementEntry(e, currency) });
+    return csv ? sendStatementCsv(c, csv) : notFound(c);
   })
   // Any other /portal path or method: a page a browser can show, not the API's JSON 404
   .all('*', (c) => notFound(c))

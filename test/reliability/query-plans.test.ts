@@ -9,7 +9,7 @@ import { lastUniqueClicks } from '../../src/db/queries/clicks';
 import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLinkByCode, readCounters } from '../../src/db/queries/conversions';
 import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, partnerBalance } from '../../src/db/queries/ledger';
 import { payableGroups } from '../../src/db/queries/payout-builds';
-import { readPayoutStatement, readPayoutWithEntries } from '../../src/db/queries/payout-statements';
+import { readPayoutStatement, readPayoutStatementPage } from '../../src/db/queries/payout-statements';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
 import { partnerDailySeries } from '../../src/db/queries/portal';
 import { findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
@@ -163,7 +163,8 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findPartnerWithProgram', (w) => findPartnerWithProgram(w.t.db, w.partner, w.program)],
   ['listPartnerCommissions (/v1/me/commissions)', (w) => listPartnerCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listPayouts', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
-  ['readPayoutWithEntries (GET /v1/payouts/:id, one batch)', (w) => readPayoutWithEntries(w.t.db, w.payout)],
+  ['readPayoutStatement admin (GET /v1/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, 'admin', { limit: 50 })],
+  ['readPayoutStatementPage (a statement CSV page, one batch)', (w) => readPayoutStatementPage(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 500, cursor: 'MTc3MjM2NjQwMDAwMDpjb21feg' })],
   ['readPayoutStatement (GET /v1/me/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 50 })],
   ['findActiveKeyByHash (every rk_ request)', (w) => findActiveKeyByHash(w.t.db, 'f'.repeat(64))],
   ['findIdempotencyKey', (w) => findIdempotencyKey(w.t.db, 'f'.repeat(64))],
