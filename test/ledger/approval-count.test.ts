@@ -45,10 +45,10 @@ describe('the approval job counts what it approved; it never reads the approved 
     for (const c of ['c_1', 'c_2', 'c_3']) await leadByCode(t, partner.code, c);
     t.advance(2 * DAY);
     const { result, sql } = await statementsOf(t, () => runScheduledJobs(t.db, t.now));
-    expect(result).toEqual({ approved: 3, expiredIdempotencyKeys: 0 });
+    expect(result).toEqual({ approved: 3, expiredIdempotencyKeys: 0, expiredTokenRevocations: 0 });
     // (The expired-key delete reads back at most 500 keys a chunk; the approval reads back nothing.)
     expect(sql.filter((s) => /^\s*update\s+"commissions"/i.test(s) && /returning/i.test(s))).toEqual([]);
-    expect(await runScheduledJobs(t.db, t.now)).toEqual({ approved: 0, expiredIdempotencyKeys: 0 });
+    expect(await runScheduledJobs(t.db, t.now)).toEqual({ approved: 0, expiredIdempotencyKeys: 0, expiredTokenRevocations: 0 });
     expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 2100, paid: 0 });
   });
 });

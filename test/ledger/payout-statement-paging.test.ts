@@ -74,9 +74,13 @@ describe('GET /v1/payouts/:id (admin) — paged as the partner statement is', ()
     ]);
     expect(entries.slice(0, 2).map((e: any) => e.linkCode)).toEqual(['jane-spring', 'jane-spring']);
     expect(entries.every((e: any) => e.payoutId === payout.id && e.partnerId === payout.partnerId)).toBe(true);
-    // Exactly what the partner's own statement shows.
+    // Exactly what the partner's own statement shows, but for the explanations: the admin reads the
+    // stored ledger text, the partner the same in money.
     const partnerView = await ok(h.as(janeToken)('GET', `/v1/me/payouts/${payout.id}`));
-    expect(r).toEqual(partnerView);
+    const withoutExplanations = (v: any) => ({ ...v, entries: v.entries.map(({ explanation: _, ...e }: any) => e) });
+    expect(withoutExplanations(r)).toEqual(withoutExplanations(partnerView));
+    expect(entries.slice(0, 2).map((e: any) => e.explanation)).toEqual(['refund 3000 of sale 10000 (refunded 3000 in all): reversal 300 of 1000', '10% of 10000 = 1000']);
+    expect(partnerView.entries.slice(0, 2).map((e: any) => e.explanation)).toEqual(['refund €30.00 of sale €100.00 (refunded €30.00 in all): reversal €3.00 of €10.00', '10% of €100.00 = €10.00']);
   });
 
   it.each([1, 2, 4, 5, 13, 14, 200])('limit=%i: pages add up to the whole statement, each entry once, every header the whole payout', async (limit) => {
@@ -142,10 +146,13 @@ function expectedCsv(p: any, entries: any[]) {
 }
 
 describe('the statement CSV is streamed page by page, byte for byte what it was', () => {
-  it('admin ?format=csv = partner ?format=csv = portal statement.csv = the whole statement as one string', async () => {
+  it('admin ?format=csv, partner ?format=csv and portal statement.csv = the whole statement as one string (partners: explanations in money)', async () => {
     const whole = await ok(h.admin('GET', `/v1/payouts/${payout.id}?limit=200`));
     const want = expectedCsv(whole, whole.entries);
     expect(want.split('\r\n')).toHaveLength(16);
+    const mine = await ok(h.as(janeToken)('GET', `/v1/me/payouts/${payout.id}?limit=200`));
+    const wantPartner = expectedCsv(mine, mine.entries);
+    expect(wantPartner.split('\r\n')[2]).toBe(want.split('\r\n')[2]!.replace('10% of 10000 = 1000', '10% of €100.00 = €10.00'));
     const fetchCsv = async (path: string, headers: Record<string, string>) => {
       const res = await h.app.request(path, { headers });
       expect(res.status).toBe(200);
@@ -158,9 +165,9 @@ describe('the statement CSV is streamed page by page, byte for byte what it was'
       return res.text();
     };
     expect(await fetchCsv(`/v1/payouts/${payout.id}?format=csv`, { authorization: `Bearer ${ADMIN_KEY}` })).toBe(want);
-    expect(await fetchCsv(`/v1/me/payouts/${payout.id}?format=csv&limit=1`, { authorization: `Bearer ${janeToken}` })).toBe(want);
+    expect(await fetchCsv(`/v1/me/payouts/${payout.id}?format=csv&limit=1`, { authorization: `Bearer ${janeToken}` })).toBe(wantPartner);
     const session = await portalSignIn((path, init) => h.app.request(path, init), janeToken);
-    expect(await fetchCsv(`/portal/payouts/${payout.id}/statement.csv`, { cookie: session })).toBe(want);
+    expect(await fetchCsv(`/portal/payouts/${payout.id}/statement.csv`, { cookie: session })).toBe(wantPartner);
     // The campaign's comma and quotes are quoted as RFC 4180 says.
     expect(want).toContain(',jane-spring,"spring, ""sale""",');
   });
