@@ -55,6 +55,10 @@ describe('payout statements and the approval count on workerd with D1', () => {
     expect(lines.slice(1, -1).reduce((s, l) => s + Math.round(Number(l.split(',')[6]) * 100), 0)).toBe(130_000);
     const token = (await json('POST', `/v1/partners/${partner.id}/tokens`, {})).body.token;
     const mine = await self('GET', `/v1/me/payouts/${payout.id}?format=csv`, undefined, { authorization: `Bearer ${token}` });
-    expect(await mine.text()).toBe(text);
+    // The partner's file is the admin's with each explanation in money (the admin reads the stored text).
+    const partnerText = await mine.text();
+    expect(lines[1]).toMatch(/,fixed [1-4]00$/);
+    expect(partnerText).toBe(text.replace(/,fixed ([1-4]00)\r\n/g, (_, n: string) => `,fixed $${(Number(n) / 100).toFixed(2)}\r\n`));
+    expect(partnerText.split('\r\n')[1]).toMatch(/,fixed \$[1-4]\.00$/);
   }, 120_000);
 });
