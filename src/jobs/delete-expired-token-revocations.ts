@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { deleteTokenRevocationsBefore } from '../db/queries/partner-tokens';
-import { EXPIRED_KEYS_CHUNK, EXPIRED_KEYS_MAX_CHUNKS } from './delete-expired-idempotency-keys';
+import { deleteInChunks, EXPIRED_ROWS_CHUNK } from './delete-in-chunks';
 
 /**
  * How long a revocation outlives its token: the clocks of the machine that verifies and of the one
@@ -10,16 +10,10 @@ export const REVOCATION_CLOCK_SKEW_MS = 60_000;
 
 /**
  * Deletes the revocations of partner tokens that expired REVOCATION_CLOCK_SKEW_MS or more before
- * `now` (an expired token is refused by its `exp` alone), in chunks, at most
- * EXPIRED_KEYS_MAX_CHUNKS per run. Returns how many went.
+ * `now` (an expired token is refused by its `exp` alone), in chunks (deleteInChunks). Returns how
+ * many went.
  */
-export async function deleteExpiredTokenRevocations(db: Db, now: Date, chunk = EXPIRED_KEYS_CHUNK): Promise<number> {
+export async function deleteExpiredTokenRevocations(db: Db, now: Date, chunk = EXPIRED_ROWS_CHUNK): Promise<number> {
   const before = new Date(now.getTime() - REVOCATION_CLOCK_SKEW_MS);
-  let deleted = 0;
-  for (let i = 0; i < EXPIRED_KEYS_MAX_CHUNKS; i++) {
-    const n = await deleteTokenRevocationsBefore(db, before, chunk);
-    deleted += n;
-    if (n < chunk) break;
-  }
-  return deleted;
+  return deleteInChunks((limit) => deleteTokenRevocationsBefore(db, before, limit), chunk);
 }
