@@ -52,14 +52,18 @@ function prepare(row: TargetRow): RedirectTarget {
  * changes show up quickly; writes in this isolate clear it at once. Misses are cached briefly
  * too, so a flood of unknown codes does not reach the database.
  *
- * Invalidation epoch: a lookup that read the database before a write in this isolate committed
- * may finish after that write cleared the cache; it then answers its own request with what it read
- * but does not cache it, or the old row would be served until the TTL ends.
+ * Invalidation while a lookup reads: a lookup that read the database before a write in this isolate
+ * committed may finish after that write cleared the cache; it then answers its own request with
+ * what it read but does not cache it, or the old row would be served until the TTL ends. `clear()`
+ * (an update, archive, program or partner change) spoils every lookup in flight; `forget(code)` (a
+ * create) only that code's, so a steady stream of creations never keeps other links out of the cache.
  */
 export class LinkCache {
   private readonly lru: LruCache<string, RedirectTarget | null>;
-  /** Bumped by every forget/clear; a lookup caches its row only if none happened while it read. */
+  /** Bumped by every clear(); a lookup caches its row only if none happened while it read. */
   private epoch = 0;
+  /** Lookups in flight per code; forget(code) marks that code's stale. Empty when none reads. */
+  private readonly reading = new Map<string, Set<{ stale: boolean }>>();
 
   constructor(
     opts: { max?: number; ttlMs?: number; missTtlMs?: number } = {},
@@ -77,15 +81,25 @@ export class LinkCache {
     const hit = this.lru.get(codeKey);
     if (hit !== undefined) return hit;
     const epoch = this.epoch;
-    const row = await findRedirectTarget(db, codeKey);
+    const read = { stale: false };
+    let readers = this.reading.get(codeKey);
+    if (!readers) this.reading.set(codeKey, (readers = new Set()));
+    readers.add(read);
+    let row;
+    try {
+      row = await findRedirectTarget(db, codeKey);
+    } finally {
+      readers.delete(read);
+      if (readers.size === 0 && this.reading.get(codeKey) === readers) this.reading.delete(codeKey);
+    }
     const target = row ? prepare(row) : null;
-    if (epoch === this.epoch) this.lru.set(codeKey, target, target ? undefined : this.missTtlMs);
+    if (epoch === this.epoch && !read.stale) this.lru.set(codeKey, target, target ? undefined : this.missTtlMs);
     return target;
   }
 
-  /** Drops one code (a cached miss for a code that now exists, after a create). */
+  /** Drops one code (a cached miss for a code that now exists, after a create), also from lookups of it in flight. */
   forget(codeKey: string): void {
-    this.epoch++;
+    for (const read of this.reading.get(codeKey) ?? []) read.stale = true;
     this.lru.delete(codeKey);
   }
 

@@ -84,4 +84,34 @@ describe('link cache — a lookup racing an invalidation', () => {
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location')!).pathname).toBe('/fresh');
   });
+
+  it("a code created while another code's lookup is in flight does not keep that lookup from caching", async () => {
+    // Creating a link forgets only its own code: a steady stream of creations (an integration making a
+    // link per sign-up) must not keep every other link out of the cache, and so off Node's fast path.
+    await createLink(t, partner.id, { url: 'https://acme.test/busy', code: 'busy' });
+    const hasRead = slowNextLookup();
+    const inFlight = visit(t, '/busy');
+    await hasRead;
+    await createLink(t, partner.id, { url: 'https://acme.test/other', code: 'other' });
+    release();
+    expect((await inFlight).status).toBe(302);
+    restore();
+    const cached = t.deps.linkCache.peek('busy');
+    expect(cached?.url).toBe('https://acme.test/busy');
+    expect(cached?.partnerStatus).toBe('active');
+  });
+
+  it('a lookup in flight across two invalidations of its own code and another still does not cache the old row', async () => {
+    const link = await createLink(t, partner.id, { url: 'https://acme.test/a', code: 'twice' });
+    const hasRead = slowNextLookup();
+    const inFlight = visit(t, '/twice');
+    await hasRead;
+    expect((await t.json('PATCH', `/v1/links/${link.id}`, { url: 'https://acme.test/b' })).status).toBe(200);
+    await createLink(t, partner.id, { url: 'https://acme.test/c', code: 'unrelated' });
+    release();
+    expect(new URL((await inFlight).headers.get('location')!).pathname).toBe('/a');
+    restore();
+    expect(t.deps.linkCache.peek('twice')).toBeUndefined();
+    expect(new URL((await visit(t, '/twice')).headers.get('location')!).pathname).toBe('/b');
+  });
 });
