@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { request } from 'node:http';
+import fc from 'fast-check';
 import { startServer } from '../helpers/server';
 import { createNodeServer, listen } from '../../src/node-server';
 
@@ -108,6 +109,57 @@ describe('Node fast path for cached redirects', () => {
       expect(shape(viaFast)).toEqual(shape(viaApp));
       expect(shape(viaFast).headers.location).toBe(`https://a.test/q?a=1&utm_source=nl&rcid=CLICK${passed === '' ? '' : `&${passed}`}#f`);
     }
+  });
+
+  it('answers any query the same on both paths, and no query sets the click id, the link\'s own values or the fragment', async () => {
+    // Adversarial queries: separators and escapes of every kind, names that decode or case-fold to
+    // the link's own (rcid, a, utm_source), latin-1 bytes, overlong values. Both paths must give the
+    // same Location and cookie, the Location must keep the link's values and the one real click id
+    // first, and the two clicks must be recorded alike (paid_ads from the visitor's ad click ids).
+    const link = await s.json('POST', `/v1/partners/${partnerId}/links`, { url: 'https://a.test/q?a=1#f', utm: { source: 'nl' }, code: 'Prop-Path' });
+    expect(link.status).toBe(201);
+    const headers = { 'user-agent': CHROME, 'x-forwarded-for': '203.0.113.11' };
+    const piece = fc.oneof(
+      fc.constantFrom('rcid', 'RCID', '%72cid', 'r%63id', 'a', 'A', '%61', 'utm_source', 'UTM_SOURCE', 'utm%5Fsource', 'gclid', 'fbclid', 'msclkid', 'x', '', '=', '&', '?', '#', ';', '+', '%', '%0D%0A', '%00', '[]', '.', "'", '"', '<', '>', '\\', '|', '{', '}', '^', '`', '@', '/', ':', 'clk_forged'),
+      fc.string({ unit: fc.constantFrom(...'!$%&()*+,-./0123456789:;=?@ABCZ[]^_`abcz{|}~'.split('')), maxLength: 8 }),
+      fc.constant('v'.repeat(1500)),
+    );
+    const query = fc.array(piece, { minLength: 1, maxLength: 12 }).map((xs) => xs.join(''));
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        await s.json('PATCH', `/v1/links/${link.body.id}`, { campaign: 'p' }); // clears the cache: the app answers first
+        await s.clickSink.flush();
+        const [{ n: before }] = await s.db.all<{ n: number }>(sql`select count(*) as n from clicks`);
+        fastHits = 0;
+        const viaApp = await raw(port, 'GET', `/Prop-Path?${q}`, headers);
+        const viaFast = await raw(port, 'GET', `/prop-path?${q}`, headers);
+        // A query the URL parser keeps as it is is answered by the fast path; any other by the app.
+        expect(fastHits).toBe(/^[!$%&()*+,\-./0-9:;=?@A-Z[\]^_`a-z{|}~]*$/.test(q) ? 1 : 0);
+        const a = shape(viaApp);
+        const b = shape(viaFast);
+        expect(b).toEqual(a);
+        expect(a.status).toBe(302);
+        const location = String(a.headers.location);
+        expect(location).not.toMatch(/[\r\n\0 ]/);
+        expect(location.startsWith('https://a.test/q?a=1&utm_source=nl&rcid=CLICK')).toBe(true);
+        expect(location.endsWith('#f')).toBe(true);
+        expect(location.indexOf('#')).toBe(location.length - 2);
+        const id = /rcid=(clk_[0-9A-Za-z]{20})/.exec(String(viaApp.headers.location))![1]!;
+        const params = new URL(String(viaApp.headers.location)).searchParams;
+        expect(params.getAll('rcid')).toEqual([id]);
+        expect([...params.keys()].filter((k) => k.toLowerCase() === 'rcid')).toEqual(['rcid']);
+        expect(params.getAll('a')).toEqual(['1']);
+        expect(params.getAll('utm_source')).toEqual(['nl']);
+        expect(location.length).toBeLessThanOrEqual('https://a.test/q?a=1&utm_source=nl&rcid=CLICK#f'.length + 1 + 2048);
+        await s.clickSink.flush();
+        const clicks = await s.db.all<{ paid_ads: number; link_id: string }>(sql`select paid_ads, link_id from clicks order by id limit -1 offset ${before}`);
+        expect(clicks).toHaveLength(2);
+        expect(clicks[1]).toEqual(clicks[0]);
+        const landing = new URL(`https://ref.test/p?${q}`).searchParams;
+        expect(clicks[0]!.paid_ads).toBe(['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid'].some((k) => landing.has(k)) ? 1 : 0);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('leaves a query the URL parser would re-encode to the app, which passes it on encoded', async () => {
