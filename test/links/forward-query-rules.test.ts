@@ -29,12 +29,22 @@ describe('forwardedQuery', () => {
     ['', ''],
     ['a=1', 'a=1'],
     ['plan=free&a=1', 'a=1'],
-    ['PLAN=free&Utm_Source=x&ref_id=f&REF%5FID=g&ref+id=h', 'ref+id=h'],
+    // `ref+id` (`ref id`) is ref_id to PHP, as are `ref.id` and `ref_id[]`; h2 passes.
+    ['PLAN=free&Utm_Source=x&ref_id=f&REF%5FID=g&ref+id=h&h2=1', 'h2=1'],
+    ['ref.id=1&REF%2EID=2&ref_id[]=3&ref_id%5B0%5D=4&+ref_id=5&plan[x]=6&utm.source=7&k=1', 'k=1'],
+    // A `;`-separated part naming an own key drops the whole pair; other `;` and `[`/`.` names pass.
+    ['a=1;ref_id=x&b=1;c=2&tag[]=t&[ref_id]=y&u.v=1&refid=z', 'b=1;c=2&tag[]=t&[ref_id]=y&u.v=1&refid=z'],
     ['a=1&&b=2&', 'a=1&b=2'],
     ['t=a&t=b&t=a', 't=a&t=b&t=a'],
     ['x=%2F%3F&y=+%20', 'x=%2F%3F&y=+%20'],
     ['flag&=v&==', 'flag&=v&=='],
   ])('%j → %j', (raw, out) => expect(forwardedQuery(raw, own)).toBe(out));
+
+  it('own keys with a dot or a space also protect their framework spelling', () => {
+    const dotted = ownParamKeys('https://a.test/p?a.b=1&c%20d=2', 'rcid');
+    expect([...dotted].sort()).toEqual(['a.b', 'a_b', 'c d', 'c_d', 'rcid']);
+    expect(forwardedQuery('a_b=x&c_d=y&c.d=z&ab=w', dotted)).toBe('ab=w');
+  });
 
   it('keeps whole parameters up to MAX_FORWARDED_QUERY characters, skipping those that do not fit', () => {
     const big = `b=${'x'.repeat(MAX_FORWARDED_QUERY)}`;

@@ -103,4 +103,21 @@ describe('redirect — incoming query parameters are passed on', () => {
     const rows = (await rawRows(t, 'clicks')).sort((a, b) => Number(a.created_at) - Number(b.created_at));
     expect(rows.map((r) => r.paid_ads)).toEqual([1, 0, 1]);
   });
+
+  it("no parameter passes that a destination's framework reads as the click id or the link's own values", async () => {
+    // PHP reads `ref.id` and `ref id` as ref_id and `rcid[]`/`rcid[0]` as rcid (the last one wins),
+    // Rack/qs read `rcid[]` as rcid too, and parsers that split on `;` (Python before 3.9.2, Django's
+    // QueryDict taking the last value) read `x=1;rcid=…` as rcid: each would let a shared short link
+    // carry another click id than its own, or override the link's utm_*. Such pairs are dropped whole.
+    await createLink(t, partner.id, { url: 'https://acme.test/php?plan=pro', code: 'php', utm: { source: 'partner' } });
+    expect(
+      await locationOf('/php?rcid[]=clk_forged&RCID[0]=x&rcid%5B%5D=y&x=1;rcid=clk_forged&utm.source=evil&utm+source=evil&utm%20source=evil&plan[]=free&keep=1;ok=2&tag[]=a&u.x=1'),
+    ).toBe('https://acme.test/php?plan=pro&utm_source=partner&rcid=CLICK&keep=1;ok=2&tag[]=a&u.x=1');
+    const { partner: p } = await seedProgram(t, { name: 'Custom', clickIdParam: 'ref_id' });
+    const res = await visit(t, `/${p.code}?ref.id=forged&ref%2Eid=x&ref+id=y&ref%20id=z&ref_id[]=w&refid=kept`);
+    const id = clickIdOf(res, 'ref_id')!;
+    expect(res.headers.get('location')).toBe(`https://acme.test/signup?ref_id=${id}&refid=kept`);
+    // HEAD and an archived link's defaultUrl redirect drop them the same way.
+    expect((await visit(t, '/php?rcid[]=x&utm.source=e&g=1', {}, 'HEAD')).headers.get('location')).toBe('https://acme.test/php?plan=pro&utm_source=partner&g=1');
+  });
 });

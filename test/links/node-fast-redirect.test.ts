@@ -129,7 +129,7 @@ describe('Node fast path for cached redirects', () => {
       fc.asyncProperty(query, async (q) => {
         await s.json('PATCH', `/v1/links/${link.body.id}`, { campaign: 'p' }); // clears the cache: the app answers first
         await s.clickSink.flush();
-        const [{ n: before }] = await s.db.all<{ n: number }>(sql`select count(*) as n from clicks`);
+        const before = (await s.db.all<{ n: number }>(sql`select count(*) as n from clicks`))[0]!.n;
         fastHits = 0;
         const viaApp = await raw(port, 'GET', `/Prop-Path?${q}`, headers);
         const viaFast = await raw(port, 'GET', `/prop-path?${q}`, headers);
