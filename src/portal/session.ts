@@ -5,27 +5,40 @@ import { sha256Hex, timingSafeEqualStr } from '../lib/hash';
 import { partnerTokenClaims } from '../partner-auth/check-partner-token';
 import type { PartnerTokenClaims } from '../partner-auth/verify-partner-token';
 
-export const SESSION_COOKIE = 'rl_portal';
+// The session cookie, sent as `__Host-rl_portal` (Secure, Path=/, no Domain): a page on a sibling
+// subdomain can set a cookie for the parent domain, but never a __Host- one, so it cannot sign this
+// browser into another partner's account (cookie tossing). Secure is kept on http://localhost and
+// 127.0.0.1 too, as for `__Host-rl_login`: browsers count loopback as a secure context.
+const SESSION_COOKIE = 'rl_portal';
+// The cookie's name before the prefix (Path=/portal): no longer read, cleared on sign-in and sign-out.
+const OLD_SESSION_COOKIE = 'rl_portal';
 
 /** The session cookie holds the partner token itself (HttpOnly, Secure, Lax), until it expires. */
 export function startSession(c: Context<AppEnv>, token: string, claims: PartnerTokenClaims) {
   const maxAge = Math.max(0, Math.floor((claims.expiresAt.getTime() - c.var.deps.clock().getTime()) / 1000));
-  setCookie(c, SESSION_COOKIE, token, { path: '/portal', httpOnly: true, secure: true, sameSite: 'Lax', maxAge });
+  dropOldSession(c);
+  setCookie(c, SESSION_COOKIE, token, { prefix: 'host', path: '/', httpOnly: true, secure: true, sameSite: 'Lax', maxAge });
 }
 
 export function endSession(c: Context<AppEnv>) {
-  deleteCookie(c, SESSION_COOKIE, { path: '/portal', secure: true });
+  deleteCookie(c, SESSION_COOKIE, { prefix: 'host', path: '/', secure: true });
+  dropOldSession(c);
+}
+
+/** Clears a pre-`__Host-` session cookie the request carried (one a sibling subdomain planted stays: it is ignored). */
+function dropOldSession(c: Context<AppEnv>) {
+  if (getCookie(c, OLD_SESSION_COOKIE) !== undefined) deleteCookie(c, OLD_SESSION_COOKIE, { path: '/portal', secure: true });
 }
 
 /** The session cookie's token, unchecked (the rate limiter's bucket key). */
-export const sessionTokenOf = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKIE) ?? null;
+export const sessionTokenOf = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKIE, 'host') ?? null;
 
 /**
  * The signed-in partner, or null. Also sets `auth`, as requirePartner does for /v1/me, so the rate
  * limiter knows the session's token authenticated (and charges a refused one to the client IP).
  */
 export async function currentSession(c: Context<AppEnv>) {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = getCookie(c, SESSION_COOKIE, 'host');
   const claims = await partnerTokenClaims(c.var.deps, token);
   if (!claims || !token) return null;
   c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt });

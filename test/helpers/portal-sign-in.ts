@@ -16,11 +16,11 @@ export async function signInFormOf(res: Response) {
 /**
  * Signs in as a partner's browser does: opens the sign-in link (a "Sign in as …?" page and a
  * pre-session cookie), then submits its form. The status is the page's when it is not 200 (no
- * form), else the form's; `session` is the session cookie (`rl_portal=…`) it set, if any.
+ * form), else the form's; `session` is the session cookie (`__Host-rl_portal=…`) it set, if any.
  */
 export async function trySignIn(send: Fetcher, token: string): Promise<{ status: number; session: string | undefined }> {
   const offer = await send(`/portal/login?token=${encodeURIComponent(token)}`, { redirect: 'manual' });
-  if (offer.status !== 200) return { status: offer.status, session: setCookieOf(offer, 'rl_portal') };
+  if (offer.status !== 200) return { status: offer.status, session: setCookieOf(offer, '__Host-rl_portal') };
   const { cookie, fields } = await signInFormOf(offer);
   const res = await send('/portal/login', {
     method: 'POST',
@@ -28,7 +28,7 @@ export async function trySignIn(send: Fetcher, token: string): Promise<{ status:
     headers: { ...(cookie ? { cookie } : {}), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields),
   });
-  return { status: res.status, session: setCookieOf(res, 'rl_portal') };
+  return { status: res.status, session: setCookieOf(res, '__Host-rl_portal') };
 }
 
 /** trySignIn that must succeed (303 and a session cookie); returns the session cookie. */

@@ -58,7 +58,7 @@ describe('partner portal in chromium', () => {
     expect(res?.status()).toBe(200);
     // The link alone signs nobody in: it asks first, naming the program and the partner.
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?');
-    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')).toBeUndefined();
+    expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_portal')).toBeUndefined();
     expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_login')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
     const [posted] = await Promise.all([
       page.waitForRequest((r) => r.url() === `${s.base}/portal/login` && r.method() === 'POST'),
@@ -74,8 +74,8 @@ describe('partner portal in chromium', () => {
     expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_login')).toBeUndefined();
     await expect.poll(() => page.locator('header .muted').textContent(), WAIT).toContain('Signed in as Jane');
     // Chromium counts loopback as a secure context, so it keeps the Secure cookie over plain http.
-    const cookies = await context.cookies(`${s.base}/portal`);
-    expect(cookies.find((c) => c.name === 'rl_portal')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/portal' });
+    const cookies = await context.cookies(s.base);
+    expect(cookies.find((c) => c.name === '__Host-rl_portal')).toMatchObject({ value: world.token, secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(await page.evaluate(() => globalThis.isSecureContext)).toBe(true);
   });
 
@@ -212,7 +212,7 @@ describe('partner portal in chromium', () => {
     expect(await refused.request().headerValue('cookie')).toBeNull(); // neither the Strict nonce nor the Lax session
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Please sign in');
     // Still Jane's session from the first test, not Max's
-    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')?.value).toBe(world.token);
+    expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_portal')?.value).toBe(world.token);
     await context.unroute('http://evil.test/**');
   });
 
@@ -220,7 +220,7 @@ describe('partner portal in chromium', () => {
     await page.goto(`${s.base}/portal`);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Signed out');
-    expect((await context.cookies(`${s.base}/portal`)).find((c) => c.name === 'rl_portal')).toBeUndefined();
+    expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_portal')).toBeUndefined();
     const res = await page.goto(`${s.base}/portal`);
     expect(res?.status()).toBe(401);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Please sign in');

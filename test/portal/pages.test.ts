@@ -136,7 +136,7 @@ describe('portal sign out everywhere', () => {
 
     const res = await post({ csrf, everywhere: '1' });
     expect(res.status).toBe(200);
-    expect(res.headers.get('set-cookie')).toMatch(/^rl_portal=; Max-Age=0; Path=\/portal/);
+    expect(res.headers.get('set-cookie')).toBe('__Host-rl_portal=; Max-Age=0; Path=/; Secure');
     expect(await res.text()).toContain('<p>You are signed out everywhere: your earlier sign-in links and API tokens no longer work. Ask the program for a new sign-in link.</p>');
     expect(await login()).toBe(401);
     expect((await h.app.request('/portal', { headers: { cookie } })).status).toBe(401);

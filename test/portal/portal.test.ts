@@ -47,7 +47,7 @@ describe('partner portal', () => {
     }
     expect((await h.app.request('/portal')).status).toBe(401);
     expect((await h.app.request('/portal/report.csv')).status).toBe(401);
-    expect((await h.app.request('/portal', { headers: { cookie: `rl_portal=${ADMIN_KEY}` } })).status).toBe(401);
+    expect((await h.app.request('/portal', { headers: { cookie: `__Host-rl_portal=${ADMIN_KEY}` } })).status).toBe(401);
   });
 
   it('downloads the partner’s CSV', async () => {
@@ -131,7 +131,7 @@ describe('partner portal', () => {
 
     const res = await post({ csrf });
     expect(res.status).toBe(200);
-    expect(res.headers.get('set-cookie')).toMatch(/^rl_portal=; Max-Age=0; Path=\/portal/);
+    expect(res.headers.get('set-cookie')).toBe('__Host-rl_portal=; Max-Age=0; Path=/; Secure');
     expect(await res.text()).toContain('You are signed out.');
     // Without a session both answer "signed out".
     expect((await h.app.request('/portal/logout')).status).toBe(200);

@@ -21,7 +21,7 @@ async function expectLimitedPage(res: Response) {
   expect(res.headers.get('retry-after')).toBe('1');
   expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
   expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'nonce-/);
-  expect(setCookieOf(res, 'rl_portal')).toBeUndefined();
+  expect(setCookieOf(res, '__Host-rl_portal')).toBeUndefined();
   const html = await res.text();
   expect(html).toContain('<h1>Too many requests</h1>');
   expect(html).toContain('<p>Too many requests from here. Wait 1 s and try again.</p>');
@@ -63,7 +63,7 @@ describe('portal rate limit', () => {
     const { send } = await world('2'); // burst 4
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      statuses.push((await send('/portal/logout', { method: 'POST', headers: { cookie: `rl_portal=made-up-${i}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x' })).status);
+      statuses.push((await send('/portal/logout', { method: 'POST', headers: { cookie: `__Host-rl_portal=made-up-${i}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x' })).status);
     }
     // Each refusal also takes one from the IP's bucket (burst 4); the fifth finds it empty.
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);

@@ -28,7 +28,7 @@ describe('portal Sign out (this session only)', () => {
 
     const res = await signOut(laptopCookie);
     expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie()).toEqual(['rl_portal=; Max-Age=0; Path=/portal; Secure']);
+    expect(res.headers.getSetCookie()).toEqual(['__Host-rl_portal=; Max-Age=0; Path=/; Secure']);
     expect(await res.text()).toContain('<p>You are signed out. The sign-in link you used no longer works; your other sign-ins are unaffected.</p>');
 
     const replayed = await send('/portal', { headers: { cookie: laptopCookie } }); // a copy of the cookie
@@ -52,5 +52,18 @@ describe('portal Sign out (this session only)', () => {
     expectUnauthorized(await h.as(a)('GET', '/v1/me'), 'session token');
     expectUnauthorized(await h.as(b)('GET', '/v1/me'), 'other token');
     expect((await trySignIn(send, b)).status).toBe(401);
+  });
+
+  it('an old rl_portal cookie (before the __Host- prefix) is cleared too, with or without a session', async () => {
+    const { h, jane, send, signOut } = await world();
+    const old = `rl_portal=${await issueToken(h, jane.id)}`;
+    const cookie = await portalSignIn(send, await issueToken(h, jane.id));
+    const res = await signOut(`${old}; ${cookie}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual(['__Host-rl_portal=; Max-Age=0; Path=/; Secure', 'rl_portal=; Max-Age=0; Path=/portal; Secure']);
+    // Only the old cookie: no session (it is not read), signed out, and it goes.
+    const alone = await send('/portal/logout', { headers: { cookie: old } });
+    expect(alone.headers.getSetCookie()).toEqual(['__Host-rl_portal=; Max-Age=0; Path=/; Secure', 'rl_portal=; Max-Age=0; Path=/portal; Secure']);
+    expect(await alone.text()).toContain('<h1>Signed out</h1>');
   });
 });

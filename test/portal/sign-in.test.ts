@@ -8,6 +8,10 @@ import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '..
 const NONCE_COOKIE = /^__Host-rl_login=([A-Za-z0-9_-]{32}); Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict$/;
 /** The pre-session cookie goes once a form has used it, whatever the outcome (it is sent on every request). */
 const NONCE_DROPPED = '__Host-rl_login=; Max-Age=0; Path=/; Secure';
+/** The session cookie: `__Host-` (Secure, Path=/, no Domain), so no sibling subdomain can plant one. */
+const SESSION = '__Host-rl_portal';
+/** The session cookie before it had the prefix, cleared on sign-in and sign-out (no longer read). */
+const OLD_SESSION_DROPPED = 'rl_portal=; Max-Age=0; Path=/portal; Secure';
 
 async function world() {
   const h = await makePartnerApp();
@@ -26,7 +30,7 @@ async function expectPage(res: Response, status: number, title: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
   expect(res.headers.get('cache-control')).toBe('no-store');
-  expect(setCookieOf(res, 'rl_portal')).toBeUndefined();
+  expect(setCookieOf(res, SESSION)).toBeUndefined();
   const html = await res.text();
   expect(html).toContain(`<h1>${title}</h1>`);
   return html;
@@ -80,17 +84,14 @@ describe('GET /portal/login?token= asks first', () => {
 
 describe('POST /portal/login signs in only from its own form', () => {
   it('with the page’s nonce in cookie and form: 303 to /portal, the session cookie, the nonce cookie dropped, the token in no URL', async () => {
-    const { offer, confirm, send } = await world();
+    const { offer, confirm, send, token } = await world();
     const form = await signInFormOf(await offer());
     const res = await confirm(form.fields, { cookie: form.cookie!, origin: 'null', 'sec-fetch-site': 'same-origin' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/portal');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const cookies = res.headers.getSetCookie().sort();
-    expect(cookies).toHaveLength(2);
-    expect(cookies[0]).toBe('__Host-rl_login=; Max-Age=0; Path=/; Secure');
-    expect(cookies[1]).toMatch(/^rl_portal=[^;]+; Max-Age=604800; Path=\/portal; HttpOnly; Secure; SameSite=Lax$/);
-    const dashboard = await send('/portal', { headers: { cookie: setCookieOf(res, 'rl_portal')! } });
+    expect(res.headers.getSetCookie()).toEqual([NONCE_DROPPED, `${SESSION}=${token}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax`]);
+    const dashboard = await send('/portal', { headers: { cookie: setCookieOf(res, SESSION)! } });
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain('Signed in as Jane');
   });
@@ -141,5 +142,30 @@ describe('POST /portal/login signs in only from its own form', () => {
     expect(await expectPage(bad, 400, 'Please sign in')).toContain('<p>The form could not be read. Open your sign-in link again.</p>');
     const noCookie = await h.app.request('/portal/login', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=yy' }, body: 'abc' });
     expect(noCookie.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('the session cookie is __Host-rl_portal: cookie tossing from a sibling subdomain signs nobody in', () => {
+  it('a planted plain rl_portal (another partner’s valid token) is ignored by every page; the __Host- one decides', async () => {
+    const { h, max, token, send, offer } = await world();
+    const planted = `rl_portal=${await issueToken(h, max.id)}`; // what a sibling subdomain can set for the parent domain
+    const alone = await send('/portal', { headers: { cookie: planted } });
+    expect(await expectPage(alone, 401, 'Please sign in')).toContain('<p>Open the sign-in link you received to see your referrals.</p>');
+    expect((await send('/portal/report.csv', { headers: { cookie: planted } })).status).toBe(401);
+    // The sign-in page does not take it for a session that signing in would replace.
+    expect(await (await offer(undefined, { cookie: planted })).text()).not.toContain('role="alert"');
+    const jane = await portalSignIn(send, token);
+    const both = await send('/portal', { headers: { cookie: `${planted}; ${jane}` } });
+    expect(both.status).toBe(200);
+    expect(await both.text()).toContain('Signed in as Jane');
+  });
+
+  it('signing in with an old rl_portal cookie clears it (Path=/portal, Max-Age=0) beside setting the new one', async () => {
+    const { h, max, token, offer, confirm } = await world();
+    const old = `rl_portal=${await issueToken(h, max.id)}`;
+    const form = await signInFormOf(await offer());
+    const res = await confirm(form.fields, { cookie: `${old}; ${form.cookie!}` });
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie()).toEqual([NONCE_DROPPED, OLD_SESSION_DROPPED, `${SESSION}=${token}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax`]);
   });
 });

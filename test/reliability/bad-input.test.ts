@@ -535,7 +535,7 @@ async function send(h: PartnerApp, s: Seed, c: Case): Promise<Response> {
   else if (auth === 'partner') headers.authorization = `Bearer ${s.partnerToken}`;
   else if (auth === 'suspended') headers.authorization = `Bearer ${s.suspendedToken}`;
   else if (auth !== 'none') headers.authorization = 'bearer' in auth ? `Bearer ${auth.bearer}` : auth.header;
-  if (c.cookie) headers.cookie = `rl_portal=${c.cookie === 'valid' ? s.partnerToken : c.cookie === 'suspended' ? s.suspendedToken : c.cookie}`;
+  if (c.cookie) headers.cookie = `__Host-rl_portal=${c.cookie === 'valid' ? s.partnerToken : c.cookie === 'suspended' ? s.suspendedToken : c.cookie}`;
   let body: string | undefined;
   if (c.form) {
     const csrf = await csrfTokenOf(s.partnerToken);

@@ -379,7 +379,7 @@ async function send(w: World, r: Req): Promise<Response> {
   if (r.auth === 'admin') headers.authorization = `Bearer ${ADMIN_KEY}`;
   else if (r.auth === 'partner') headers.authorization = `Bearer ${w.partnerToken}`;
   else if (r.auth === 'garbage') headers.authorization = 'Bearer x.y.z';
-  if (r.cookie) headers.cookie = `rl_portal=${w.partnerToken}`;
+  if (r.cookie) headers.cookie = `__Host-rl_portal=${w.partnerToken}`;
   if (r.contentType !== undefined && r.contentType !== null) headers['content-type'] = r.contentType;
   const csrf = await csrfTokenOf(w.partnerToken);
   const path = r.path.replace('TOKEN', w.partnerToken);

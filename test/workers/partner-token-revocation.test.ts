@@ -21,7 +21,7 @@ async function signIn(token: string) {
   const offer = await signInFormOf(await send(`/portal/login?token=${encodeURIComponent(token)}`));
   const res = await send('/portal/login', form(offer.fields, offer.cookie!));
   expect(res.status).toBe(303);
-  return setCookieOf(res, 'rl_portal')!;
+  return setCookieOf(res, '__Host-rl_portal')!;
 }
 
 async function revocationsOf(partnerId: string) {

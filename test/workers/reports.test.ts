@@ -197,15 +197,15 @@ describe('partner tokens, /v1/me and the portal on workerd', () => {
     const send = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
     const offer = await send(`/portal/login?token=${encodeURIComponent(s.token)}`, { redirect: 'manual' });
     expect(offer.status).toBe(200);
-    expect(setCookieOf(offer, 'rl_portal')).toBeUndefined();
+    expect(setCookieOf(offer, '__Host-rl_portal')).toBeUndefined();
     const form = await signInFormOf(offer);
     expect(form.html).toContain('<h1>Sign in to the Acme referrals partner portal as Jane Doe (j•••@partner.test)?</h1>');
     expect(form.fields.token).toBe(s.token);
     const login = await send('/portal/login', { method: 'POST', redirect: 'manual', headers: { cookie: form.cookie!, origin: ORIGIN }, body: new URLSearchParams(form.fields) });
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/portal');
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('rl_portal='))!;
-    expect(cookie).toMatch(new RegExp(`^rl_portal=${s.token.replace(/\./g, '\\.')}; Max-Age=\\d+; Path=/portal; HttpOnly; Secure; SameSite=Lax$`));
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('__Host-rl_portal='))!;
+    expect(cookie).toMatch(new RegExp(`^__Host-rl_portal=${s.token.replace(/\./g, '\\.')}; Max-Age=\\d+; Path=/; HttpOnly; Secure; SameSite=Lax$`));
 
     const portal = await exports.default.fetch(new Request(`${ORIGIN}/portal`, { headers: { cookie: cookie.split(';')[0]! } }));
     expect(portal.status).toBe(200);
