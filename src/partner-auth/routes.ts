@@ -24,7 +24,7 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
     const { token, tokenId, expiresAt } = await issuePartnerToken({ keys, now: clock(), partner, ttlSeconds: c.req.valid('json').ttlSeconds });
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { token, tokenId, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login?token=${encodeURIComponent(token)}` },
+      { token, tokenId, expiresAt: expiresAt.toISOString(), portalUrl: `${baseUrlOf(c)}/portal/login#token=${encodeURIComponent(token)}` },
       201,
     );
   })

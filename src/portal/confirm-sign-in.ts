@@ -33,8 +33,8 @@ async function partnerOf(c: Context<AppEnv>, claims: PartnerTokenClaims) {
 }
 
 /**
- * GET /portal/login?token=: what the link would sign in as, plus a fresh pre-session nonce set in
- * its cookie. Signs nobody in: a link someone else sent must not put this browser into their
+ * GET /portal/login?token= or POST step=ask (the `#token=` link's page): what the link would sign
+ * in as, plus a fresh pre-session nonce set in its cookie. Signs nobody in: a link someone else sent must not put this browser into their
  * account (login CSRF). Null, and no cookie, for a token that does not stand for an active partner.
  */
 export async function offerSignIn(c: Context<AppEnv>, token: string | undefined): Promise<SignInOffer | null> {

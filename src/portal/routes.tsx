@@ -14,7 +14,7 @@ import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
 import { utcDay } from '../reports/rollup-deltas';
 import { confirmSignIn, dropSignInNonce, offerSignIn } from './confirm-sign-in';
-import { SignInPage } from './views/sign-in';
+import { SignInLinkPage, SignInPage } from './views/sign-in';
 import type { ReferrerPolicy } from './views/layout';
 import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
@@ -52,6 +52,13 @@ export const portalTooManyRequests = (c: Context<AppEnv>, waitSeconds: number) =
 
 const invalidSignInLink = (c: Context<AppEnv>) => signedOut(c, 'This sign-in link is invalid or has expired. Ask the program for a new one.');
 
+/** "Sign in as …?" for a sign-in link's token (its form signs in), or the invalid-link page. */
+async function askSignIn(c: Context<AppEnv>, token: string | undefined) {
+  const offer = await offerSignIn(c, token);
+  if (!offer) return invalidSignInLink(c);
+  return page(c, 200, (nonce) => <SignInPage offer={offer} nonce={nonce} />, 'no-referrer');
+}
+
 /** Ends the session (drops the cookie) and says so. */
 function signedOutPage(c: Context<AppEnv>, message = 'You are signed out.') {
   endSession(c);
@@ -62,17 +69,20 @@ const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
 
 /** The partner portal: server-rendered pages over the partner's own data, behind a session cookie. */
 export const portalRoutes = new Hono<AppEnv>()
-  // GET /portal/login?token= — "Sign in as …?": a page with a form, never a session (login CSRF).
-  // Its URL holds the token: no-referrer, never cached.
+  // GET /portal/login — the issued link (#token=…): a page whose script posts the fragment's token
+  // (step=ask). GET /portal/login?token= — links sent before: "Sign in as …?" at once. Never a
+  // session (login CSRF); no-referrer, never cached.
   .get('/login', async (c) => {
-    const offer = await offerSignIn(c, c.req.query('token'));
-    if (!offer) return invalidSignInLink(c);
-    return page(c, 200, (nonce) => <SignInPage offer={offer} nonce={nonce} />, 'no-referrer');
+    const token = c.req.query('token');
+    if (token === undefined) return page(c, 200, (nonce) => <SignInLinkPage nonce={nonce} />, 'no-referrer');
+    return askSignIn(c, token);
   })
-  // POST /portal/login — the confirmation form (pre-session nonce + origin): exchange the token for
-  // a session cookie and go to the dashboard, the token in no URL
+  // POST /portal/login — step=ask: the link page's token, answered with "Sign in as …?". Otherwise
+  // the confirmation form (pre-session nonce + origin): exchange the token for a session cookie and
+  // go to the dashboard, the token in no URL
   .post('/login', async (c) => {
     const form = await c.req.parseBody().catch(() => null);
+    if (form?.step === 'ask') return askSignIn(c, typeof form.token === 'string' ? form.token : undefined);
     if (!form) {
       dropSignInNonce(c);
       return page(c, 400, (nonce) => <MessagePage title="Please sign in" message="The form could not be read. Open your sign-in link again." nonce={nonce} />);

@@ -35,7 +35,8 @@ describe('POST /v1/partners/:id/tokens — happy', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(Object.keys(r.body).sort()).toEqual(['expiresAt', 'portalUrl', 'token', 'tokenId']);
     expect(r.body.expiresAt).toBe('2026-03-08T12:00:00.000Z');
-    expect(r.body.portalUrl).toBe(`https://ref.test/portal/login?token=${r.body.token}`);
+    // The token after `#`: browsers never send a fragment, so no proxy, CDN or server log records it.
+    expect(r.body.portalUrl).toBe(`https://ref.test/portal/login#token=${r.body.token}`);
     expect(r.res.headers.get('cache-control')).toBe('no-store');
 
     expect(decodeProtectedHeader(r.body.token)).toEqual({ alg: 'HS256', typ: TOKEN_TYPE });

@@ -52,19 +52,31 @@ describe('partner portal in chromium', () => {
     await s?.stop();
   });
 
-  it('signs in through the token link after confirming who, and keeps the Secure session cookie on http://127.0.0.1', async () => {
-    expect(world.portalUrl.startsWith(`${s.base}/portal/login?token=`)).toBe(true);
-    const res = await page.goto(world.portalUrl);
-    expect(res?.status()).toBe(200);
-    // The link alone signs nobody in: it asks first, naming the program and the partner.
+  it('signs in through the #token= link after confirming who, and keeps the Secure session cookie on http://127.0.0.1', async () => {
+    expect(world.portalUrl).toBe(`${s.base}/portal/login#token=${world.token}`);
+    const requested: string[] = [];
+    const track = (r: { url(): string; method(): string }) => requested.push(`${r.method()} ${r.url()}`);
+    page.on('request', track);
+    // The page's script posts the fragment's token (step=ask); the answer asks, naming program and partner.
+    const [asked] = await Promise.all([
+      page.waitForRequest((r) => r.url() === `${s.base}/portal/login` && r.method() === 'POST'),
+      page.goto(world.portalUrl, { waitUntil: 'commit' }),
+    ]);
+    expect(Object.fromEntries(new URLSearchParams(asked.postData()!))).toEqual({ token: world.token, step: 'ask' });
+    expect((await asked.response())?.status()).toBe(200);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?');
+    expect(page.url()).toBe(`${s.base}/portal/login`); // the token left the address bar
+    page.off('request', track);
+    // No request line carried the token: the GET's URL stops at the fragment.
+    expect(requested.filter((r) => r.includes('token=')).map((r) => r.replace(world.token, 'TOKEN'))).toEqual([]);
+    expect(requested.slice(0, 2)).toEqual([`GET ${s.base}/portal/login`, `POST ${s.base}/portal/login`]);
     expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_portal')).toBeUndefined();
     expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_login')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
     const [posted] = await Promise.all([
       page.waitForRequest((r) => r.url() === `${s.base}/portal/login` && r.method() === 'POST'),
       page.getByRole('button', { name: 'Sign in as Jane' }).click(),
     ]);
-    // The page is no-referrer: its URL (with the token) is not sent on, so the browser's Origin is `null`.
+    // The page is no-referrer (a ?token= link's URL holds the token), so the browser's Origin is `null`.
     expect(await posted.headerValue('referer')).toBeNull();
     expect(await posted.headerValue('origin')).toBe('null');
     expect(await posted.headerValue('sec-fetch-site')).toBe('same-origin');
@@ -203,7 +215,8 @@ describe('partner portal in chromium', () => {
   it('another site’s form posting its own sign-in token (login CSRF) signs the browser into nothing', async () => {
     const attacker = (await s.json('POST', `/v1/partners/${world.max.id}/tokens`, {})).body.token as string;
     // The browser holds a pre-session cookie of its own (it opened a sign-in page); SameSite=Strict keeps it home.
-    await page.goto(world.portalUrl);
+    await page.goto(world.portalUrl, { waitUntil: 'commit' });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?');
     const evil = `<!doctype html><form method="post" action="${s.base}/portal/login"><input name="token" value="${attacker}"><input name="nonce" value="guessed"></form><script>document.forms[0].submit()</script>`;
     await context.route('http://evil.test/**', (route) => route.fulfill({ contentType: 'text/html', body: evil }));
     const [refused] = await Promise.all([page.waitForResponse((r) => r.url() === `${s.base}/portal/login` && r.request().method() === 'POST'), page.goto('http://evil.test/')]);
@@ -214,6 +227,23 @@ describe('partner portal in chromium', () => {
     // Still Jane's session from the first test, not Max's
     expect((await context.cookies(s.base)).find((c) => c.name === '__Host-rl_portal')?.value).toBe(world.token);
     await context.unroute('http://evil.test/**');
+  });
+
+  it('without JavaScript the link page says so plainly and posts nothing', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const p = await noJs.newPage();
+      const posts: string[] = [];
+      p.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+      expect((await p.goto(world.portalUrl))?.status()).toBe(200);
+      expect(await p.getByRole('alert').textContent()).toBe(
+        'Signing in needs JavaScript, which is turned off in this browser: your sign-in link keeps its token where only this page’s script can read it. Turn JavaScript on and open the link again.',
+      );
+      expect(posts).toEqual([]);
+      expect(await noJs.cookies()).toEqual([]);
+    } finally {
+      await noJs.close();
+    }
   });
 
   it('signs out; the dashboard then answers 401', async () => {

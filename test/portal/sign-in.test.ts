@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { portalSignIn, setCookieOf, signInFormOf } from '../helpers/portal-sign-in';
+import { portalSignIn, setCookieOf, signInFormOf, trySignIn } from '../helpers/portal-sign-in';
 import { createPartner, createProgram, issueToken, makePartnerApp, ok } from '../me/helpers';
 
 // Login CSRF: a sign-in link someone else sends must not put this browser into their account.
 // GET /portal/login?token= only asks; its form (pre-session nonce, double submit) signs in.
+// The issued link is /portal/login#token=…: its page's script posts the fragment (step=ask) to get
+// the same "Sign in as …?" page.
 
 const NONCE_COOKIE = /^__Host-rl_login=([A-Za-z0-9_-]{32}); Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict$/;
 /** The pre-session cookie goes once a form has used it, whatever the outcome (it is sent on every request). */
@@ -167,5 +169,63 @@ describe('the session cookie is __Host-rl_portal: cookie tossing from a sibling 
     const res = await confirm(form.fields, { cookie: `${old}; ${form.cookie!}` });
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie()).toEqual([NONCE_DROPPED, OLD_SESSION_DROPPED, `${SESSION}=${token}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax`]);
+  });
+});
+
+describe('the issued link carries the token after # (never sent to the server)', () => {
+  const LINK_FORM = '<form method="post" action="/portal/login" id="sign-in-link"><input type="hidden" name="token" value=""/><input type="hidden" name="step" value="ask"/></form>';
+
+  it('GET /portal/login without a query: a page whose nonce\'d script posts the fragment\'s token; without JavaScript it says so; no cookie, no referrer, never cached', async () => {
+    const { send } = await world();
+    const res = await send('/portal/login');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const nonce = /script-src 'nonce-([A-Za-z0-9_-]+)'/.exec(res.headers.get('content-security-policy')!)![1]!;
+    const html = await res.text();
+    expect(html).toContain('<h1>Sign in to the partner portal</h1>');
+    expect(html).toContain(LINK_FORM);
+    expect(html).toContain('<noscript><p role="alert">Signing in needs JavaScript, which is turned off in this browser: your sign-in link keeps its token where only this page’s script can read it. Turn JavaScript on and open the link again.</p></noscript>');
+    expect(html).toContain('<p role="alert" id="sign-in-link-missing" hidden="">This sign-in link is incomplete. Open the whole link you received, or ask the program for a new one.</p>');
+    const script = /<script nonce="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
+    expect(script?.[1]).toBe(nonce);
+    expect(script![2]).toContain('location.hash');
+    expect(script![2]).toContain('history.replaceState(null, \'\', location.pathname)');
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('its form (step=ask, the token) answers the "Sign in as …?" page and a pre-session cookie, whose form signs in', async () => {
+    const { token, confirm, send } = await world();
+    const asked = await confirm({ token, step: 'ask' });
+    expect(asked.status).toBe(200);
+    expect(asked.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(asked.headers.get('cache-control')).toBe('no-store');
+    expect(asked.headers.getSetCookie()).toHaveLength(1);
+    const nonce = NONCE_COOKIE.exec(asked.headers.getSetCookie()[0]!)?.[1];
+    const form = await signInFormOf(asked);
+    expect(form.html).toContain('<h1>Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?</h1>');
+    expect(form.fields).toEqual({ token, nonce });
+    const res = await confirm(form.fields, { cookie: form.cookie!, origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect([res.status, res.headers.get('location')]).toEqual([303, '/portal']);
+    expect(res.headers.getSetCookie()).toEqual([NONCE_DROPPED, `${SESSION}=${token}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax`]);
+    expect(await (await send('/portal', { headers: { cookie: setCookieOf(res, SESSION)! } })).text()).toContain('Signed in as Jane');
+  });
+
+  it('step=ask with a bad, revoked or missing token is the error page (401): no form, no cookie; a held pre-session cookie stays', async () => {
+    const { h, jane, token, confirm } = await world();
+    await ok(h.admin('POST', `/v1/partners/${jane.id}/tokens/revoke`));
+    const cases: Record<string, string>[] = [{ token: 'nope', step: 'ask' }, { token, step: 'ask' }, { step: 'ask' }];
+    for (const fields of cases) {
+      const res = await confirm(fields, { cookie: '__Host-rl_login=held' });
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const html = await expectPage(res, 401, 'Please sign in');
+      expect(html).toContain('<p>This sign-in link is invalid or has expired. Ask the program for a new one.</p>');
+    }
+  });
+
+  it('links sent before (?token=) still ask and sign in', async () => {
+    const { token, send } = await world();
+    expect((await trySignIn(send, token)).status).toBe(303);
   });
 });

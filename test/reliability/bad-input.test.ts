@@ -492,7 +492,7 @@ function cases(s: Seed): Case[] {
     { name: 'me/balance: garbage token', method: 'GET', path: '/v1/me/balance', auth: { bearer: 'x.y.z' }, status: 401 },
 
     // ── Portal (HTML) ────────────────────────────────────────────────────────────────────────
-    { name: 'portal login: no token', method: 'GET', path: '/portal/login', auth: 'none', status: 401, kind: 'html' },
+    { name: 'portal login: empty token', method: 'GET', path: '/portal/login?token=', auth: 'none', status: 401, kind: 'html' },
     { name: 'portal login: garbage token', method: 'GET', path: '/portal/login?token=garbage', auth: 'none', status: 401, kind: 'html' },
     { name: 'portal login: 300-char token', method: 'GET', path: `/portal/login?token=${long(300)}`, auth: 'none', status: 401, kind: 'html' },
     { name: 'portal login: NUL token', method: 'GET', path: '/portal/login?token=%00', auth: 'none', status: 401, kind: 'html' },

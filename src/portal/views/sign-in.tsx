@@ -2,7 +2,7 @@ import type { SignInOffer } from '../confirm-sign-in';
 import { Layout } from './layout';
 
 /**
- * GET /portal/login?token=: asks before signing in, naming the program and the partner, so a link
+ * GET /portal/login?token= (and the POST its link page sends, step=ask): asks before signing in, naming the program and the partner, so a link
  * from someone else does not quietly put this browser into their account. The token travels on in
  * the form's body, never in a URL again.
  */
@@ -25,6 +25,48 @@ export function SignInPage(props: { offer: SignInOffer; nonce: string }) {
           <input type="hidden" name="nonce" value={offer.nonce} />
           <button type="submit">Sign in as {offer.partner.name}</button>
         </form>
+      </main>
+    </Layout>
+  );
+}
+
+// Reads the token from the link's fragment (`#token=…`, which browsers never send to a server),
+// takes it out of the address bar and this history entry, and posts it (step=ask) for SignInPage.
+const linkScript = `(function () {
+  var match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (location.hash) history.replaceState(null, '', location.pathname);
+  var token = '';
+  try { token = match ? decodeURIComponent(match[1]) : ''; } catch (e) {}
+  if (!token) { document.getElementById('sign-in-link-missing').hidden = false; return; }
+  var form = document.getElementById('sign-in-link');
+  form.elements.token.value = token;
+  form.submit();
+})();`;
+
+/**
+ * GET /portal/login (no query): the page the issued link `/portal/login#token=…` opens. Only its
+ * script sees the token; it posts it to get the "Sign in as …?" page, so the token is in no
+ * request line, proxy or server log. Without JavaScript it says so.
+ */
+export function SignInLinkPage(props: { nonce: string }) {
+  return (
+    <Layout title="Sign in — partner portal" nonce={props.nonce} referrer="no-referrer">
+      <main>
+        <h1>Sign in to the partner portal</h1>
+        <noscript>
+          <p role="alert">
+            Signing in needs JavaScript, which is turned off in this browser: your sign-in link keeps its token where only this page’s script can
+            read it. Turn JavaScript on and open the link again.
+          </p>
+        </noscript>
+        <p role="alert" id="sign-in-link-missing" hidden>
+          This sign-in link is incomplete. Open the whole link you received, or ask the program for a new one.
+        </p>
+        <form method="post" action="/portal/login" id="sign-in-link">
+          <input type="hidden" name="token" value="" />
+          <input type="hidden" name="step" value="ask" />
+        </form>
+        <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: linkScript }} />
       </main>
     </Layout>
   );
