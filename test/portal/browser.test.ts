@@ -246,6 +246,20 @@ describe('partner portal in chromium', () => {
     }
   });
 
+  it('a link without its #token= part says it is incomplete and posts nothing', async () => {
+    const p = await context.newPage();
+    try {
+      const posts: string[] = [];
+      p.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+      expect((await p.goto(`${s.base}/portal/login#utm=mail`))?.status()).toBe(200);
+      await expect.poll(() => p.getByRole('alert').textContent(), WAIT).toBe('This sign-in link is incomplete. Open the whole link you received, or ask the program for a new one.');
+      expect(p.url()).toBe(`${s.base}/portal/login`);
+      expect(posts).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('signs out; the dashboard then answers 401', async () => {
     await page.goto(`${s.base}/portal`);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
