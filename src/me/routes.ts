@@ -10,7 +10,7 @@ import { listLinksOfPartner } from '../db/queries/links';
 import { listPayouts } from '../db/queries/ledger';
 import { findPartnerWithProgram, listPartnerCommissions } from '../db/queries/me';
 import { revokePartnerTokens } from '../db/queries/partners';
-import { revokePartnerToken } from '../partner-auth/revoke-partner-token';
+import { NEVER_REPLAYED, revokePartnerToken } from '../partner-auth/revoke-partner-token';
 import { partnerJson } from '../partners/partner-json';
 import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
@@ -107,12 +107,12 @@ export const meRoutes = new Hono<AppEnv>()
     const { partnerId, programId } = partnerAuthOf(c);
     const { db, clock } = c.var.deps;
     if (!(await revokePartnerTokens(db, partnerId, programId, clock()))) throw new ApiError('unauthorized', 'Invalid or expired partner token');
-    return c.json({ partnerId, revoked: true });
+    return c.json({ partnerId, revoked: true }, 200, NEVER_REPLAYED);
   })
   // POST /v1/me/tokens/current/revoke — sign out this token only (its jti); the partner's other tokens keep working
   .post('/tokens/current/revoke', async (c) => {
     const { partnerId, tokenId, tokenExpiresAt } = partnerAuthOf(c);
     const { db, clock } = c.var.deps;
     await revokePartnerToken({ db, now: clock(), partnerId, tokenId, expiresAt: tokenExpiresAt });
-    return c.json({ partnerId, tokenId, revoked: true });
+    return c.json({ partnerId, tokenId, revoked: true }, 200, NEVER_REPLAYED);
   });

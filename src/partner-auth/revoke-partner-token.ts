@@ -15,3 +15,10 @@ export async function revokePartnerToken({ db, now, partnerId, tokenId, expiresA
   const until = expiresAt ?? new Date(now.getTime() + MAX_TTL_SECONDS * 1000);
   await insertTokenRevocation(db, { partnerId, tokenId, expiresAt: until, now });
 }
+
+/**
+ * Headers of every revocation's answer. `no-store` keeps the idempotency middleware from storing it:
+ * a replay to another token of the partner ("this token", or tokens issued since a sign-out
+ * everywhere) would answer `revoked` without revoking that token. Revoking again is harmless.
+ */
+export const NEVER_REPLAYED = { 'cache-control': 'no-store' } as const;

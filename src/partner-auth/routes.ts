@@ -8,7 +8,7 @@ import { baseUrlOf } from '../links/base-url';
 import { issueTokenSchema } from './schemas';
 import { signingKeysOf } from './signing-keys';
 import { issuePartnerToken } from './issue-partner-token';
-import { revokePartnerToken, TOKEN_ID } from './revoke-partner-token';
+import { NEVER_REPLAYED, revokePartnerToken, TOKEN_ID } from './revoke-partner-token';
 
 export const partnerTokenRoutes = new Hono<AppEnv>()
   // POST /v1/partners/:partnerId/tokens — a sign-in token for the partner portal and /v1/me.
@@ -34,7 +34,7 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
     const { db, clock } = c.var.deps;
     const partnerId = c.req.param('partnerId');
     if (!(await revokePartnerTokens(db, partnerId, null, clock()))) throw new NotFoundError('Partner');
-    return c.json({ partnerId, revoked: true });
+    return c.json({ partnerId, revoked: true }, 200, NEVER_REPLAYED);
   })
   // POST /v1/partners/:partnerId/tokens/:tokenId/revoke — one token (the tokenId its issue answered,
   // e.g. a leaked one) stops working at once; the partner's other tokens and sessions keep working.
@@ -44,5 +44,5 @@ export const partnerTokenRoutes = new Hono<AppEnv>()
     if (!TOKEN_ID.test(tokenId)) throw new ValidationError('tokenId', 'must be a tokenId as answered when the token was issued');
     if (!(await findPartner(db, partnerId))) throw new NotFoundError('Partner');
     await revokePartnerToken({ db, now: clock(), partnerId, tokenId });
-    return c.json({ partnerId, tokenId, revoked: true });
+    return c.json({ partnerId, tokenId, revoked: true }, 200, NEVER_REPLAYED);
   });

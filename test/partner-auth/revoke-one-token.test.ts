@@ -124,3 +124,34 @@ describe('POST /v1/me/tokens/current/revoke', () => {
     expect(await revocations()).toHaveLength(1);
   });
 });
+
+describe('revocations are never replayed from an Idempotency-Key', () => {
+  it('another token of the same partner posting the same key is itself revoked, not handed the first answer', async () => {
+    const a = await issue(jane.id);
+    const b = await issue(jane.id);
+    const headers = { 'idempotency-key': 'signout' };
+    const first = await h.as(a.token)('POST', '/v1/me/tokens/current/revoke', undefined, headers);
+    expect([first.status, first.res.headers.get('cache-control'), first.body]).toEqual([200, 'no-store', { partnerId: jane.id, tokenId: a.tokenId, revoked: true }]);
+    const second = await h.as(b.token)('POST', '/v1/me/tokens/current/revoke', undefined, headers);
+    expect([second.status, second.res.headers.get('idempotent-replayed'), second.body]).toEqual([200, null, { partnerId: jane.id, tokenId: b.tokenId, revoked: true }]);
+    expectUnauthorized(await h.as(b.token)('GET', '/v1/me'), 'b after its own sign-out');
+  });
+
+  it('sign out everywhere with the same key again, from a token issued since, revokes that token too', async () => {
+    const a = await issue(jane.id);
+    const headers = { 'idempotency-key': 'everywhere' };
+    expect((await h.as(a.token)('POST', '/v1/me/tokens/revoke', undefined, headers)).status).toBe(200);
+    const later = await issue(jane.id);
+    const again = await h.as(later.token)('POST', '/v1/me/tokens/revoke', undefined, headers);
+    expect([again.status, again.res.headers.get('idempotent-replayed'), again.body]).toEqual([200, null, { partnerId: jane.id, revoked: true }]);
+    expectUnauthorized(await h.as(later.token)('GET', '/v1/me'), 'the later token');
+  });
+
+  it('the admin revoke routes answer no-store too', async () => {
+    const a = await issue(jane.id);
+    for (const path of [`/v1/partners/${jane.id}/tokens/${a.tokenId}/revoke`, `/v1/partners/${jane.id}/tokens/revoke`]) {
+      const r = await h.admin('POST', path, undefined, { 'idempotency-key': `admin-${path.length}` });
+      expect([r.status, r.res.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    }
+  });
+});
