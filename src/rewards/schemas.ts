@@ -33,14 +33,18 @@ const condition = z
 
 const tier = z.strictObject({ upTo: z.number().int().min(1).max(1_000_000_000).nullable().optional(), amount: minorAmount });
 
+const recipient = z.enum(['partner', 'customer']);
+
+// Fields without defaults: the PATCH schema is these, all optional. zod applies `.default()`
+// even under `.optional()`, which made every PATCH without `recipient` set it to "partner".
 const ruleFields = {
   event: z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be lead, sale or a custom event name'),
-  recipient: z.enum(['partner', 'customer']).default('partner'),
+  recipient,
   type: z.enum(['fixed', 'percent', 'per_unit']),
   amount: minorAmount,
   unit: unit.optional(),
   tiers: z.array(tier).min(1).max(20).nullable().optional(),
-  tierPeriod: period.default('lifetime'),
+  tierPeriod: period,
   conditions: z.array(condition).max(20).nullable().optional(),
   caps: z
     .strictObject({
@@ -53,7 +57,7 @@ const ruleFields = {
   holdDays: z.number().int().min(0).max(3650).nullable().optional(),
   startsAt: isoDate.nullable().optional(),
   endsAt: isoDate.nullable().optional(),
-  active: z.boolean().default(true),
+  active: z.boolean(),
 };
 
 function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): boolean {
@@ -68,13 +72,14 @@ function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): b
 }
 
 export const createRewardSchema = z
-  .strictObject(ruleFields)
+  .strictObject({ ...ruleFields, recipient: recipient.default('partner'), tierPeriod: period.default('lifetime'), active: ruleFields.active.default(true) })
   .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] })
   .refine((r) => r.type !== 'percent' || r.amount <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] })
   .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { message: 'must be after startsAt', path: ['endsAt'] });
 
 export const updateRewardSchema = z
-  .strictObject({ ...ruleFields, recipient: ruleFields.recipient.optional(), tierPeriod: period.optional(), active: z.boolean().optional(), type: ruleFields.type.optional(), amount: minorAmount.optional(), event: ruleFields.event.optional() })
+  .strictObject(ruleFields)
+  .partial()
   .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] });
 
 export type CreateRewardInput = z.infer<typeof createRewardSchema>;
