@@ -2,9 +2,10 @@ import type { Db } from '../db/client';
 import type { RewardRow } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
 import { countActiveRewards, findReward, insertReward, updateReward } from '../db/queries/rewards';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { MAX_PERCENT_BPS, PERCENT_MESSAGE, type CreateRewardInput, type UpdateRewardInput } from './schemas';
+import type { CreateRewardInput, UpdateRewardInput } from './schemas';
+import { checkRule } from './check-rule';
 
 /**
  * Active rules per program. A conversion writes its event, up to 3 counters per matching rule and
@@ -19,23 +20,6 @@ function tooManyActive() {
     `a program has at most ${MAX_ACTIVE_REWARDS} active reward rules; set one inactive (PATCH {"active":false}) first`,
     'too_many_active_rules',
   );
-}
-
-/**
- * Checks of the whole rule, run on the stored row after a PATCH too (a fixed reward patched to
- * percent keeps its amount, which then reads as basis points). A percentage is of a sale in the
- * program currency, so it pays in that currency, and is at most MAX_PERCENT_BPS, tiers included.
- */
-function checkRule(row: Pick<RewardRow, 'type' | 'unit' | 'amount' | 'tiers' | 'startsAt' | 'endsAt'>, program: ProgramRow) {
-  if (row.type === 'percent' && row.unit !== program.currency) {
-    throw new ValidationError('unit', `a percent reward pays in the program currency ${program.currency}`, 'unit_mismatch');
-  }
-  if (row.type === 'percent') {
-    if (row.amount > MAX_PERCENT_BPS) throw new ValidationError('amount', PERCENT_MESSAGE);
-    const i = (row.tiers ?? []).findIndex((t) => t.amount > MAX_PERCENT_BPS);
-    if (i >= 0) throw new ValidationError(`tiers.${i}.amount`, PERCENT_MESSAGE);
-  }
-  if (row.startsAt && row.endsAt && row.startsAt >= row.endsAt) throw new ValidationError('endsAt', 'must be after startsAt');
 }
 
 export async function createReward({ db, now, program, input }: { db: Db; now: Date; program: ProgramRow; input: CreateRewardInput }) {
@@ -59,7 +43,7 @@ export async function createReward({ db, now, program, input }: { db: Db; now: D
     createdAt: now,
     updatedAt: now,
   };
-  checkRule(row, program);
+  checkRule(row, program, row);
   if (!(await insertReward(db, row, MAX_ACTIVE_REWARDS))) throw tooManyActive();
   return row;
 }
@@ -87,7 +71,7 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   if (!current) throw new NotFoundError('Reward');
   const patch: Partial<RewardRow> = { updatedAt: now };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
-  checkRule({ ...current, ...patch }, program);
+  checkRule({ ...current, ...patch }, program, patch);
   const moved = countedInChanges(current, patch);
   const switchedOn = patch.active === true && !current.active;
   const row = await updateReward(db, program.id, id, patch, {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { isCurrency } from '../lib/money';
+import { isCurrency, MAX_AMOUNT } from '../lib/money';
 import { isoDate, minorAmount } from '../lib/schemas';
 
 /** Percent rewards are in basis points (10000 = 100%); more than 1000% of a sale is refused. */
 export const MAX_PERCENT_BPS = 100_000;
 export const PERCENT_MESSAGE = `percent is in basis points (10000 = 100%), at most ${MAX_PERCENT_BPS}`;
+/** What stops paying a rule: setting it inactive, which a 0 amount or cap would only imitate. */
+export const PAUSE_HINT = 'to stop paying, set the rule inactive ({"active":false})';
 
 const period = z.enum(['lifetime', 'year', 'month']);
 const unit = z
@@ -16,7 +18,8 @@ const unit = z
 /** What each op can compare with (match-conditions.ts): any other value never matches (neq: always). */
 function valueFitsOp(op: string, value: unknown): string | null {
   if (op === 'gte' || op === 'lte') return typeof value === 'number' ? null : 'gte and lte compare numbers; send a number (5000, not "5000")';
-  if (op === 'in') return Array.isArray(value) ? null : 'in takes a list of values (["pro", "plus"])';
+  if (op === 'in' && Array.isArray(value)) return value.length > 0 ? null : 'in takes a list of at least one value (an empty list never matches)';
+  if (op === 'in') return 'in takes a list of values (["pro", "plus"])';
   return Array.isArray(value) ? 'eq and neq take one value; use in for a list' : null;
 }
 
@@ -48,12 +51,14 @@ const ruleFields = {
   conditions: z.array(condition).max(20).nullable().optional(),
   caps: z
     .strictObject({
-      perPartner: z.strictObject({ amount: minorAmount, period }).nullable().optional(),
+      // A cap of 0 would skip every conversion with cap_reached: a rule that never pays.
+      perPartner: z.strictObject({ amount: z.number().int('must be an integer in minor units').min(1, `must be at least 1; ${PAUSE_HINT}`).max(MAX_AMOUNT), period }).nullable().optional(),
       perCustomer: z.strictObject({ count: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
     })
     .nullable()
     .optional(),
-  windowDays: z.number().int().min(0).max(3650).nullable().optional(),
+  // 0 days would pay only an event at the very millisecond of the attribution; no window is null.
+  windowDays: z.number().int().min(1, 'must be at least 1 day; send null (or leave it out) for no window').max(3650).nullable().optional(),
   holdDays: z.number().int().min(0).max(3650).nullable().optional(),
   startsAt: isoDate.nullable().optional(),
   endsAt: isoDate.nullable().optional(),
@@ -74,8 +79,8 @@ function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): b
 export const createRewardSchema = z
   .strictObject({ ...ruleFields, recipient: recipient.default('partner'), tierPeriod: period.default('lifetime'), active: ruleFields.active.default(true) })
   .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] })
-  .refine((r) => r.type !== 'percent' || r.amount <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] })
-  .refine((r) => !r.startsAt || !r.endsAt || r.startsAt < r.endsAt, { message: 'must be after startsAt', path: ['endsAt'] });
+  .refine((r) => r.type !== 'percent' || r.amount <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] });
+// Dates (range, endsAt after startsAt) and a rule of 0 are checked on the stored result: check-rule.ts.
 
 export const updateRewardSchema = z
   .strictObject(ruleFields)

@@ -54,8 +54,8 @@ function causalOrder(ops: readonly Op[], priority: readonly number[]): number[] 
 const scenario: fc.Arbitrary<Scenario> = fc
   .record({
     leadAmount: fc.integer({ min: 1, max: 5_000 }),
-    leadCap: fc.integer({ min: 0, max: 15_000 }),
-    saleBps: fc.integer({ min: 0, max: 5_000 }),
+    leadCap: fc.integer({ min: 1, max: 15_000 }),
+    saleBps: fc.integer({ min: 1, max: 5_000 }),
     customers: fc.array(
       fc.record({
         partner: fc.nat({ max: 1 }),
@@ -200,7 +200,7 @@ describe('ledger properties (HTTP)', () => {
         fc.record({
           saleAmount: fc.integer({ min: 1, max: 10_000 }),
           bps: fc.integer({ min: 1, max: 10_000 }),
-          fixed: fc.integer({ min: 0, max: 5_000 }),
+          fixed: fc.integer({ min: 1, max: 5_000 }),
           holdDays: fc.constantFrom(0, 5),
           steps: fc.array(step, { minLength: 1, maxLength: 12 }),
         }),
