@@ -25,7 +25,11 @@ function valueFitsOp(op: string, value: unknown): string | null {
 
 const condition = z
   .strictObject({
-    field: z.string().regex(/^(amount|quantity|metadata\.[A-Za-z0-9_.-]{1,100})$/, 'must be amount, quantity or metadata.<key>'),
+    // An empty key (metadata..plan, metadata.plan.) reads nothing: the condition could never match.
+    field: z
+      .string()
+      .max('metadata.'.length + 100)
+      .regex(/^(amount|quantity|metadata(\.[A-Za-z0-9_-]+)+)$/, 'must be amount, quantity or metadata.<key> (keys separated by single dots)'),
     op: z.enum(['eq', 'neq', 'in', 'gte', 'lte']),
     value: z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(100)]),
   })
