@@ -160,6 +160,28 @@ describe('programs — errors', () => {
     expectApiError(await t.json('PATCH', '/v1/programs/prg_nope', { name: 'x' }), 404, 'not_found');
   });
 
+  // The numeric settings' ranges, on create and PATCH: one past each end refused (and nothing
+  // written), each end accepted. Holds and windows up to 10 years, dedup up to 30 days.
+  it.each([
+    ['holdDays', (v: number) => ({ holdDays: v }), 0, 3650],
+    ['attribution.windowDays', (v: number) => ({ attribution: { windowDays: v } }), 1, 3650],
+    ['dedupWindowSeconds', (v: number) => ({ dedupWindowSeconds: v }), 0, 30 * 86400],
+  ] as const)('%s: %#', async (field, body, min, max) => {
+    for (const bad of [min - 1, max + 1, min + 0.5]) {
+      expectApiError(await t.json('POST', '/v1/programs', { ...programInput, ...body(bad) }), 422, 'validation_failed', field);
+    }
+    expect(await countRows(t, 'programs')).toBe(0);
+    const created = await t.json('POST', '/v1/programs', { ...programInput, ...body(min) });
+    expect(created.status).toBe(201);
+    for (const bad of [min - 1, max + 1]) {
+      expectApiError(await t.json('PATCH', `/v1/programs/${created.body.id}`, body(bad)), 422, 'validation_failed', field);
+    }
+    const patched = await t.json('PATCH', `/v1/programs/${created.body.id}`, body(max));
+    expect(patched.status).toBe(200);
+    const read = (p: any) => field.split('.').reduce((o, k) => o[k], p);
+    expect([read(created.body), read(patched.body), read((await t.json('GET', `/v1/programs/${created.body.id}`)).body)]).toEqual([min, max, max]);
+  });
+
   it('list rejects bad paging parameters with 422', async () => {
     expectApiError(await t.json('GET', '/v1/programs?limit=0'), 422, 'validation_failed', 'limit');
     expectApiError(await t.json('GET', '/v1/programs?limit=201'), 422, 'validation_failed', 'limit');
