@@ -14,7 +14,7 @@ describe('rebuilding rollups of very old data', () => {
     const h = await makePartnerApp();
     const p = await createProgram(h, { currency: 'EUR', holdDays: 0 });
     await createPartner(h, p.id, 'Jane', 'jane@partner.test', 'JANE');
-    await ok(h.admin('POST', `/v1/programs/${p.id}/rewards`, { event: 'sale', type: 'fixed', amount: 100, startsAt: '1900-01-01T00:00:00.000Z' }), 201);
+    await ok(h.admin('POST', `/v1/programs/${p.id}/rewards`, { event: 'sale', type: 'fixed', amount: 100, startsAt: '2000-01-01T00:00:00.000Z' }), 201);
     await ok(h.admin('POST', '/v1/track/lead', { code: 'JANE', customer: { externalId: 'c1' }, occurredAt: '2000-01-01T00:00:00.000Z' }));
     await ok(h.admin('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'c1', externalId: 's1', amount: 1000, currency: 'EUR', occurredAt: '2000-01-02T23:59:59.500Z' }));
     await ok(h.admin('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'c1', externalId: 's2', amount: 2000, currency: 'EUR', occurredAt: '2000-01-03T00:00:00.000Z' }));
