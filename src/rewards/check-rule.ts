@@ -9,7 +9,7 @@ export const EARLIEST_RULE_DATE = EARLIEST_OCCURRED_AT;
 /** …and no later than 2100-01-01 (a year 9999 is a typo or a "never" that should be null). */
 export const LATEST_RULE_DATE = new Date('2100-01-01T00:00:00.000Z');
 
-type Checked = Pick<RewardRow, 'type' | 'unit' | 'amount' | 'tiers' | 'startsAt' | 'endsAt'>;
+type Checked = Pick<RewardRow, 'event' | 'type' | 'unit' | 'amount' | 'tiers' | 'startsAt' | 'endsAt'>;
 
 /**
  * Checks of the whole rule: `row` is the rule as it will be stored (after a PATCH: the stored rule
@@ -23,6 +23,10 @@ type Checked = Pick<RewardRow, 'type' | 'unit' | 'amount' | 'tiers' | 'startsAt'
 export function checkRule(row: Checked, program: ProgramRow, sent: Partial<Checked>) {
   if (row.type === 'percent' && row.unit !== program.currency) {
     throw new ValidationError('unit', `a percent reward pays in the program currency ${program.currency}`, 'unit_mismatch');
+  }
+  // A lead carries no amount (track-lead.ts): a percentage of it is 0 on every lead.
+  if (row.type === 'percent' && row.event === 'lead' && (sent.type !== undefined || sent.event !== undefined)) {
+    throw new ValidationError(sent.type !== undefined ? 'type' : 'event', 'a lead has no amount, so a percent rule would never pay; use fixed for leads, percent for sales');
   }
   if (row.type === 'percent') {
     if (row.amount > MAX_PERCENT_BPS) throw new ValidationError('amount', PERCENT_MESSAGE);

@@ -36,4 +36,29 @@ describe('reward rule fields', () => {
     expect(again.commissions.map((c: any) => c.amount)).toEqual([1_000_000_000_000, 1_000_000_000_000]);
     expect(again.skipped.map((x: any) => x.reason)).toEqual(['cap_reached']);
   });
+
+  // A lead has no amount: a percent lead rule skipped every lead with zero_amount.
+  it('refuses a percent rule on leads, on create and when a PATCH makes one; percent on a sale pays', async () => {
+    const { t, program } = await setup();
+    const base = `/v1/programs/${program.id}/rewards`;
+    const message = 'a lead has no amount, so a percent rule would never pay; use fixed for leads, percent for sales';
+    const created = await t.json('POST', base, { event: 'lead', type: 'percent', amount: 1000 });
+    expectApiError(created, 422, 'validation_failed', 'type');
+    expect(created.body.error.message).toBe(`type: ${message}`);
+    const fixedLead = await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 1000 });
+    const percentSale = await addReward(t, program.id, { event: 'sale', type: 'percent', amount: 1000 });
+    expectApiError(await t.json('PATCH', `${base}/${fixedLead.id}`, { type: 'percent' }), 422, 'validation_failed', 'type');
+    const toLead = await t.json('PATCH', `${base}/${percentSale.id}`, { event: 'lead' });
+    expectApiError(toLead, 422, 'validation_failed', 'event');
+    expect(toLead.body.error.message).toBe(`event: ${message}`);
+    const stored = (await t.json('GET', base)).body.data;
+    expect(stored.map((r: any) => [r.id, r.event, r.type, r.updatedAt]).sort()).toEqual(
+      [
+        [fixedLead.id, 'lead', 'fixed', fixedLead.updatedAt],
+        [percentSale.id, 'sale', 'percent', percentSale.updatedAt],
+      ].sort(),
+    );
+    // A custom event name may be a sale's (track/sale with eventName): percent is allowed there.
+    await addReward(t, program.id, { event: 'subscription_renewed', type: 'percent', amount: 1000 });
+  });
 });
