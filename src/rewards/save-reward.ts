@@ -73,15 +73,18 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
   checkRule({ ...current, ...patch }, program, patch);
   const moved = countedInChanges(current, patch);
-  const switchedOn = patch.active === true && !current.active;
+  // Guarded whenever the patch sets it active, even if it was read active: it may be switched off
+  // (and its place taken) before this update runs.
+  const turnsOn = patch.active === true;
   const row = await updateReward(db, program.id, id, patch, {
     unlessCounted: moved.length > 0,
-    maxActive: switchedOn ? MAX_ACTIVE_REWARDS : undefined,
+    maxActive: turnsOn ? MAX_ACTIVE_REWARDS : undefined,
   });
   if (row) return row;
-  if (!(await findReward(db, program.id, id))) throw new NotFoundError('Reward');
+  const latest = await findReward(db, program.id, id);
+  if (!latest) throw new NotFoundError('Reward');
   // Not updated: one of the two conditions held (when both could, ask which).
-  if (switchedOn && (moved.length === 0 || (await countActiveRewards(db, program.id, id)) >= MAX_ACTIVE_REWARDS)) throw tooManyActive();
+  if (turnsOn && !latest.active && (moved.length === 0 || (await countActiveRewards(db, program.id, id)) >= MAX_ACTIVE_REWARDS)) throw tooManyActive();
   throw new ConflictError(
     `${moved.join(', ')} cannot change once the rule has counted conversions (its tiers, caps and per-customer limits would carry over); add a new rule and set this one inactive`,
     'reward_in_use',

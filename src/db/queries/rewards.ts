@@ -49,8 +49,8 @@ export async function findReward(db: Db, programId: string, id: string): Promise
 
 /**
  * Updates a rule; with `unlessCounted`, only while no counter of the rule exists (its keys all start
- * with `<rule id>|`); with `maxActive` (a rule switched on), only while the program's other active
- * rules number fewer. Both are checked in the same statement. Null when nothing was updated.
+ * with `<rule id>|`); with `maxActive` (a rule set active), only while it is already active or the
+ * program's other active rules number fewer. Both are checked in the same statement. Null when nothing was updated.
  */
 export async function updateReward(
   db: Db,
@@ -71,7 +71,9 @@ export async function updateReward(
         eq(rewards.id, id),
         eq(rewards.programId, programId),
         opts.unlessCounted ? notExists(counted) : undefined,
-        opts.maxActive !== undefined ? sql`${activeCount(programId, id)} < ${opts.maxActive}` : undefined,
+        // Checked against the row as it is now, not as the caller read it: a rule read as active may
+        // have been switched off (and its place taken) meanwhile.
+        opts.maxActive !== undefined ? sql`(${rewards.active} = 1 or ${activeCount(programId, id)} < ${opts.maxActive})` : undefined,
       ),
     )
     .returning();

@@ -99,4 +99,31 @@ describe('a program with the most active reward rules', () => {
     expect(rs.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
     expect(await count(t, `select count(*) as n from rewards where program_id = '${program.id}' and active = 1`)).toBe(MAX);
   });
+
+  it('switching on a rule read as active, while another request switched it off and filled its place, cannot pass the limit', async () => {
+    const { t, program } = await setup();
+    const base = `/v1/programs/${program.id}/rewards`;
+    const rules = [];
+    for (let i = 0; i < MAX; i++) rules.push(await addReward(t, program.id, capped(i)));
+    const target = rules[0];
+    // The PATCH {active:true} reads the rule (active), then, just before its UPDATE runs, another
+    // request sets it inactive and a new rule takes the free place.
+    const client = t.db.$client as unknown as { execute: (...a: unknown[]) => Promise<unknown> };
+    const original = client.execute;
+    let between: number[] = [];
+    client.execute = async (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { sql: string }).sql;
+      if (/^update "rewards"/i.test(text)) {
+        client.execute = original;
+        between = [(await t.json('PATCH', `${base}/${target.id}`, { active: false })).status, (await t.json('POST', base, capped(170))).status];
+      }
+      return original.apply(client, args);
+    };
+    const on = await t.json('PATCH', `${base}/${target.id}`, { active: true, amount: 7 });
+    client.execute = original;
+    expect(between).toEqual([200, 201]);
+    expect([on.status, on.body.error?.reason]).toEqual([409, 'too_many_active_rules']);
+    expect(await count(t, `select count(*) as n from rewards where program_id = '${program.id}' and active = 1`)).toBe(MAX);
+    expect((await t.json('GET', `${base}/${target.id}`)).body).toMatchObject({ active: false, amount: 100 });
+  });
 });
