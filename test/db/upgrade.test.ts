@@ -43,8 +43,10 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP TABLE event_names');
   await t.sql('DROP INDEX idempotency_keys_created_at_idx'); // 0010
   await t.sql('DROP TABLE revoked_partner_tokens'); // 0011
+  await t.sql('DROP INDEX commissions_payout_created_idx'); // 0012, and the index it replaced (0006)
+  await t.sql('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL');
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(12);
+  expect(applied.length).toBe(13);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -91,11 +93,34 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
     await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
     const keysBefore = (await t.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key);
     expect(keysBefore).toEqual(['event:demo:customer:cus:1', 'event:step:two:customer:cus:1', 'lead:cus:1:demo', 'lead:cus:1:signup', 'sale:order:1']);
+    // A payout built before the upgrade (claimed through the old (payout_id) index); 0012 re-indexes it.
+    const built = await t.json('POST', `/v1/programs/${program.id}/payouts`, {});
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    const [payout] = built.body.data;
+    expect([payout.amount, payout.entryCount]).toEqual([2200, 5]);
     await t.close();
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(12);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(13);
+    expect((await u.sql(`select name from sqlite_master where type = 'index' and tbl_name = 'commissions' and name like 'commissions_payout%'`)).map((r) => r.name)).toEqual([
+      'commissions_payout_created_idx',
+    ]);
+    // The old payout's statement reads through the new index: every entry once, newest first, over pages of 2.
+    const pages: any[] = [];
+    for (let cursor = ''; pages.length < 10; ) {
+      const r = await u.json('GET', `/v1/payouts/${payout.id}?limit=2${cursor}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      pages.push(r.body);
+      if (!r.body.nextCursor) break;
+      cursor = `&cursor=${r.body.nextCursor}`;
+    }
+    const entries = pages.flatMap((p) => p.entries);
+    expect(pages.map((p) => p.entries.length)).toEqual([2, 2, 1]);
+    expect(entries.map((e: any) => e.amount).sort((a: number, b: number) => a - b)).toEqual([200, 200, 300, 500, 1000]);
+    expect(new Set(entries.map((e: any) => e.id)).size).toBe(5);
+    expect(entries.every((e: any) => e.payoutId === payout.id)).toBe(true);
+    expect(pages[0].period).toEqual({ from: entries[4].createdAt, to: entries[0].createdAt });
     expect((await u.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',

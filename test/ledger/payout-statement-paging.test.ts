@@ -4,7 +4,7 @@ import { issueToken, makePartnerApp, ok, snapshot, type PartnerApp } from '../me
 import { portalSignIn } from '../helpers/portal-sign-in';
 import { ADMIN_KEY } from '../helpers/app';
 import { streamStatementCsv } from '../../src/payouts/statement-csv';
-import { readPayoutStatementPage } from '../../src/db/queries/payout-statements';
+import { readPayoutStatement, readPayoutStatementPage } from '../../src/db/queries/payout-statements';
 import { encodeCursor } from '../../src/lib/pagination';
 
 /**
@@ -38,6 +38,8 @@ beforeAll(async () => {
   payout = built.find((p) => p.partnerId === jane.id);
   bobPayout = built.find((p) => p.partnerId === bob.id);
   expect([payout.amount, payout.entryCount, bobPayout.amount, bobPayout.entryCount]).toEqual([3100, 14, 600, 3]);
+  // Jane earns again after the build: 3 newer entries of hers, in no payout, never in the statement.
+  await ok(h.admin('POST', '/v1/track/lead', { code: 'JANE', customer: { externalId: 'cus_later' } }));
   janeToken = await issueToken(h, jane.id);
 });
 
@@ -208,20 +210,51 @@ describe('the statement CSV is streamed page by page, byte for byte what it was'
 });
 
 describe('a statement page is an index range from the cursor, not a sort of the whole payout', () => {
-  it.each(['admin', 'partner'] as const)('%s: the page after a cursor searches commissions_program_partner_idx from the cursor, newest first', async (who) => {
+  /** The statements one read sends in its batch, each with its EXPLAIN QUERY PLAN. */
+  async function batchOf(read: () => Promise<unknown>) {
     const client = h.t.db.$client as unknown as { batch: (stmts: { sql: string; args: unknown[] }[], ...a: unknown[]) => Promise<unknown> };
     const original = client.batch;
     const seen: { sql: string; args: unknown[] }[] = [];
     client.batch = (stmts, ...a) => (seen.push(...stmts), original.call(client, stmts, ...a));
     try {
-      const scope = who === 'admin' ? 'admin' : { partnerId: payout.partnerId, programId: payout.programId };
-      await readPayoutStatementPage(h.t.db, payout.id, scope, { limit: 500, cursor: encodeCursor(new Date(), 'com_z') });
+      await read();
     } finally {
       client.batch = original;
     }
-    const page = seen.find((q) => /from "commissions"/.test(q.sql))!;
-    const plan = (await (h.t.db.$client as any).execute({ sql: `EXPLAIN QUERY PLAN ${page.sql}`, args: page.args })).rows.map((r: any) => String(r.detail));
-    expect(plan[0]).toBe('SEARCH commissions USING INDEX commissions_program_partner_idx (program_id=? AND partner_id=? AND created_at<?)');
-    expect(plan.filter((l: string) => /^SCAN /.test(l))).toEqual([]);
+    const run = async (sql: string, args: unknown[]) => (await (h.t.db.$client as any).execute({ sql, args })).rows;
+    return Promise.all(seen.map(async (q) => ({ ...q, plan: (await run(`EXPLAIN QUERY PLAN ${q.sql}`, q.args)).map((r: any) => String(r.detail)), rows: await run(q.sql, q.args) })));
+  }
+  const janeScope = () => ({ partnerId: payout.partnerId, programId: payout.programId });
+
+  it.each(['admin', 'partner'] as const)('%s: the page after a cursor searches commissions_payout_created_idx from the cursor, newest first, without a sort', async (who) => {
+    const scope = who === 'admin' ? 'admin' : janeScope();
+    const [, page] = await batchOf(() => readPayoutStatementPage(h.t.db, payout.id, scope, { limit: 500, cursor: encodeCursor(new Date(), 'com_z') }));
+    expect(page!.plan).toEqual([
+      'SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=? AND (created_at,id)<(?,?))',
+      'SEARCH events USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN',
+      'SEARCH links USING INDEX sqlite_autoindex_links_1 (id=?) LEFT-JOIN',
+    ]);
+    expect(page!.rows).toHaveLength(14);
+  });
+
+  it('the period is the first and the last entry of the range, each read as one row', async () => {
+    const [, from, to] = await batchOf(() => readPayoutStatement(h.t.db, payout.id, janeScope(), { limit: 1 }));
+    const whole = await ok(h.admin('GET', `/v1/payouts/${payout.id}?limit=200`));
+    expect([from!.rows, to!.rows].map((r: any) => r.map((x: any) => new Date(Number(x.created_at)).toISOString()))).toEqual([[whole.entries[13].createdAt], [whole.entries[0].createdAt]]);
+    expect(whole.period).toEqual({ from: whole.entries[13].createdAt, to: whole.entries[0].createdAt });
+  });
+
+  it("a partner's read of another partner's payout: no payout (404) and not one entry, even in the batch", async () => {
+    const cursor = encodeCursor(new Date(), 'com_z');
+    for (const read of [
+      () => readPayoutStatement(h.t.db, bobPayout.id, janeScope(), { limit: 50 }),
+      () => readPayoutStatementPage(h.t.db, bobPayout.id, janeScope(), { limit: 500, cursor }),
+    ]) {
+      expect(await read()).toBeNull();
+      const sent = await batchOf(read);
+      expect(sent.map((q) => q.rows.length)).toEqual(sent.length === 4 ? [0, 0, 0, 0] : [0, 0]);
+    }
+    // The admin reads Bob's: 3 entries (the scope, not the data, kept them out above).
+    expect((await ok(h.admin('GET', `/v1/payouts/${bobPayout.id}`))).entries).toHaveLength(3);
   });
 });

@@ -7,7 +7,7 @@ import { commissions } from '../../src/db/schema';
 import { findRedirectTarget, linkStats, listLinksOfPartner } from '../../src/db/queries/links';
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
 import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLinkByCode, readCounters } from '../../src/db/queries/conversions';
-import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, partnerBalance } from '../../src/db/queries/ledger';
+import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, markPayoutPaid, partnerBalance } from '../../src/db/queries/ledger';
 import { payableGroups } from '../../src/db/queries/payout-builds';
 import { readPayoutStatement, readPayoutStatementPage } from '../../src/db/queries/payout-statements';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
@@ -278,6 +278,80 @@ describe('query plans of the hot queries', () => {
       expect(unscoped(plan), plan.join(' / ')).toBe(false);
       expect(plan.join(' / ')).toMatch(/\(program_id=\? AND status=\?/);
     }
+  });
+});
+
+/**
+ * Payout statements (0012). Before, the only payout index was (payout_id): a statement page walked
+ * commissions_program_partner_idx (program_id, partner_id, created_at) from the cursor and, having no
+ * id in that index, sorted it (`USE TEMP B-TREE FOR RIGHT PART OF ORDER BY`), reading each entry's
+ * row for its payout_id; and `period` read min and max over every entry of the payout. Now a page is
+ * a range of (payout_id, created_at, id) from the cursor in index order, and the period two probes
+ * at its ends.
+ */
+describe('payout statements and every payout_id lookup use commissions_payout_created_idx', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+
+  const PAYOUT = 'SEARCH payouts USING INDEX sqlite_autoindex_payouts_1 (id=?)';
+  const JOINS = ['SEARCH events USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN', 'SEARCH links USING INDEX sqlite_autoindex_links_1 (id=?) LEFT-JOIN'];
+  const CURSOR = 'MTc3MjM2NjQwMDAwMDpjb21feg'; // 1772366400000:com_z
+  const partnerScope = (w: World) => ({ partnerId: w.partner, programId: w.program });
+
+  async function plansOf(fn: () => Promise<unknown>) {
+    const qs = lookups(await capture(w.t, fn));
+    return Promise.all(qs.map(async (q) => ({ sql: q.sql, args: q.args, plan: await planOf(q) })));
+  }
+
+  it.each([
+    ['admin, first page', (w: World) => readPayoutStatement(w.t.db, w.payout, 'admin', { limit: 50 }), 'COVERING INDEX', 'payout_id=?'],
+    ['admin, after a cursor', (w: World) => readPayoutStatement(w.t.db, w.payout, 'admin', { limit: 50, cursor: CURSOR }), 'COVERING INDEX', 'payout_id=? AND (created_at,id)<(?,?)'],
+    ['partner, first page', (w: World) => readPayoutStatement(w.t.db, w.payout, partnerScope(w), { limit: 50 }), 'INDEX', 'payout_id=?'],
+    ['partner, after a cursor', (w: World) => readPayoutStatement(w.t.db, w.payout, partnerScope(w), { limit: 50, cursor: CURSOR }), 'INDEX', 'payout_id=? AND (created_at,id)<(?,?)'],
+  ] as const)('readPayoutStatement %s: the payout by id, the period as two probes, the page a range in index order', async (_name, run, periodIndex, range) => {
+    const [payout, from, to, page, ...more] = await plansOf(() => run(w));
+    expect(more).toEqual([]);
+    expect(payout!.plan).toEqual([PAYOUT]);
+    // Each end of the period is the first entry of the range in one direction: LIMIT 1, no aggregate.
+    for (const [end, dir] of [[from!, 'asc'], [to!, 'desc']] as const) {
+      expect(end.plan).toEqual([`SEARCH commissions USING ${periodIndex} commissions_payout_created_idx (payout_id=?)`]);
+      expect(end.sql).toMatch(new RegExp(`^select "created_at" from "commissions" where .* order by "commissions"."created_at" ${dir} limit \\?$`));
+      expect((end.args as unknown[]).at(-1)).toBe(1);
+    }
+    // No TEMP B-TREE: newest first is the index walked backwards, and it stops after limit + 1 rows.
+    expect(page!.plan).toEqual([`SEARCH commissions USING INDEX commissions_payout_created_idx (${range})`, ...JOINS]);
+    expect((page!.args as unknown[]).at(-1)).toBe(51);
+  });
+
+  it('readPayoutStatementPage (a CSV page): the payout and a range from the cursor, nothing else', async () => {
+    for (const scope of ['admin', partnerScope(w)] as const) {
+      const plans = await plansOf(() => readPayoutStatementPage(w.t.db, w.payout, scope, { limit: 500, cursor: CURSOR }));
+      expect(plans.map((p) => p.plan)).toEqual([[PAYOUT], ['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=? AND (created_at,id)<(?,?))', ...JOINS]]);
+    }
+  });
+
+  it('a partner\'s scope never switches the page to the partner-wide index', async () => {
+    const plans = await plansOf(() => readPayoutStatement(w.t.db, w.payout, partnerScope(w), { limit: 50 }));
+    expect(plans.flatMap((p) => p.plan).filter((l) => /commissions_program_partner_idx|TEMP B-TREE|^SCAN /.test(l))).toEqual([]);
+  });
+
+  it('mark-paid and the payout build\'s totals find a payout\'s entries by payout_id through it', async () => {
+    const paid = await plansOf(() => markPayoutPaid(w.t.db, w.payout, 'SEPA-1', w.t.now));
+    const entries = paid.find((p) => /^update "commissions"/.test(p.sql))!;
+    expect(entries.plan).toEqual(['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=?)', 'SCALAR SUBQUERY 1', 'SEARCH p USING INDEX sqlite_autoindex_payouts_1 (id=?)']);
+    const sale = await w.t.json('POST', '/v1/track/sale', { programId: w.program, customerExternalId: 'cus_1', externalId: 'ord_totals', amount: 2000, currency: 'EUR' });
+    expect(sale.status).toBe(200);
+    w.t.advance(60_000);
+    expect((await w.t.json('POST', '/v1/jobs/approve-commissions')).status).toBe(200);
+    const built = await plansOf(() => w.t.json('POST', `/v1/programs/${w.program}/payouts`, { minAmount: 1 }));
+    const totals = built.find((p) => /^update "payouts" set "amount"/.test(p.sql))!;
+    // amount = sum(c.amount) reads each entry's row; entry_count = count(*) the index alone.
+    expect(totals.plan.filter((l) => /^SEARCH c /.test(l))).toEqual([
+      'SEARCH c USING INDEX commissions_payout_created_idx (payout_id=?)',
+      'SEARCH c USING COVERING INDEX commissions_payout_created_idx (payout_id=?)',
+    ]);
   });
 });
 

@@ -17,7 +17,11 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP TABLE event_names'),
     env.DB.prepare('DROP INDEX idempotency_keys_created_at_idx'), // 0010
     env.DB.prepare('DROP TABLE revoked_partner_tokens'), // 0011
-    env.DB.prepare(`DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql')`),
+    env.DB.prepare('DROP INDEX commissions_payout_created_idx'), // 0012, and the index it replaced (0006)
+    env.DB.prepare('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL'),
+    env.DB.prepare(
+      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql')`,
+    ),
   ]);
 }
 const unescapeKeys = () => env.DB.prepare(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`).run();
@@ -61,8 +65,31 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
       'sale:order:1',
     ]);
 
+    // A payout built before the upgrade (claimed through the old (payout_id) index); 0012 re-indexes it.
+    const built = await json('POST', `/v1/programs/${program.id}/payouts`, {});
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    const [payout] = built.body.data;
+    expect([payout.amount, payout.entryCount]).toEqual([2200, 5]);
+
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(12);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(13);
+    expect((await rows(`select name from sqlite_master where type = 'index' and tbl_name = 'commissions' and name like 'commissions_payout%'`)).map((r) => r.name)).toEqual([
+      'commissions_payout_created_idx',
+    ]);
+    // The old payout's statement reads through the new index on D1: every entry once, newest first, over pages of 2.
+    const pages: any[] = [];
+    for (let cursor = ''; pages.length < 10; ) {
+      const r = await json('GET', `/v1/payouts/${payout.id}?limit=2${cursor}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      pages.push(r.body);
+      if (!r.body.nextCursor) break;
+      cursor = `&cursor=${r.body.nextCursor}`;
+    }
+    const entries = pages.flatMap((p) => p.entries);
+    expect(pages.map((p) => p.entries.length)).toEqual([2, 2, 1]);
+    expect(entries.map((e: any) => e.amount).sort((a: number, b: number) => a - b)).toEqual([200, 200, 300, 500, 1000]);
+    expect(new Set(entries.map((e: any) => e.id)).size).toBe(5);
+    expect(pages[0].period).toEqual({ from: entries[4].createdAt, to: entries[0].createdAt });
     expect((await rows('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',

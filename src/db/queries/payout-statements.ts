@@ -1,7 +1,7 @@
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, events, links, payouts } from '../schema';
-import { cursorWhere, decodeCursor, newestFirst } from '../../lib/pagination';
+import { decodeCursor, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 import type { PayoutRow } from './ledger';
 
@@ -41,27 +41,23 @@ function payoutWhere(payoutId: string, scope: StatementScope): SQL | undefined {
 }
 
 /**
- * A payout's entries. An admin's read names the payout's own program and partner too (every entry
- * of a payout is its partner's): then a page is a range of commissions_program_partner_idx, walked
- * newest first from the cursor, instead of a sort of all the payout's entries for every page
- * (commissions_payout_idx has no created_at), which made a 100,000-entry statement quadratic.
+ * A payout's entries: a range of commissions_payout_created_idx (payout_id, created_at, id). A
+ * partner's read also names its program and partner on every entry, so another partner's payout
+ * id reads nothing even before the payout row says 404. Those two are written `+column`: a plain
+ * `program_id = ? AND partner_id = ?` would make SQLite walk commissions_program_partner_idx
+ * (two equalities beat one) through all the partner's entries instead of the payout's range.
  */
 function entriesWhere(payoutId: string, scope: StatementScope): SQL | undefined {
-  const ofPayout = (column: 'program_id' | 'partner_id') => sql`(select ${sql.raw(column)} from ${payouts} where ${payouts.id} = ${payoutId})`;
-  const owner =
-    scope === 'admin'
-      ? { programId: ofPayout('program_id'), partnerId: ofPayout('partner_id') }
-      : { programId: scope.programId, partnerId: scope.partnerId };
-  return and(eq(commissions.payoutId, payoutId), eq(commissions.programId, owner.programId), eq(commissions.partnerId, owner.partnerId));
+  const ofPayout = eq(commissions.payoutId, payoutId);
+  if (scope === 'admin') return ofPayout;
+  return and(ofPayout, sql`+${commissions.programId} = ${scope.programId}`, sql`+${commissions.partnerId} = ${scope.partnerId}`);
 }
 
-/**
- * Entries after the cursor. The extra `created_at <=` bound says nothing new, but lets SQLite start
- * the index walk at the cursor: with the OR alone it walks from the partner's newest entry every page.
- */
+/** Entries after the cursor, newest first: one row-value bound, so the index walk starts at the cursor. */
 function afterCursor(cursor: string | undefined): SQL | undefined {
   if (!cursor) return undefined;
-  return and(lte(commissions.createdAt, decodeCursor(cursor).at), cursorWhere(cursor, commissions.createdAt, commissions.id));
+  const { at, id } = decodeCursor(cursor);
+  return sql`(${commissions.createdAt}, ${commissions.id}) < (${at.getTime()}, ${id})`;
 }
 
 /** `limit` + 1 entries after `cursor`, newest first, each with the code and campaign of its partner's link. */
@@ -76,18 +72,29 @@ function entriesPage(db: Db, payoutId: string, scope: StatementScope, page: Stat
     .limit(page.limit + 1);
 }
 
+/** The payout's first or last entry's createdAt: one probe at an end of its index range, not a scan. */
+function periodEnd(db: Db, payoutId: string, scope: StatementScope, end: 'from' | 'to') {
+  return db
+    .select({ at: commissions.createdAt })
+    .from(commissions)
+    .where(entriesWhere(payoutId, scope))
+    .orderBy(end === 'from' ? asc(commissions.createdAt) : desc(commissions.createdAt))
+    .limit(1);
+}
+
 /**
  * A payout with the period of its entries and one page of them, newest first, read in one batch so
  * the status never lags the entries during a mark-paid. A bad cursor throws a 422 before any read.
  */
 export async function readPayoutStatement(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery): Promise<PayoutStatementRows | null> {
-  const [[payout], [span], entries] = await db.batch([
+  const [[payout], [first], [last], entries] = await db.batch([
     db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1),
-    db.select({ from: sql<number>`min(${commissions.createdAt})`, to: sql<number>`max(${commissions.createdAt})` }).from(commissions).where(entriesWhere(payoutId, scope)),
+    periodEnd(db, payoutId, scope, 'from'),
+    periodEnd(db, payoutId, scope, 'to'),
     entriesPage(db, payoutId, scope, page),
   ]);
   if (!payout) return null;
-  const period = span?.from == null || span.to == null ? null : { from: new Date(Number(span.from)), to: new Date(Number(span.to)) };
+  const period = first && last ? { from: first.at, to: last.at } : null;
   return { payout, period, entries };
 }
 

@@ -35,7 +35,9 @@ export const commissions = sqliteTable(
     index('commissions_status_hold_idx').on(t.status, t.holdUntil),
     // Partial: most rows have neither a payout yet nor a reversed original, and SQLite indexes NULLs
     // too; `payout_id = ?` / `reverses_id IN (…)` imply IS NOT NULL, so lookups still use them (0006).
-    index('commissions_payout_idx').on(t.payoutId).where(sql.raw('payout_id IS NOT NULL')),
+    // A payout statement page is a range of it from the cursor, newest first, and its period two
+    // probes at its ends (0012; it replaced commissions_payout_idx on payout_id alone).
+    index('commissions_payout_created_idx').on(t.payoutId, t.createdAt, t.id).where(sql.raw('payout_id IS NOT NULL')),
     index('commissions_reverses_idx').on(t.reversesId).where(sql.raw('reverses_id IS NOT NULL')),
     // Balances (admin, /v1/me, portal) sum a partner's entries from the index alone.
     index('commissions_partner_balance_idx').on(t.partnerId, t.recipient, t.unit, t.status, t.amount),
