@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectApiError } from '../foundation/support';
 import { seedProgram } from '../helpers/app';
 import { addReward, balance, commissions, leadByCode, refund, sale, setup, sum } from '../conversions/support';
-import { allEntries, ok } from '../reliability/properties/support';
+import { allEntries, ok, wholeStatement } from '../reliability/properties/support';
 
 describe('refund scope', () => {
   it('a refund names a sale of its own program: another program\'s sale or a refund id is 404 and writes nothing', async () => {
@@ -25,16 +25,18 @@ describe('refund scope', () => {
 });
 
 describe('payouts never mix units', () => {
-  it('a partner earning EUR and MB gets one payout per unit, each the sum of its own entries', async () => {
+  it('a partner earning EUR and MB gets one payout per unit, each the sum of its own entries (55 each: more than a default page)', async () => {
     const { t, program, partner } = await setup({ holdDays: 0 });
     await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 500, unit: 'MB' });
     await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 700 });
-    await leadByCode(t, partner.code, 'cus_1');
-    await leadByCode(t, partner.code, 'cus_2');
+    for (let i = 0; i < 55; i++) await leadByCode(t, partner.code, `cus_${i}`);
     const created = (await ok(t, 'POST', `/v1/programs/${program.id}/payouts`, {}, 201)).data;
-    expect(created.map((p: any) => [p.unit, p.amount, p.entryCount]).sort()).toEqual([['EUR', 1400, 2], ['MB', 1000, 2]]);
+    expect(created.map((p: any) => [p.unit, p.amount, p.entryCount]).sort()).toEqual([['EUR', 38_500, 55], ['MB', 27_500, 55]]);
     for (const p of created) {
-      const detail = await ok(t, 'GET', `/v1/payouts/${p.id}`);
+      // The default page is 50 entries: the first page alone is not the statement.
+      expect((await ok(t, 'GET', `/v1/payouts/${p.id}`)).entries).toHaveLength(50);
+      const detail = await wholeStatement(t, p.id, 20);
+      expect(detail.entries).toHaveLength(55);
       expect(detail.entries.every((e: any) => e.unit === p.unit)).toBe(true);
       expect(sum(detail.entries)).toBe(p.amount);
     }
@@ -72,8 +74,10 @@ describe('races between refunds, approval, payout builds and mark-paid', () => {
       // Every sale is fully refunded: each commission nets exactly 0, and so does the partner.
       const entries = await allEntries(t, program.id);
       const inPayouts: string[] = [];
-      for (const p of (await ok(t, 'GET', `/v1/programs/${program.id}/payouts?limit=200`)).data) {
-        const d = await ok(t, 'GET', `/v1/payouts/${p.id}`);
+      const listed = await ok(t, 'GET', `/v1/programs/${program.id}/payouts?limit=200`);
+      expect(listed.nextCursor).toBeNull();
+      for (const p of listed.data) {
+        const d = await wholeStatement(t, p.id);
         if (d.amount !== sum(d.entries)) problems.push(`${trial}: payout ${d.amount} ≠ ${sum(d.entries)}`);
         const want = p.status === 'paid' ? 'paid' : 'approved';
         if (!d.entries.every((e: any) => e.status === want)) problems.push(`${trial}: ${p.status} payout with ${d.entries.map((e: any) => e.status)}`);

@@ -65,6 +65,27 @@ export async function allEntries(t: TestApp, programId: string, q: Record<string
   return out;
 }
 
+/**
+ * A payout's whole statement (GET /v1/payouts/:id is paged, 50 entries by default): every page
+ * followed by nextCursor, each page's header checked equal to the first's; the header with all entries.
+ */
+export async function wholeStatement(t: TestApp, payoutId: string, limit = 200): Promise<any> {
+  const entries: any[] = [];
+  let first: any = null;
+  let cursor: string | null = null;
+  do {
+    const qs = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const { entries: shown, nextCursor, ...header }: any = await ok(t, 'GET', `/v1/payouts/${payoutId}?${qs}`);
+    first ??= header;
+    check(JSON.stringify(header) === JSON.stringify(first), () => `payout ${payoutId}: page header ${JSON.stringify(header)} ≠ first ${JSON.stringify(first)}`);
+    check(shown.length === limit || nextCursor === null, () => `payout ${payoutId}: a short page (${shown.length} of ${limit}) with a nextCursor`);
+    entries.push(...shown);
+    cursor = nextCursor;
+  } while (cursor);
+  check(new Set(entries.map((e) => e.id)).size === entries.length, () => `payout ${payoutId}: an entry on two pages`);
+  return { ...first, entries };
+}
+
 export async function allEvents(t: TestApp, programId: string): Promise<any[]> {
   const out: any[] = [];
   let cursor: string | null = null;
