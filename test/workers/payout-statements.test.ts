@@ -39,6 +39,14 @@ describe('payout statements and the approval count on workerd with D1', () => {
     expect(new Set(entries.map((e: any) => e.id)).size).toBe(520);
     expect(entries.reduce((s: number, e: any) => s + e.amount, 0)).toBe(130_000);
     expect(paged.every((x) => x.amount === 130_000 && x.entryCount === 520 && x.period.from === entries[519].createdAt)).toBe(true);
+    // D1's SQLite plans a page as a range of the (payout_id, created_at, id) index from the cursor
+    // (0012), newest first without a sort, as libSQL does (query-plans.test.ts has the exact SQL).
+    const plan = await env.DB.prepare(
+      'EXPLAIN QUERY PLAN select id from commissions where payout_id = ? and +partner_id = ? and (created_at, id) < (?, ?) order by created_at desc, id desc limit 501',
+    )
+      .bind(payout.id, partner.id, Date.now(), 'com_z')
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail)).toEqual(['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=? AND (created_at,id)<(?,?))']);
     const bad = await json('GET', `/v1/payouts/${payout.id}?cursor=bm9wZQ`);
     expect([bad.status, bad.body.error.code, bad.body.error.field]).toEqual([422, 'validation_failed', 'cursor']);
 
