@@ -1,6 +1,6 @@
 import type { AppDeps } from '../env';
 import type { CommissionRow } from '../db/queries/conversions';
-import type { PayoutStatementRows, StatementEntryRow } from '../db/queries/payout-statements';
+import type { PayoutStatementRows, StatementEntryRow, StatementLineCommission } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { partnerExplanation } from '../rewards/partner-explanation';
 
@@ -18,7 +18,7 @@ export function partnerCommissionJson(c: CommissionRow, currency: string) {
 }
 
 /** One statement entry with its explanation in money (a streamed statement maps each page through it). */
-export function partnerStatementEntry(e: StatementEntryRow, currency: string): StatementEntryRow {
+export function partnerStatementEntry<C extends StatementLineCommission>(e: StatementEntryRow<C>, currency: string): StatementEntryRow<C> {
   return { ...e, commission: { ...e.commission, explanation: partnerExplanation(e.commission.explanation, e.commission.unit, currency) } };
 }
 

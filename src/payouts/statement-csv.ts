@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import type { Db } from '../db/client';
-import { readPayoutStatementPage, type PayoutStatementPage, type StatementEntryRow, type StatementScope } from '../db/queries/payout-statements';
+import { readPayoutStatementPage, type PayoutStatementPage, type StatementLineRow, type StatementScope } from '../db/queries/payout-statements';
 import { formatMinor } from '../lib/money';
 import { encodeCursor } from '../lib/pagination';
 import { csvLine, textCell } from '../reports/report-csv';
@@ -64,7 +64,7 @@ export async function streamStatementCsv(
   db: Db,
   payoutId: string,
   scope: StatementScope,
-  { pageSize = STATEMENT_CSV_PAGE, entry }: { pageSize?: number; entry?: (e: StatementEntryRow) => StatementEntryRow } = {},
+  { pageSize = STATEMENT_CSV_PAGE, entry }: { pageSize?: number; entry?: (e: StatementLineRow) => StatementLineRow } = {},
 ): Promise<{ payoutId: string; body: ReadableStream<Uint8Array> } | null> {
   let next: PayoutStatementPage | null = await readPayoutStatementPage(db, payoutId, scope, { limit: pageSize });
   if (!next) return null;

@@ -237,6 +237,16 @@ describe('a statement page is an index range from the cursor, not a sort of the 
     expect(page!.rows).toHaveLength(14);
   });
 
+  it('a CSV page reads only the columns a line shows (the 9 of the entry, its link code and campaign), the bytes unchanged', async () => {
+    const [, page] = await batchOf(() => readPayoutStatementPage(h.t.db, payout.id, janeScope(), { limit: 500 }));
+    expect(page!.sql).toMatch(
+      /^select "commissions"."id", "commissions"."created_at", "commissions"."kind", "commissions"."status", "commissions"."amount", "commissions"."unit", "commissions"."event_id", "commissions"."reverses_id", "commissions"."explanation", "links"."code", "links"."campaign" from "commissions" /,
+    );
+    const read = await readPayoutStatementPage(h.t.db, payout.id, 'admin', { limit: 1 });
+    expect(Object.keys(read!.entries[0]!.commission)).toEqual(['id', 'createdAt', 'kind', 'status', 'amount', 'unit', 'eventId', 'reversesId', 'explanation']);
+    expect(read!.entries[0]!.commission.createdAt).toBeInstanceOf(Date);
+  });
+
   it('the period is the first and the last entry of the range, each read as one row', async () => {
     const [, from, to] = await batchOf(() => readPayoutStatement(h.t.db, payout.id, janeScope(), { limit: 1 }));
     const whole = await ok(h.admin('GET', `/v1/payouts/${payout.id}?limit=200`));
