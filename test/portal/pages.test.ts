@@ -105,7 +105,7 @@ describe('portal payouts', () => {
     expect(section).toContain('<thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
     expect(section.match(/data-payout=/g)?.length).toBe(1);
     expect(section).toContain(
-      `<tr data-payout="${mine.id}"><td><a href="/portal/payouts/${mine.id}">2026-03-01</a></td><td class="num">2469.12 EUR</td><td class="num">2</td><td>paid ${api[0]!.paidAt.slice(0, 10)} · &lt;script&gt;alert(1)&lt;/script&gt;</td></tr>`,
+      `<tr data-payout="${mine.id}"><td><a href="/portal/payouts/${mine.id}">2026-03-01</a></td><td class="num">€2,469.12</td><td class="num">2</td><td>paid ${api[0]!.paidAt.slice(0, 10)} · &lt;script&gt;alert(1)&lt;/script&gt;</td></tr>`,
     );
   });
 });

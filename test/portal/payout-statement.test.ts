@@ -44,17 +44,17 @@ describe('portal payout statement', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'nonce-.*frame-ancestors 'none'/);
     expect([res.headers.get('cache-control'), res.headers.get('x-frame-options'), res.headers.get('x-content-type-options'), res.headers.get('referrer-policy')]).toEqual(['no-store', 'DENY', 'nosniff', 'same-origin']);
     const html = await res.text();
-    expect(html).toContain('<h1>Payout of 37.50 EUR</h1>');
+    expect(html).toContain('<h1>Payout of €37.50</h1>');
     expect(html).toContain('<b data-summary="status">pending</b>');
     expect(html).toContain('<b data-summary="entries">3</b>');
     expect(html).toContain(`<a href="/portal/payouts/${janePayout.id}/statement.csv" download="">Download CSV</a>`);
     const rows = [...html.matchAll(/<tr data-entry="(com_\w+)"><td>[\d-]+<\/td><td>(\w+)<\/td><td class="num">([^<]+)<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[2], m[3], m[4]]);
     expect(rows).toEqual([
-      ['commission', '12.50 EUR', 'JANE'],
-      ['commission', '12.50 EUR', 'jane-html · &lt;b&gt;spring&lt;/b&gt;'],
-      ['commission', '12.50 EUR', 'jane-html · &lt;b&gt;spring&lt;/b&gt;'],
+      ['commission', '€12.50', 'JANE'],
+      ['commission', '€12.50', 'jane-html · &lt;b&gt;spring&lt;/b&gt;'],
+      ['commission', '€12.50', 'jane-html · &lt;b&gt;spring&lt;/b&gt;'],
     ]);
-    expect(html).toContain('<tfoot><tr><th scope="row" colspan="2">Total</th><td class="num" data-total="true">37.50 EUR</td><td colspan="2"></td></tr></tfoot>');
+    expect(html).toContain('<tfoot><tr><th scope="row" colspan="2">Total</th><td class="num" data-total="true">€37.50</td><td colspan="2"></td></tr></tfoot>');
     expect(html).not.toContain('<b>spring</b>');
     expect(html).not.toContain('data-more=');
   });

@@ -28,7 +28,7 @@ describe('partner portal', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'nonce-/);
     const html = await res.text();
     expect(html).toContain('Signed in as Jane');
-    expect(html).toContain('<b data-balance="approved">25.00</b>');
+    expect(html).toContain('<b data-balance="approved">€25.00</b>');
     expect(html).toContain('https://ref.test/JANE');
     expect(html).not.toContain('max@partner.test');
     expect(html.match(/data-commission=/g)?.length).toBe(2);

@@ -27,8 +27,8 @@ describe('portal dates and empty states', () => {
 
     const commissions = section(html, 'commissions');
     expect(commissions).toContain('<thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th>Status</th><th>Why</th></tr></thead>');
-    expect(commissions).toMatch(/<td>2026-03-01<\/td><td class="num">15\.00 EUR<\/td><td>pending until 2026-03-31<\/td><td>fixed €15\.00<\/td>/);
-    expect(commissions).toMatch(/<td>2026-03-01<\/td><td class="num">25\.00 EUR<\/td><td>paid<\/td><td>fixed €25\.00<\/td>/);
+    expect(commissions).toMatch(/<td>2026-03-01<\/td><td class="num">€15\.00<\/td><td>pending until 2026-03-31<\/td><td>fixed €15\.00<\/td>/);
+    expect(commissions).toMatch(/<td>2026-03-01<\/td><td class="num">€25\.00<\/td><td>paid<\/td><td>fixed €25\.00<\/td>/);
     const payouts = section(html, 'payouts');
     expect(payouts).toContain('<thead><tr><th>Date (UTC)</th><th class="num">Amount</th><th class="num">Commissions</th><th>Status</th></tr></thead>');
     expect(payouts).toContain('<td>paid 2026-03-01 · SEPA-1</td>');

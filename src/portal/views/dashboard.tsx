@@ -1,4 +1,4 @@
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format-money';
 import { partnerExplanation } from '../../rewards/partner-explanation';
 import { createLinkSchema } from '../../links/schemas';
 import { SHOWN, type Dashboard } from '../load-dashboard';
@@ -46,9 +46,9 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           {d.balances.length === 0 ? <p class="muted">No earnings yet.</p> : null}
           {d.balances.map((b) => (
             <div class="cards" data-unit={b.unit}>
-              <div class="card"><span class="muted">Pending ({b.unit})</span><b data-balance="pending">{formatMinor(b.pending, b.unit)}</b></div>
-              <div class="card"><span class="muted">Approved ({b.unit})</span><b data-balance="approved">{formatMinor(b.approved, b.unit)}</b></div>
-              <div class="card"><span class="muted">Paid ({b.unit})</span><b data-balance="paid">{formatMinor(b.paid, b.unit)}</b></div>
+              <div class="card"><span class="muted">Pending ({b.unit})</span><b data-balance="pending">{formatMoney(b.pending, b.unit)}</b></div>
+              <div class="card"><span class="muted">Approved ({b.unit})</span><b data-balance="approved">{formatMoney(b.approved, b.unit)}</b></div>
+              <div class="card"><span class="muted">Paid ({b.unit})</span><b data-balance="paid">{formatMoney(b.paid, b.unit)}</b></div>
             </div>
           ))}
         </section>
@@ -89,7 +89,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
                 {d.commissions.map((c) => (
                   <tr data-commission={c.id}>
                     <td>{day(c.createdAt)}</td>
-                    <td class="num">{formatMinor(c.amount, c.unit)} {c.unit}</td>
+                    <td class="num">{formatMoney(c.amount, c.unit)}</td>
                     {/* when a pending entry's hold ends, so "pending" is not open-ended */}
                     <td>{c.status === 'pending' ? `pending until ${day(c.holdUntil)}` : c.status}</td>
                     <td>{partnerExplanation(c.explanation, c.unit, d.program.currency)}</td>
@@ -110,7 +110,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
                 {d.payouts.map((p) => (
                   <tr data-payout={p.id}>
                     <td><a href={`/portal/payouts/${p.id}`}>{day(p.createdAt)}</a></td>
-                    <td class="num">{formatMinor(p.amount, p.unit)} {p.unit}</td>
+                    <td class="num">{formatMoney(p.amount, p.unit)}</td>
                     <td class="num">{p.entryCount}</td>
                     <td>{p.status}{p.paidAt ? ` ${day(p.paidAt)}` : ''}{p.reference ? ` · ${p.reference}` : ''}</td>
                   </tr>

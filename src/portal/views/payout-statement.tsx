@@ -1,5 +1,5 @@
 import type { PayoutStatementRows } from '../../db/queries/payout-statements';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format-money';
 import { statementEntries } from '../../payouts/payout-json';
 import { Layout } from './layout';
 
@@ -12,7 +12,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export function PayoutStatementPage(props: { s: PayoutStatementRows; nonce: string }) {
   const { s, nonce } = props;
   const p = s.payout;
-  const money = (amount: number) => `${formatMinor(amount, p.unit)} ${p.unit}`;
+  // as everywhere in the portal: the explanations' money style (€12.00, ¥1,200, 500 MB)
+  const money = (amount: number) => formatMoney(amount, p.unit);
   const entries = statementEntries(s).slice(0, STATEMENT_SHOWN);
   return (
     <Layout title={`Payout of ${money(p.amount)} — partner portal`} nonce={nonce}>
