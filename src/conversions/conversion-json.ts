@@ -1,5 +1,11 @@
 import type { CommissionRow, CustomerRow, EventRow } from '../db/queries/conversions';
+import { formatMinor } from '../lib/money';
 
+/**
+ * A ledger entry as every answer shows it. `amountFormatted` is the API's one convention for money
+ * as text (as a payout's): the exact amount in the unit's major units, no symbol ("12.00", "-3.00",
+ * "1200" for JPY, "1.235" for KWD, "500" for MB). `explanation` is the stored ledger text.
+ */
 export function commissionJson(c: CommissionRow) {
   return {
     id: c.id,
@@ -11,6 +17,7 @@ export function commissionJson(c: CommissionRow) {
     eventId: c.eventId,
     reversesId: c.reversesId,
     amount: c.amount,
+    amountFormatted: formatMinor(c.amount, c.unit),
     unit: c.unit,
     status: c.status,
     holdUntil: c.holdUntil.toISOString(),

@@ -103,3 +103,45 @@ describe('the portal shows every amount as money, one style for all units', () =
     expect(mbHtml).toContain('<td class="num" data-total="true">500 MB</td>');
   });
 });
+
+describe('amountFormatted on every ledger entry: the exact amount in major units, as payouts have it', () => {
+  const formatted = (rows: any[]) => rows.map((c) => [c.amount, c.unit, c.amountFormatted]);
+
+  it('GET /v1/me/commissions: EUR, MB, JPY, KWD, points', async () => {
+    expect(formatted((await ok(eur.as('GET', '/v1/me/commissions'))).data)).toEqual([
+      [12345679, 'EUR', '123456.79'],
+      [-300, 'EUR', '-3.00'],
+      [1200, 'EUR', '12.00'],
+      [500, 'MB', '500'],
+    ]);
+    expect(formatted((await ok(jpy.as('GET', '/v1/me/commissions'))).data)).toEqual([[1200, 'JPY', '1200']]);
+    expect(formatted((await ok(kwd.as('GET', '/v1/me/commissions'))).data)).toEqual([[1235, 'KWD', '1.235']]);
+    expect(formatted((await ok(pts.as('GET', '/v1/me/commissions'))).data)).toEqual([[1500, 'points', '1500']]);
+  });
+
+  it('statement entries, partner and admin alike; the payout’s own amountFormatted is unchanged', async () => {
+    const payout = eurPayouts.find((p) => p.unit === 'EUR')!;
+    for (const statement of [await ok(eur.as('GET', `/v1/me/payouts/${payout.id}`)), await ok(h.admin('GET', `/v1/payouts/${payout.id}`))]) {
+      expect(statement.amountFormatted).toBe('9.00');
+      expect(formatted(statement.entries)).toEqual([
+        [-300, 'EUR', '-3.00'],
+        [1200, 'EUR', '12.00'],
+      ]);
+    }
+    const mb = eurPayouts.find((p) => p.unit === 'MB')!;
+    const mbStatement = await ok(eur.as('GET', `/v1/me/payouts/${mb.id}`));
+    expect([mbStatement.amountFormatted, ...mbStatement.entries.map((e: any) => e.amountFormatted)]).toEqual(['500', '500']);
+  });
+
+  it('the admin ledger list too; the fields it had are unchanged', async () => {
+    const rows = (await ok(h.admin('GET', `/v1/programs/${eur.programId}/commissions`))).data as any[];
+    expect(formatted(rows)).toEqual([
+      [12345679, 'EUR', '123456.79'],
+      [-300, 'EUR', '-3.00'],
+      [1200, 'EUR', '12.00'],
+      [500, 'MB', '500'],
+    ]);
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['id', 'kind', 'recipient', 'partnerId', 'customerId', 'rewardId', 'eventId', 'reversesId', 'amount', 'unit', 'status', 'holdUntil', 'explanation', 'payoutId', 'createdAt']));
+    expect(rows[1]).toMatchObject({ kind: 'reversal', amount: -300, unit: 'EUR', explanation: 'refund 3000 of sale 12000 (refunded 3000 in all): reversal 300 of 1200' });
+  });
+});

@@ -36,6 +36,7 @@ describe('reward rules and tracking on workerd with D1', () => {
         eventId: lead.body.event.id,
         reversesId: null,
         amount: 5000,
+        amountFormatted: '50.00',
         unit: 'USD',
         status: 'approved',
         holdUntil: lead.body.event.occurredAt,
