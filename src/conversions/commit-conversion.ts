@@ -16,6 +16,7 @@ import type { ProgramRow } from '../db/queries/programs';
 import { newSortableId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
 import { toRule } from '../rewards/to-rule';
+import { partnerExplanation } from '../rewards/partner-explanation';
 import type { ConversionFacts } from '../rewards/engine';
 import { commissionJson, customerJson, eventJson } from './conversion-json';
 import type { Touch } from './resolve-attribution';
@@ -57,12 +58,14 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   const now = deps.clock();
   const eventId = newSortableId('evt');
   const commissions: CommissionRow[] = [];
-  const skipped: { rewardId: string; reason: string; explanation: string }[] = [];
+  const skipped: { rewardId: string; reason: string; explanation: string; explanationFormatted: string }[] = [];
+  const currency = plan.program.currency;
   const statements: Statement[] = [];
 
   if (plan.status === 'attributed' && plan.attribution) {
     const partnerId = plan.attribution.partnerId;
     const rules = (await deps.programCache.activeRewards(db, plan.program.id, plan.name)).map(toRule);
+    const unitOf = new Map(rules.map((r) => [r.id, r.unit]));
     const facts: ConversionFacts = {
       eventName: plan.name,
       occurredAt: plan.occurredAt,
@@ -88,7 +91,11 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
     for (const w of writes) statements.push(bumpCounterStatement(db, w.key, w.expectedVersion, w.count, w.total, crypto.randomUUID()));
     for (const o of outcomes) {
       if (o.kind === 'skipped') {
-        if (o.reason !== 'event_mismatch') skipped.push({ rewardId: o.rewardId, reason: o.reason, explanation: o.explanation });
+        if (o.reason !== 'event_mismatch') {
+          // as the partner would read an entry: amounts in the rule's unit (sales in the currency) as money
+          const explanationFormatted = partnerExplanation(o.explanation, unitOf.get(o.rewardId)!, currency);
+          skipped.push({ rewardId: o.rewardId, reason: o.reason, explanation: o.explanation, explanationFormatted });
+        }
         continue;
       }
       const approved = o.holdUntil.getTime() <= now.getTime();
@@ -142,7 +149,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   const result = {
     customer: customerJson(plan.customer),
     event: { ...eventJson(event) },
-    commissions: commissions.map(commissionJson),
+    commissions: commissions.map((c) => commissionJson(c, currency)),
     skipped,
   };
   event.result = result;

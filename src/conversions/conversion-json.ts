@@ -1,12 +1,16 @@
 import type { CommissionRow, CustomerRow, EventRow } from '../db/queries/conversions';
 import { formatMinor } from '../lib/money';
+import { partnerExplanation } from '../rewards/partner-explanation';
 
 /**
  * A ledger entry as every answer shows it. `amountFormatted` is the API's one convention for money
  * as text (as a payout's): the exact amount in the unit's major units, no symbol ("12.00", "-3.00",
- * "1200" for JPY, "1.235" for KWD, "500" for MB). `explanation` is the stored ledger text.
+ * "1200" for JPY, "1.235" for KWD, "500" for MB). `explanation` is the stored ledger text (minor
+ * units, for integrations that parse it); `explanationFormatted` the same with amounts as money, the
+ * text the partner reads ("10% of €120.00 = €12.00"), derived here and never stored in the ledger.
+ * `currency` is the program's, in which its sales are counted.
  */
-export function commissionJson(c: CommissionRow) {
+export function commissionJson(c: CommissionRow, currency: string) {
   return {
     id: c.id,
     kind: c.kind,
@@ -22,6 +26,7 @@ export function commissionJson(c: CommissionRow) {
     status: c.status,
     holdUntil: c.holdUntil.toISOString(),
     explanation: c.explanation,
+    explanationFormatted: partnerExplanation(c.explanation, c.unit, currency),
     payoutId: c.payoutId,
     createdAt: c.createdAt.toISOString(),
   };

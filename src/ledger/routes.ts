@@ -36,7 +36,7 @@ export const ledgerRoutes = new Hono<AppEnv>()
       if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
     }
     const rows = await listCommissions(db, { ...q, programId: program.id });
-    return c.json(page(rows, q.limit, commissionJson));
+    return c.json(page(rows, q.limit, (row) => commissionJson(row, program.currency)));
   })
   // GET /v1/events?programId&customerExternalId — recorded conversions
   .get('/events', requireScope('ledger:read'), validate('query', eventQuery), async (c) => {

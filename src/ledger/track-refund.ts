@@ -111,7 +111,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       occurredAt,
       createdAt: now,
     };
-    const result = { event: eventJson(event), commissions: entries.map(commissionJson) };
+    const result = { event: eventJson(event), commissions: entries.map((c) => commissionJson(c, program.currency)) };
     event.result = result;
     const statements: Statement[] = [
       insertEventStatement(db, event),

@@ -12,9 +12,10 @@ export async function programCurrency(deps: AppDeps, programId: string): Promise
   return program.currency;
 }
 
-/** A ledger entry as its partner reads it: commissionJson with the explanation in money. */
+/** A ledger entry as its partner reads it: commissionJson with the explanation in money (explanationFormatted). */
 export function partnerCommissionJson(c: CommissionRow, currency: string) {
-  return { ...commissionJson(c), explanation: partnerExplanation(c.explanation, c.unit, currency) };
+  const json = commissionJson(c, currency);
+  return { ...json, explanation: json.explanationFormatted };
 }
 
 /** One statement entry with its explanation in money (a streamed statement maps each page through it). */

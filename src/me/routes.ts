@@ -16,7 +16,7 @@ import { createLinkSchema } from '../links/schemas';
 import { createLink } from '../links/create-link';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
-import { partnerCommissionJson, partnerStatementEntry, programCurrency, withPartnerExplanations } from './partner-explanations';
+import { partnerCommissionJson, partnerStatementEntry, programCurrency } from './partner-explanations';
 import { payoutJson, payoutStatementJson } from '../payouts/payout-json';
 import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
 import { readPayoutStatement } from '../db/queries/payout-statements';
@@ -88,7 +88,7 @@ export const meRoutes = new Hono<AppEnv>()
     }
     const found = await readPayoutStatement(db, payoutId, me, { limit, cursor });
     if (!found) throw new NotFoundError('Payout');
-    return c.json(payoutStatementJson(withPartnerExplanations(found, currency), limit));
+    return c.json(payoutStatementJson(found, limit, (e) => partnerCommissionJson(e, currency)));
   })
   // GET /v1/me/report — the program report language, always scoped to the signed-in partner
   .get('/report', validate('query', reportQuery), async (c) => {

@@ -1,3 +1,4 @@
+import type { CommissionRow } from '../db/queries/conversions';
 import type { PayoutRow } from '../db/queries/ledger';
 import type { PayoutStatementRows } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
@@ -30,11 +31,12 @@ export function skippedPayoutJson(s: SkippedGroup) {
 export const statementEntries = (s: PayoutStatementRows) => s.entries.map((e) => ({ ...e.commission, linkCode: e.linkCode, campaign: e.campaign }));
 
 /**
- * A partner's payout statement: the payout, the period its entries span, and one page of its
- * entries (the fields /v1/me/commissions shows, plus linkCode and campaign), newest first.
+ * A payout statement: the payout, the period its entries span, and one page of its entries (each as
+ * `entryJson` shows a ledger entry — commissionJson for an admin, partnerCommissionJson for the
+ * partner — plus linkCode and campaign), newest first.
  */
-export function payoutStatementJson(s: PayoutStatementRows, limit: number) {
-  const entries = page(statementEntries(s), limit, (e) => ({ ...commissionJson(e), linkCode: e.linkCode, campaign: e.campaign }));
+export function payoutStatementJson(s: PayoutStatementRows, limit: number, entryJson: (c: CommissionRow) => ReturnType<typeof commissionJson>) {
+  const entries = page(statementEntries(s), limit, (e) => ({ ...entryJson(e), linkCode: e.linkCode, campaign: e.campaign }));
   return {
     ...payoutJson(s.payout),
     period: s.period && { from: s.period.from.toISOString(), to: s.period.to.toISOString() },

@@ -12,6 +12,8 @@ import { findPayout, listPayouts, markPayoutPaid } from '../db/queries/ledger';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { createPayouts } from './create-payouts';
 import { payoutJson, payoutStatementJson, skippedPayoutJson } from './payout-json';
+import { commissionJson } from '../conversions/conversion-json';
+import { programCurrency } from '../me/partner-explanations';
 import { payoutStatementQuery } from './schemas';
 import { sendStatementCsv, streamStatementCsv } from './statement-csv';
 
@@ -52,7 +54,8 @@ export const payoutRoutes = new Hono<AppEnv>()
     }
     const s = await readPayoutStatement(db, c.req.param('payoutId'), 'admin', { limit, cursor });
     if (!s) throw new NotFoundError('Payout');
-    return c.json(payoutStatementJson(s, limit));
+    const currency = await programCurrency(c.var.deps, s.payout.programId);
+    return c.json(payoutStatementJson(s, limit, (e) => commissionJson(e, currency)));
   })
   // POST /v1/payouts/:payoutId/mark-paid — record the transfer; its entries become paid
   .post('/payouts/:payoutId/mark-paid', requireScope('ledger:write'), validate('json', markPaidSchema), async (c) => {

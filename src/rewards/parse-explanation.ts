@@ -13,6 +13,8 @@ export type ExplanationStep =
   /** `percent` as the engine wrote it ("20%", "12.5%") */
   | { step: 'percent'; percent: string; sale: number; amount: number }
   | { step: 'cap'; period: 'lifetime' | 'yearly' | 'monthly'; cap: number; left: number; amount: number }
+  /** a skipped rule's last step (tracking answers only: no ledger row says it) */
+  | { step: 'cap_reached'; period: 'lifetime' | 'yearly' | 'monthly'; cap: number }
   | { step: 'limited'; max: number }
   | { step: 'refund'; refund: number; sale: number; refundedInAll: number; entry: 'reversal' | 'adjustment after payout'; share: number; of: number }
   /** anything else, kept as written */
@@ -25,6 +27,7 @@ const PATTERNS: [RegExp, (m: string[]) => ExplanationStep][] = [
   [new RegExp(`^per_unit ${N} x ${N} units? = ${N}$`), (m) => ({ step: 'per_unit', rate: +m[1]!, quantity: +m[2]!, amount: +m[3]! })],
   [new RegExp(`^(\\d{1,15}(?:\\.\\d{1,2})?%) of ${N} = ${N}$`), (m) => ({ step: 'percent', percent: m[1]!, sale: +m[2]!, amount: +m[3]! })],
   [new RegExp(`^(lifetime|yearly|monthly) cap ${N}, ${N} left → ${N}$`), (m) => ({ step: 'cap', period: m[1] as 'lifetime', cap: +m[2]!, left: +m[3]!, amount: +m[4]! })],
+  [new RegExp(`^(lifetime|yearly|monthly) cap ${N} reached$`), (m) => ({ step: 'cap_reached', period: m[1] as 'lifetime', cap: +m[2]! })],
   [new RegExp(`^limited to ${N}, the largest commission$`), (m) => ({ step: 'limited', max: +m[1]! })],
   [
     new RegExp(`^refund ${N} of sale ${N} \\(refunded ${N} in all\\): (reversal|adjustment after payout) ${N} of ${N}$`),

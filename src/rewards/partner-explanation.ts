@@ -7,7 +7,8 @@ import { parseExplanation, type ExplanationStep } from './parse-explanation';
  * money ("10% of €120.00 = €12.00", "fixed ¥5,000", "yearly cap 500 MB, 100 MB left → 100 MB").
  * `unit` is the entry's; `currency` the program's, in which sales (percent rules, refunds) are
  * counted. Derived at display time from the stored text, so old and new rows read the same and the
- * append-only ledger is never rewritten; text it does not know is shown as written.
+ * append-only ledger is never rewritten; text it does not know is shown as written. Admins get the
+ * same text as `explanationFormatted` (commissionJson, a skipped rule in a tracking answer).
  */
 export function partnerExplanation(explanation: string, unit: string, currency: string): string {
   const money = (amount: number) => formatMoney(amount, unit);
@@ -29,6 +30,8 @@ function renderStep(s: ExplanationStep, money: (n: number) => string, sale: (n: 
       return `${s.percent} of ${sale(s.sale)} = ${money(s.amount)}`;
     case 'cap':
       return `${s.period} cap ${money(s.cap)}, ${money(s.left)} left → ${money(s.amount)}`;
+    case 'cap_reached':
+      return `${s.period} cap ${money(s.cap)} reached`;
     case 'limited':
       return `limited to ${money(s.max)}, the largest commission`;
     case 'refund':

@@ -145,3 +145,80 @@ describe('amountFormatted on every ledger entry: the exact amount in major units
     expect(rows[1]).toMatchObject({ kind: 'reversal', amount: -300, unit: 'EUR', explanation: 'refund 3000 of sale 12000 (refunded 3000 in all): reversal 300 of 1200' });
   });
 });
+
+describe('admins read explanations as money too: explanationFormatted beside the stored explanation', () => {
+  // USD program: r1 $5.00 a sale, capped at $8.00 a year; r2 10% of the sale; r3 2,000 points for plan "pro".
+  let adm: Seeded;
+  let rules: { capped: string; percent: string; points: string };
+  const track = (externalId: string, amount: number, plan: string) =>
+    h.admin('POST', '/v1/track/sale', { programId: adm.programId, customerExternalId: 'cust_ADM', externalId, amount, currency: 'USD', metadata: { plan } });
+  /** By rule: [amount, explanation, explanationFormatted] of a commission, [reason, explanation, explanationFormatted] of a skip. */
+  const byRule = (body: any) => {
+    const out: Record<string, unknown[]> = {};
+    for (const c of body.commissions) out[c.rewardId] = [c.amount, c.explanation, c.explanationFormatted];
+    for (const s of body.skipped) out[s.rewardId] = [s.reason, s.explanation, s.explanationFormatted];
+    return out;
+  };
+  let first: any;
+  beforeAll(async () => {
+    adm = await seed('USD', 'ADM', []);
+    const rule = async (body: Record<string, unknown>) => (await ok(h.admin('POST', `/v1/programs/${adm.programId}/rewards`, body), 201)).id as string;
+    rules = {
+      capped: await rule({ event: 'sale', type: 'fixed', amount: 500, caps: { perPartner: { amount: 800, period: 'year' } } }),
+      percent: await rule({ event: 'sale', type: 'percent', amount: 1000 }),
+      points: await rule({ event: 'sale', type: 'fixed', amount: 2000, unit: 'points', conditions: [{ field: 'metadata.plan', op: 'eq', value: 'pro' }] }),
+    };
+    first = await ok(track('inv_a1', 12000, 'basic'));
+  });
+
+  it('POST /v1/track/sale: commissions and skipped rules, in USD and points; caps, zero amounts, conditions', async () => {
+    expect(byRule(first)).toEqual({
+      [rules.capped]: [500, 'fixed 500; yearly cap 800, 800 left → 500', 'fixed $5.00; yearly cap $8.00, $8.00 left → $5.00'],
+      [rules.percent]: [1200, '10% of 12000 = 1200', '10% of $120.00 = $12.00'],
+      [rules.points]: ['conditions_not_met', 'condition metadata.plan eq "pro" not met (got "basic")', 'condition metadata.plan eq "pro" not met (got "basic")'],
+    });
+    expect(byRule(await ok(track('inv_a2', 4, 'pro')))).toEqual({
+      [rules.capped]: [300, 'fixed 500; yearly cap 800, 300 left → 300', 'fixed $5.00; yearly cap $8.00, $3.00 left → $3.00'],
+      [rules.percent]: ['zero_amount', '10% of 4 = 0; nothing to earn', '10% of $0.04 = $0.00; nothing to earn'],
+      [rules.points]: [2000, 'fixed 2000', 'fixed 2,000 points'],
+    });
+    const third = await ok(track('inv_a3', 100, 'basic'));
+    expect(byRule(third)).toEqual({
+      [rules.capped]: ['cap_reached', 'fixed 500; yearly cap 800 reached', 'fixed $5.00; yearly cap $8.00 reached'],
+      [rules.percent]: [10, '10% of 100 = 10', '10% of $1.00 = $0.10'],
+      [rules.points]: ['conditions_not_met', 'condition metadata.plan eq "pro" not met (got "basic")', 'condition metadata.plan eq "pro" not met (got "basic")'],
+    });
+    // a replay answers exactly the first answer, formatted text included
+    expect(await ok(track('inv_a3', 100, 'basic'))).toEqual(third);
+  });
+
+  it('POST /v1/track/refund: the reversals’ explanations as money; the ledger keeps the stored text', async () => {
+    const refund = await ok(h.admin('POST', '/v1/track/refund', { programId: adm.programId, saleExternalId: 'inv_a1', externalId: 're_a1', amount: 3000 }));
+    expect(refund.commissions.map((c: any) => [c.amount, c.explanation, c.explanationFormatted]).sort((a: any, b: any) => a[0] - b[0])).toEqual([
+      [-300, 'refund 3000 of sale 12000 (refunded 3000 in all): reversal 300 of 1200', 'refund $30.00 of sale $120.00 (refunded $30.00 in all): reversal $3.00 of $12.00'],
+      [-125, 'refund 3000 of sale 12000 (refunded 3000 in all): reversal 125 of 500', 'refund $30.00 of sale $120.00 (refunded $30.00 in all): reversal $1.25 of $5.00'],
+    ]);
+    const ledger = (await ok(h.admin('GET', `/v1/programs/${adm.programId}/commissions?limit=200`))).data as any[];
+    const reversal = ledger.find((c) => c.amount === -125);
+    expect([reversal.explanation, reversal.explanationFormatted]).toEqual([
+      'refund 3000 of sale 12000 (refunded 3000 in all): reversal 125 of 500',
+      'refund $30.00 of sale $120.00 (refunded $30.00 in all): reversal $1.25 of $5.00',
+    ]);
+    const points = ledger.find((c) => c.unit === 'points');
+    expect([points.explanation, points.explanationFormatted]).toEqual(['fixed 2000', 'fixed 2,000 points']);
+  });
+
+  it('statements: the admin’s explanation is the stored text, the partner’s money; explanationFormatted is money for both', async () => {
+    const built = (await ok(h.admin('POST', `/v1/programs/${adm.programId}/payouts`, { minAmount: 1 }), 201)).data as any[];
+    const usd = built.find((p) => p.unit === 'USD');
+    const admin = await ok(h.admin('GET', `/v1/payouts/${usd.id}?limit=200`));
+    const partner = await ok(adm.as('GET', `/v1/me/payouts/${usd.id}?limit=200`));
+    const percentLine = (s: any) => s.entries.filter((e: any) => e.amount === 1200).map((e: any) => [e.explanation, e.explanationFormatted]);
+    expect(percentLine(admin)).toEqual([['10% of 12000 = 1200', '10% of $120.00 = $12.00']]);
+    expect(percentLine(partner)).toEqual([['10% of $120.00 = $12.00', '10% of $120.00 = $12.00']]);
+    expect(admin.entries.map((e: any) => e.explanationFormatted)).toEqual(partner.entries.map((e: any) => e.explanation));
+    const mine = (await ok(adm.as('GET', '/v1/me/commissions?limit=200'))).data as any[];
+    expect(mine.length).toBe(7);
+    expect(mine.every((c) => c.explanationFormatted === c.explanation)).toBe(true);
+  });
+});

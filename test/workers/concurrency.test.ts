@@ -23,7 +23,7 @@ describe('concurrent conversions on workerd with D1', () => {
     expect(skipped).toHaveLength(12);
     for (const r of skipped) {
       expect(r.body.event.status).toBe('attributed');
-      expect(r.body.skipped).toEqual([{ rewardId: rule.id, reason: 'cap_reached', explanation: 'fixed 1000; yearly cap 7500 reached' }]);
+      expect(r.body.skipped).toEqual([{ rewardId: rule.id, reason: 'cap_reached', explanation: 'fixed 1000; yearly cap 7500 reached', explanationFormatted: 'fixed $10.00; yearly cap $75.00 reached' }]);
     }
 
     expect(await countRows('events', p.id)).toBe(21);

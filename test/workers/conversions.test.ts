@@ -41,6 +41,7 @@ describe('reward rules and tracking on workerd with D1', () => {
         status: 'approved',
         holdUntil: lead.body.event.occurredAt,
         explanation: 'fixed 5000; yearly cap 15000, 15000 left → 5000',
+        explanationFormatted: 'fixed $50.00; yearly cap $150.00, $150.00 left → $50.00',
         payoutId: null,
         createdAt: expect.any(String),
       },
@@ -55,7 +56,7 @@ describe('reward rules and tracking on workerd with D1', () => {
       [],
     ]);
     expect(more[2].event.status).toBe('attributed');
-    expect(more[2].skipped).toEqual([{ rewardId: leadRule.id, reason: 'cap_reached', explanation: 'fixed 5000; yearly cap 15000 reached' }]);
+    expect(more[2].skipped).toEqual([{ rewardId: leadRule.id, reason: 'cap_reached', explanation: 'fixed 5000; yearly cap 15000 reached', explanationFormatted: 'fixed $50.00; yearly cap $150.00 reached' }]);
 
     // 20% of 12348 is 2469.6 → 2470; the customer gets their one-time credit.
     const saleBody = { programId: p.id, customerExternalId: 'cus_1', externalId: 'inv_1001', amount: 12348, currency: 'USD' };

@@ -95,7 +95,7 @@ describe('reward examples over HTTP', () => {
     for (const r of results.slice(10)) {
       expect(r.event.status).toBe('attributed');
       expect(r.commissions).toEqual([]);
-      expect(r.skipped).toEqual([{ rewardId: rule.id, reason: 'cap_reached', explanation: expect.stringContaining('yearly cap 50000 reached') }]);
+      expect(r.skipped).toEqual([{ rewardId: rule.id, reason: 'cap_reached', explanation: expect.stringContaining('yearly cap 50000 reached'), explanationFormatted: 'fixed $50.00; yearly cap $500.00 reached' }]);
     }
     expect(sum(await commissions(t, program.id))).toBe(50000);
 
