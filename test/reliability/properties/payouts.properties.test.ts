@@ -81,8 +81,8 @@ describe('payout properties (HTTP)', () => {
       fc.asyncProperty(
         fc.record({
           holdDays: fc.integer({ min: 0, max: 3 }),
-          leadAmount: fc.integer({ min: 0, max: 3_000 }),
-          bps: fc.integer({ min: 0, max: 5_000 }),
+          leadAmount: fc.integer({ min: 1, max: 3_000 }),
+          bps: fc.integer({ min: 1, max: 5_000 }),
           ops: fc.array(op, { minLength: 1, maxLength: 16 }),
         }),
         async ({ holdDays, leadAmount, bps, ops }) => {
