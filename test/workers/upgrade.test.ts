@@ -20,7 +20,7 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP INDEX commissions_payout_created_idx'), // 0012, and the index it replaced (0006)
     env.DB.prepare('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL'),
     env.DB.prepare(
-      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql')`,
+      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql')`,
     ),
   ]);
 }
@@ -72,7 +72,7 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     expect([payout.amount, payout.entryCount]).toEqual([2200, 5]);
 
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(13);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(14);
     expect((await rows(`select name from sqlite_master where type = 'index' and tbl_name = 'commissions' and name like 'commissions_payout%'`)).map((r) => r.name)).toEqual([
       'commissions_payout_created_idx',
     ]);

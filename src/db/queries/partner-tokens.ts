@@ -4,14 +4,15 @@ import { perDb } from '../prepared';
 import { partners, revokedPartnerTokens } from '../schema';
 
 // Every partner-token request (API and portal) runs this: built once per database handle. One
-// statement, two primary-key probes (partners, revoked_partner_tokens): a revoked token costs no
-// extra round trip, which on D1 is the expensive part.
+// statement, two index probes (partners by primary key, revoked_partner_tokens by jti — a random
+// UUID, so whichever partner id a revocation was stored under, the token it names is refused): a
+// revoked token costs no extra round trip, which on D1 is the expensive part.
 const tokenAccessQuery = perDb((db) =>
   db
     .select({
       status: partners.status,
       tokenGeneration: partners.tokenGeneration,
-      revoked: sql<number>`exists (select 1 from ${revokedPartnerTokens} where ${revokedPartnerTokens.partnerId} = ${partners.id} and ${revokedPartnerTokens.tokenId} = ${sql.placeholder('tokenId')})`.mapWith(Number),
+      revoked: sql<number>`exists (select 1 from ${revokedPartnerTokens} where ${revokedPartnerTokens.tokenId} = ${sql.placeholder('tokenId')})`.mapWith(Number),
     })
     .from(partners)
     .where(and(eq(partners.id, sql.placeholder('partnerId')), eq(partners.programId, sql.placeholder('programId'))))

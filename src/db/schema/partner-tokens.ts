@@ -3,8 +3,7 @@ import { partners } from './partners';
 
 /**
  * Partner tokens revoked one by one (portal "Sign out", the admin's revoke of one token), by their
- * `jti`. Keyed by partner and jti, so every partner-token request checks its token with one
- * primary-key probe. A row is needed only while the token could still verify: the periodic job
+ * `jti`. Every partner-token request checks its token by jti with one index probe. A row is needed only while the token could still verify: the periodic job
  * deletes it once `expires_at` has passed.
  */
 export const revokedPartnerTokens = sqliteTable(
@@ -15,5 +14,11 @@ export const revokedPartnerTokens = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.partnerId, t.tokenId] }), index('revoked_partner_tokens_expires_at_idx').on(t.expiresAt)],
+  (t) => [
+    primaryKey({ columns: [t.partnerId, t.tokenId] }),
+    index('revoked_partner_tokens_expires_at_idx').on(t.expiresAt),
+    // The check looks a token up by its jti alone (a random UUID): an admin naming the wrong
+    // partner still revokes the token it names.
+    index('revoked_partner_tokens_token_id_idx').on(t.tokenId),
+  ],
 );

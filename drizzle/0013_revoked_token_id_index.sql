@@ -1,0 +1,1 @@
+CREATE INDEX `revoked_partner_tokens_token_id_idx` ON `revoked_partner_tokens` (`token_id`);
