@@ -64,7 +64,7 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     if (!host || !PLAIN_HOST.test(host)) return false;
     if (repeatsUserAgentOrReferer(req.rawHeaders)) return false;
     const purpose = one(h['sec-purpose']) ?? one(h.purpose);
-    if (purpose !== null && isPrefetch(purpose)) return false; // the app declines it
+    if (isPrefetch(one(h['sec-purpose'])) || isPrefetch(one(h.purpose))) return false; // the app declines it
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());

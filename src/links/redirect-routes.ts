@@ -53,7 +53,7 @@ export const redirectRoutes = new Hono<AppEnv>()
     if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(noClickLocation(target, true, query)));
     if (c.req.method === 'HEAD') return found(redirectHeaders(noClickLocation(target, false, query)));
     const purpose = req.headers.get('sec-purpose') ?? req.headers.get('purpose');
-    if (purpose !== null && isPrefetch(purpose)) return prefetchDeclined();
+    if (isPrefetch(req.headers.get('sec-purpose')) || isPrefetch(req.headers.get('purpose'))) return prefetchDeclined();
     const at = clock();
     const clickId = newClickId(at.getTime());
     const pressure = clickSink.capture(

@@ -26,8 +26,10 @@ describe('redirect — browser prefetch and prerender', () => {
     ['Sec-Purpose', 'prefetch;anonymous-client-ip'],
     ['Sec-Purpose', 'Prefetch'],
     ['Purpose', 'prefetch'],
+    ['Sec-Purpose: anonymous-client-ip with Purpose', 'prefetch'],
   ])('%s: %s → 403 no-store, no click id, no cookie, no click', async (header, value) => {
-    const res = await visit(t, `/${partner.code}?gclid=G`, { ...visitor, [header]: value });
+    const headers: Record<string, string> = header.startsWith('Sec-Purpose: ') ? { 'sec-purpose': header.split(' ')[1]!, purpose: value } : { [header]: value };
+    const res = await visit(t, `/${partner.code}?gclid=G`, { ...visitor, ...headers });
     expect(res.status).toBe(403);
     expect(await res.text()).toBe('');
     expect(res.headers.get('cache-control')).toBe('no-store');
