@@ -1,16 +1,7 @@
-import type { AppDeps } from '../env';
 import type { CommissionRow } from '../db/queries/conversions';
 import type { PayoutStatementRows, StatementEntryRow, StatementLineCommission } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { partnerExplanation } from '../rewards/partner-explanation';
-
-/** The program's currency, in which its sales (and so percent and refund explanations) are counted. */
-export async function programCurrency(deps: AppDeps, programId: string): Promise<string> {
-  const program = await deps.programCache.program(deps.db, programId);
-  // The partner's token was just checked against this program; it cannot be missing.
-  if (!program) throw new Error(`program ${programId} not found`);
-  return program.currency;
-}
 
 /** A ledger entry as its partner reads it: commissionJson with the explanation in money (explanationFormatted). */
 export function partnerCommissionJson(c: CommissionRow, currency: string) {

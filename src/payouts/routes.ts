@@ -13,7 +13,7 @@ import { readPayoutStatement } from '../db/queries/payout-statements';
 import { createPayouts } from './create-payouts';
 import { payoutJson, payoutStatementJson, skippedPayoutJson } from './payout-json';
 import { commissionJson } from '../conversions/conversion-json';
-import { programCurrency } from '../me/partner-explanations';
+import { programCurrency } from '../programs/program-currency';
 import { payoutStatementQuery } from './schemas';
 import { sendStatementCsv, streamStatementCsv } from './statement-csv';
 

@@ -23,7 +23,8 @@ import { cspFor } from './views/layout';
 import { PayoutStatementPage, STATEMENT_SHOWN } from './views/payout-statement';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
-import { partnerStatementEntry, programCurrency, withPartnerExplanations } from '../me/partner-explanations';
+import { partnerStatementEntry, withPartnerExplanations } from '../me/partner-explanations';
+import { programCurrency } from '../programs/program-currency';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
