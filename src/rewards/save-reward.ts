@@ -71,7 +71,9 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   if (!current) throw new NotFoundError('Reward');
   const patch: Partial<RewardRow> = { updatedAt: now };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
-  checkRule({ ...current, ...patch }, program, patch);
+  // Switching a rule off is always allowed, even one stored before a check it would now fail.
+  const onlySwitchesOff = patch.active === false && Object.keys(patch).every((k) => k === 'active' || k === 'updatedAt');
+  if (!onlySwitchesOff) checkRule({ ...current, ...patch }, program, patch);
   const moved = countedInChanges(current, patch);
   // Guarded whenever the patch sets it active, even if it was read active: it may be switched off
   // (and its place taken) before this update runs.
