@@ -71,7 +71,7 @@ if (workers > 1 && cluster.isPrimary) {
   const who = workers > 1 ? ` (worker ${process.env.REFLINK_WORKER_INDEX} of ${workers})` : '';
   console.log(`reflink listening on http://${hostname}:${boundPort}${who} (database: ${printableDatabaseUrl(databaseUrl)})`);
 
-  // The Workers cron's counterpart (approvals, expired Idempotency-Keys), in one process: first
+  // The Workers cron's counterpart (approvals, expired Idempotency-Keys and token revocations), in one process: first
   // shortly after start — the database is migrated and we listen — then every interval.
   const stopJobs = (process.env.REFLINK_WORKER_INDEX ?? '0') === '0' ? startJobTimer(runtime.db, approveEveryMs) : () => {};
 
