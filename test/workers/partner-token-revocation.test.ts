@@ -17,8 +17,14 @@ const send = (path: string, init?: RequestInit) => exports.default.fetch(new Req
 const me = async (token: string) => (await send('/v1/me', { headers: { authorization: `Bearer ${token}` } })).status;
 const form = (fields: Record<string, string>, cookie: string) => ({ method: 'POST', headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
 
+/** Signs in as the issued link (`/portal/login#token=…`) does: its page's script posts the fragment (step=ask). */
 async function signIn(token: string) {
-  const offer = await signInFormOf(await send(`/portal/login?token=${encodeURIComponent(token)}`));
+  const page = await send('/portal/login');
+  const nonce = /script-src 'nonce-([A-Za-z0-9_-]+)'/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
+  expect([page.status, (await page.text()).includes(`<script nonce="${nonce}">`)]).toEqual([200, true]);
+  const asked = await send('/portal/login', { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, step: 'ask' }) });
+  expect(asked.status).toBe(200);
+  const offer = await signInFormOf(asked);
   const res = await send('/portal/login', form(offer.fields, offer.cookie!));
   expect(res.status).toBe(303);
   return setCookieOf(res, '__Host-rl_portal')!;
