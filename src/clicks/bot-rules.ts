@@ -49,6 +49,11 @@ export function isPrefetch(purpose: string | null | undefined): boolean {
   return purpose != null && PREFETCH_PURPOSE.test(purpose.trim());
 }
 
+/** A request is a prefetch when either header says so (one naming something else hides nothing). */
+export function isPrefetchRequest(secPurpose: string | null, purpose: string | null): boolean {
+  return isPrefetch(secPurpose) || isPrefetch(purpose);
+}
+
 /** Returns why a request is not a human click, or null for a human. Link previews win over
  * generic crawlers; a prefetch from a real browser is still not a click. */
 export function detectBot(userAgent: string | null, purpose: string | null): BotReason | null {

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AppDeps } from '../env';
 import { newClickId } from '../lib/ids';
 import { capturedClick, clickRedirectHeaders } from './redirect-response';
-import { isPrefetch } from '../clicks/bot-rules';
+import { isPrefetchRequest } from '../clicks/bot-rules';
 
 export interface FastRedirectOptions {
   /** Client IP of a request (TRUST_PROXY: the rightmost X-Forwarded-For entry, else the socket peer). */
@@ -63,8 +63,10 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     const host = h.host;
     if (!host || !PLAIN_HOST.test(host)) return false;
     if (repeatsUserAgentOrReferer(req.rawHeaders)) return false;
-    const purpose = one(h['sec-purpose']) ?? one(h.purpose);
-    if (isPrefetch(one(h['sec-purpose'])) || isPrefetch(one(h.purpose))) return false; // the app declines it
+    const secPurpose = one(h['sec-purpose']);
+    const oldPurpose = one(h.purpose);
+    if (isPrefetchRequest(secPurpose, oldPurpose)) return false; // the app declines it
+    const purpose = secPurpose ?? oldPurpose;
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());

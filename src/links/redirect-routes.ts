@@ -4,7 +4,7 @@ import { newClickId } from '../lib/ids';
 import type { WaitUntil } from '../clicks/click-sink';
 import { capturedClick, clickRedirectHeaders, noClickLocation, redirectHeaders } from './redirect-response';
 import { rawQueryOf } from './forward-query';
-import { isPrefetch } from '../clicks/bot-rules';
+import { isPrefetchRequest } from '../clicks/bot-rules';
 
 function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
@@ -52,8 +52,10 @@ export const redirectRoutes = new Hono<AppEnv>()
     const query = rawQueryOf(req.url);
     if (target.archived || target.partnerStatus !== 'active') return found(redirectHeaders(noClickLocation(target, true, query)));
     if (c.req.method === 'HEAD') return found(redirectHeaders(noClickLocation(target, false, query)));
-    const purpose = req.headers.get('sec-purpose') ?? req.headers.get('purpose');
-    if (isPrefetch(req.headers.get('sec-purpose')) || isPrefetch(req.headers.get('purpose'))) return prefetchDeclined();
+    const secPurpose = req.headers.get('sec-purpose');
+    const oldPurpose = req.headers.get('purpose');
+    if (isPrefetchRequest(secPurpose, oldPurpose)) return prefetchDeclined();
+    const purpose = secPurpose ?? oldPurpose;
     const at = clock();
     const clickId = newClickId(at.getTime());
     const pressure = clickSink.capture(
