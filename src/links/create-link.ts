@@ -8,19 +8,27 @@ import { ConflictError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkDestination } from '../programs/check-hosts';
 import { checkCode } from './check-code';
+import { throwIfClickIdParamClash } from './check-click-id-param';
 import type { CreateLinkInput } from './schemas';
 
-/** Builds a link row (not yet stored) after checking its destination against the program. */
+/**
+ * Builds a link row (not yet stored) after checking its destination against the program: its
+ * hosts, and, when the link brings its own url or utm_*, that the click id parameter overwrites
+ * none of them (a link without either is the program's defaultUrl, which the program checks).
+ */
 export function buildLink(program: ProgramRow, partner: PartnerRow, input: CreateLinkInput, now: Date, code: string): LinkRow {
+  const url = input.url ? checkDestination(input.url, program.allowedHosts, 'url') : program.defaultUrl;
+  const utm = input.utm && Object.keys(input.utm).length > 0 ? input.utm : null;
+  if (input.url !== undefined || utm) throwIfClickIdParamClash(url, program.clickIdParam, utm);
   return {
     id: newId('lnk'),
     programId: program.id,
     partnerId: partner.id,
     code,
     codeKey: code.toLowerCase(),
-    url: input.url ? checkDestination(input.url, program.allowedHosts, 'url') : program.defaultUrl,
+    url,
     campaign: input.campaign ?? null,
-    utm: input.utm && Object.keys(input.utm).length > 0 ? input.utm : null,
+    utm,
     archivedAt: null,
     createdAt: now,
     updatedAt: now,

@@ -43,7 +43,7 @@ export function ownParamKeys(href: string, clickIdParam: string): ReadonlySet<st
  * URLSearchParams name, by a framework's (`frameworkKey`), or by the name of any `;`-separated part
  * (parsers that split on `;` too: Python before 3.9.2, with Django keeping the last value).
  */
-function namesOwn(pair: string, own: ReadonlySet<string>): boolean {
+export function namesOwn(pair: string, own: ReadonlySet<string>): boolean {
   for (const part of pair.indexOf(';') < 0 ? [pair] : pair.split(';')) {
     const eq = part.indexOf('=');
     const key = paramKey(eq < 0 ? part : part.slice(0, eq));

@@ -4,19 +4,26 @@ import type { LinkRow } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
 import { NotFoundError } from '../lib/errors';
 import { checkDestination } from '../programs/check-hosts';
+import { throwIfClickIdParamClash } from './check-click-id-param';
 import type { UpdateLinkInput } from './schemas';
 
+/**
+ * Applies a partial update. A PATCH that sends `url` or `utm` is checked as the link it leaves
+ * (the new url on the allowed hosts; url and utm_* clear of the click id parameter); one that only
+ * archives, restores or renames the campaign is not, so a link stored before a check can still be retired.
+ */
 export async function updateLink({ db, now, id, input }: { db: Db; now: Date; id: string; input: UpdateLinkInput }): Promise<LinkRow> {
   const link = await findLink(db, id);
   if (!link) throw new NotFoundError('Link');
   const patch: Partial<LinkRow> = { updatedAt: now };
-  if (input.url !== undefined) {
+  if (input.utm !== undefined) patch.utm = input.utm && Object.keys(input.utm).length > 0 ? input.utm : null;
+  if (input.url !== undefined || input.utm !== undefined) {
     const program = await findProgram(db, link.programId);
     if (!program) throw new NotFoundError('Program');
-    patch.url = checkDestination(input.url, program.allowedHosts, 'url');
+    if (input.url !== undefined) patch.url = checkDestination(input.url, program.allowedHosts, 'url');
+    throwIfClickIdParamClash(patch.url ?? link.url, program.clickIdParam, patch.utm === undefined ? link.utm : patch.utm);
   }
   if (input.campaign !== undefined) patch.campaign = input.campaign;
-  if (input.utm !== undefined) patch.utm = input.utm && Object.keys(input.utm).length > 0 ? input.utm : null;
   if (input.archived !== undefined) patch.archivedAt = input.archived ? (link.archivedAt ?? now) : null;
   const row = await writeLink(db, id, patch);
   if (!row) throw new NotFoundError('Link');

@@ -3,8 +3,12 @@ import { insertProgram, type ProgramRow } from '../db/queries/programs';
 import { newId } from '../lib/ids';
 import type { CreateProgramInput } from './schemas';
 import { checkDestination, normalizeHosts } from './check-hosts';
+import { throwIfClickIdParamClash } from '../links/check-click-id-param';
 
-/** Creates a program; its defaultUrl must itself be on one of its allowed hosts. */
+/**
+ * Creates a program; its defaultUrl must itself be on one of its allowed hosts and have no
+ * parameter the click id would overwrite (422 `click_id_param_clash`).
+ */
 export async function createProgram({ db, now, input }: { db: Db; now: Date; input: CreateProgramInput }): Promise<ProgramRow> {
   const allowedHosts = normalizeHosts(input.allowedHosts);
   const row: ProgramRow = {
@@ -22,6 +26,7 @@ export async function createProgram({ db, now, input }: { db: Db; now: Date; inp
     createdAt: now,
     updatedAt: now,
   };
+  throwIfClickIdParamClash(row.defaultUrl, row.clickIdParam, null, 'defaultUrl');
   await insertProgram(db, row);
   return row;
 }

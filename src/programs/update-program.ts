@@ -1,10 +1,32 @@
 import type { Db } from '../db/client';
 import { findProgram, updateProgram as writeProgram, type ProgramRow } from '../db/queries/programs';
-import { NotFoundError } from '../lib/errors';
+import { linksMaybeNaming } from '../db/queries/links';
+import { ConflictError, NotFoundError } from '../lib/errors';
+import { clickIdParamClash, throwIfClickIdParamClash } from '../links/check-click-id-param';
+import { paramKey } from '../links/forward-query';
 import type { UpdateProgramInput } from './schemas';
 import { checkDestination, normalizeHosts } from './check-hosts';
 
-/** Applies a partial update; the (new) defaultUrl must stay on the (new) allowed hosts. */
+/**
+ * A new clickIdParam applies to every link of the program at once (the redirect reads it from the
+ * program), so it is refused (409) while any link's url or utm_* already has a parameter of that
+ * name: the click id would overwrite the link's own value. Those links' urls change first.
+ */
+async function throwIfLinksClash(db: Db, programId: string, clickIdParam: string): Promise<void> {
+  const candidates = await linksMaybeNaming(db, programId, clickIdParam);
+  const clashing = candidates.filter((l) => clickIdParamClash(l.url, clickIdParam, l.utm) !== null).map((l) => l.id);
+  if (clashing.length === 0) return;
+  throw new ConflictError(
+    `clickIdParam: ${clashing.length} link(s) of this program already have a "${clickIdParam}" parameter in their url or utm, which the click id would overwrite (${clashing.slice(0, 3).join(', ')}${clashing.length > 3 ? ', …' : ''}); change those links first or choose another name`,
+    'click_id_param_clash',
+  );
+}
+
+/**
+ * Applies a partial update; the (new) defaultUrl must stay on the (new) allowed hosts, and, when
+ * clickIdParam or defaultUrl is sent, the click id must not overwrite a parameter of the defaultUrl
+ * (422) or of an existing link (409, see throwIfLinksClash).
+ */
 export async function updateProgram({ db, now, id, input }: { db: Db; now: Date; id: string; input: UpdateProgramInput }) {
   const current = await findProgram(db, id);
   if (!current) throw new NotFoundError('Program');
@@ -16,6 +38,11 @@ export async function updateProgram({ db, now, id, input }: { db: Db; now: Date;
   if (input.attribution?.windowDays) patch.attributionWindowDays = input.attribution.windowDays;
   if (input.holdDays !== undefined) patch.holdDays = input.holdDays;
   if (input.clickIdParam !== undefined) patch.clickIdParam = input.clickIdParam;
+  if (input.clickIdParam !== undefined || input.defaultUrl !== undefined) {
+    const clickIdParam = input.clickIdParam ?? current.clickIdParam;
+    throwIfClickIdParamClash(patch.defaultUrl, clickIdParam, null, input.clickIdParam !== undefined ? 'clickIdParam' : 'defaultUrl');
+    if (paramKey(clickIdParam) !== paramKey(current.clickIdParam)) await throwIfLinksClash(db, id, clickIdParam);
+  }
   if (input.dedupWindowSeconds !== undefined) patch.dedupWindowSeconds = input.dedupWindowSeconds;
   if (input.leaderboardEnabled !== undefined) patch.leaderboardEnabled = input.leaderboardEnabled;
   const row = await writeProgram(db, id, patch);

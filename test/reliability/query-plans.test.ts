@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app';
 import { clientOf } from './support';
 import { commissions } from '../../src/db/schema';
-import { findRedirectTarget, linkStats, listLinksOfPartner } from '../../src/db/queries/links';
+import { findRedirectTarget, linkStats, linksMaybeNaming, listLinksOfPartner } from '../../src/db/queries/links';
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
 import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLinkByCode, readCounters } from '../../src/db/queries/conversions';
 import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, markPayoutPaid, partnerBalance } from '../../src/db/queries/ledger';
@@ -152,6 +152,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['listEvents by program', (w) => listEvents(w.t.db, { programId: w.program, limit: 50 })],
   ['linkStats (rollups)', (w) => linkStats(w.t.db, { id: w.link, partnerId: w.partner })],
   ['listLinksOfPartner', (w) => listLinksOfPartner(w.t.db, w.partner, 50)],
+  ['linksMaybeNaming (PATCH clickIdParam)', (w) => linksMaybeNaming(w.t.db, w.program, 'utm_source')],
   ['sumRollups program + dim + day range', (w) => sumRollups(w.t.db, { programId: w.program, dim: 'all', from: FROM, to: TO }, ['day'])],
   ['sumRollups program + dim + key, by partner', (w) => sumRollups(w.t.db, { programId: w.program, dim: 'campaign', key: 'spring', from: FROM, to: TO }, ['partner'])],
   ['sumRollups partner-scoped', (w) => sumRollups(w.t.db, { programId: w.program, partnerId: w.partner, dim: 'all', from: FROM, to: TO }, ['day'])],

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { perDb } from '../prepared';
 import { dailyRollups, links, partners, programs } from '../schema';
@@ -79,4 +79,20 @@ export async function linkStats(db: Db, link: { id: string; partnerId: string })
     .from(dailyRollups)
     .where(and(eq(dailyRollups.partnerId, link.partnerId), eq(dailyRollups.dim, 'link'), eq(dailyRollups.key, link.id)));
   return { clicks: Number(row?.clicks ?? 0), uniqueClicks: Number(row?.uniqueClicks ?? 0), botClicks: Number(row?.botClicks ?? 0) };
+}
+
+/**
+ * The links of a program (archived ones included: they can be restored) that may carry a query
+ * parameter named `name` (letters, digits, `_`, `-`), by their url or, for a `utm_*` name, their
+ * utm: a superset for the caller to check exactly. LIKE ignores ASCII case and its `_` matches any
+ * one character (`ref.id`, `REF+ID` for `ref_id`); a url with a `%` may spell the name encoded.
+ */
+export async function linksMaybeNaming(db: Db, programId: string, name: string) {
+  const utmName = /^utm_/i.test(name);
+  return db
+    .select({ id: links.id, url: links.url, utm: links.utm })
+    .from(partners)
+    .innerJoin(links, eq(links.partnerId, partners.id))
+    .where(and(eq(partners.programId, programId), or(like(links.url, `%${name}%`), sql`instr(${links.url}, '%') > 0`, utmName ? isNotNull(links.utm) : undefined)))
+    .orderBy(links.id);
 }
