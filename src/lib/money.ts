@@ -1,3 +1,5 @@
+import { ConflictError } from './errors';
+
 /** Active ISO 4217 codes (2024 list) with their minor-unit digits where not 2. */
 const CODES =
   'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD ' +
@@ -36,3 +38,21 @@ export function formatMinor(amount: number, unit: string): string {
 
 /** Largest amount accepted anywhere: 10^12 minor units keeps every product below 2^53. */
 export const MAX_AMOUNT = 1_000_000_000_000;
+
+/**
+ * A sum of amounts as the API gives it: JSON numbers (and JS ones) are exact only up to
+ * Number.MAX_SAFE_INTEGER (2^53 − 1 ≈ 9.007 × 10^15 minor units, 9,008 entries of MAX_AMOUNT). A
+ * sum beyond it is refused with 409 `sum_too_large`, never rounded. Returns `value` otherwise.
+ */
+export function exactAmount(value: number, what: string): number {
+  if (Number.isSafeInteger(value)) return value;
+  throw new ConflictError(
+    `${what} is beyond ${Number.MAX_SAFE_INTEGER} minor units in absolute value, the largest sum the API can give exactly`,
+    'sum_too_large',
+  );
+}
+
+/** `a + b` of two exact amounts, refused like exactAmount when the result is not exact. */
+export function addExact(a: number, b: number, what: string): number {
+  return exactAmount(a + b, what);
+}

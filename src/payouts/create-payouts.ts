@@ -3,6 +3,7 @@ import type { PayoutRow } from '../db/queries/ledger';
 import { buildPayoutsAtomically, payableGroups, type PayoutDraft } from '../db/queries/payout-builds';
 import { chunk } from '../lib/chunk';
 import { newId } from '../lib/ids';
+import { exactAmount } from '../lib/money';
 
 /**
  * Why approved, unpaid money of a partner and unit stayed out of a build (it carries over):
@@ -32,6 +33,8 @@ const DRAFTS_PER_BATCH = 500;
 export async function createPayouts({ db, now, programId, minAmount }: { db: Db; now: Date; programId: string; minAmount: number }) {
   const threshold = Math.max(1, minAmount);
   let remaining = await payableGroups(db, programId);
+  // Before any write: a sum the API cannot give exactly refuses the whole build (409), never a rounded payout.
+  for (const g of remaining) exactAmount(Number(g.total), `approved, unpaid ${g.unit} of partner ${g.partnerId}`);
   // Suspended partners are drafted too: the batch decides on the status as it is then, so a
   // partner reactivated while the build ran is paid and one suspended meanwhile is not.
   const drafts: PayoutDraft[] = remaining
@@ -45,7 +48,7 @@ export async function createPayouts({ db, now, programId, minAmount }: { db: Db;
   }
   const skipped: SkippedGroup[] = remaining.flatMap((g) => {
     if (g.partnerId === null) return [];
-    const amount = Number(g.total);
+    const amount = exactAmount(Number(g.total), `approved, unpaid ${g.unit} of partner ${g.partnerId}`);
     return [{ partnerId: g.partnerId, unit: g.unit, amount, reason: skipReason(g.partnerStatus, amount, threshold) }];
   });
   return { created, skipped };

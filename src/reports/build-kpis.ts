@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { findProgram } from '../db/queries/programs';
 import { countActivePartners, countReferredCustomers, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../db/queries/reports';
 import { NotFoundError } from '../lib/errors';
+import { addExact } from '../lib/money';
 import type { DayRange } from './date-range';
 import { conversionRate } from './report-rows';
 
@@ -36,7 +37,7 @@ export async function buildKpis({ db, programId, range }: { db: Db; programId: s
     referredCustomers,
     conversionRate: conversionRate(sales, uniqueClicks),
     revenue,
-    commissionsOwed: (ledger.get('pending') ?? 0) + (ledger.get('approved') ?? 0),
+    commissionsOwed: addExact(ledger.get('pending') ?? 0, ledger.get('approved') ?? 0, 'commissions owed'),
     commissionsPaid: ledger.get('paid') ?? 0,
     payoutRatio: revenue > 0 ? Math.round((commissions / revenue) * 10_000) / 10_000 : 0,
   };

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { findProgram } from '../db/queries/programs';
 import { partnerNames, sumCommissionRollups, sumRollups } from '../db/queries/reports';
 import { NotFoundError } from '../lib/errors';
+import { addExact } from '../lib/money';
 import type { LeaderboardMetric } from './schemas';
 
 export interface LeaderboardEntry {
@@ -29,7 +30,7 @@ export function rankPartners(daily: readonly { partnerId: string; day: string; v
   const standings: Standing[] = [];
   for (const [partnerId, days] of byPartner) {
     days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    const value = days.reduce((s, d) => s + d.value, 0);
+    const value = days.reduce((s, d) => addExact(s, d.value, 'a partner total'), 0);
     if (value === 0) continue;
     let running = 0;
     let reachedOn = days[days.length - 1]!.day;

@@ -1,3 +1,5 @@
+import { addExact } from '../lib/money';
+
 /** The figures of one report row (or the totals); amounts in minor units. */
 export interface Metrics {
   clicks: number;
@@ -29,11 +31,11 @@ export function addCounts(acc: Acc, c: Counts): void {
   acc.uniqueClicks += c.uniqueClicks;
   acc.leads += c.leads;
   acc.sales += c.sales;
-  acc.revenue += c.revenue;
+  acc.revenue = addExact(acc.revenue, c.revenue, 'revenue');
 }
 
 export function addUnit(acc: Acc, unit: string, amount: number): void {
-  acc.units.set(unit, (acc.units.get(unit) ?? 0) + amount);
+  acc.units.set(unit, addExact(acc.units.get(unit) ?? 0, amount, `commissions in ${unit}`));
 }
 
 /** sales / unique clicks, 4 decimals; 0 without unique clicks. */

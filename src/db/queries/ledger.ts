@@ -3,6 +3,8 @@ import { rowsAffected, type Db } from '../client';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
 import { commissions, events, payouts, rewardCounters } from '../schema';
 import { chunk } from '../../lib/chunk';
+import { exactAmount } from '../../lib/money';
+import { exactSum } from './exact-sum';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
 
@@ -128,13 +130,14 @@ export async function listEvents(db: Db, f: { programId?: string; customerExtern
     .limit(f.limit + 1);
 }
 
-/** Sums per unit and status of what a partner earned (partner-recipient entries only). */
+/** Sums per unit and status of what a partner earned (partner-recipient entries only); 409 `sum_too_large` when one is not exact. */
 export async function partnerBalance(db: Db, partnerId: string) {
-  return db
-    .select({ unit: commissions.unit, status: commissions.status, total: sql<number>`sum(${commissions.amount})` })
+  const rows = await db
+    .select({ unit: commissions.unit, status: commissions.status, total: exactSum(commissions.amount) })
     .from(commissions)
     .where(and(eq(commissions.partnerId, partnerId), eq(commissions.recipient, 'partner')))
     .groupBy(commissions.unit, commissions.status);
+  return rows.map((r) => ({ ...r, total: exactAmount(Number(r.total), `the partner's ${r.status} ${r.unit} balance`) }));
 }
 
 export async function findPayout(db: Db, id: string): Promise<PayoutRow | null> {

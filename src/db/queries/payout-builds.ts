@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, partners, payouts } from '../schema';
+import { exactSum } from './exact-sum';
 
 /** A payout the build means to create: its new id and the partner and unit it pays. */
 export interface PayoutDraft {
@@ -11,11 +12,12 @@ export interface PayoutDraft {
 
 /**
  * Who has approved, unpaid entries in a program, per partner and unit, with their sum and the
- * partner's status. Awaited it is a read; unawaited it can also end a batch.
+ * partner's status. Awaited it is a read; unawaited it can also end a batch. A total beyond
+ * Number.MAX_SAFE_INTEGER comes as an inexact number: callers check it (exactAmount).
  */
 export function payableGroups(db: Db, programId: string) {
   return db
-    .select({ partnerId: commissions.partnerId, unit: commissions.unit, total: sql<number>`sum(${commissions.amount})`, partnerStatus: partners.status })
+    .select({ partnerId: commissions.partnerId, unit: commissions.unit, total: exactSum(commissions.amount), partnerStatus: partners.status })
     .from(commissions)
     .leftJoin(partners, eq(partners.id, commissions.partnerId))
     .where(payableWhere(programId))
@@ -35,7 +37,8 @@ function payableWhere(programId: string): SQL | undefined {
  * Builds the drafted payouts in one batch (one transaction, so all of them or none), whatever
  * their number: the drafts travel as one JSON parameter (D1 binds at most 100 a statement).
  * A draft becomes a payout only if, inside the batch, its partner is `active` and its partner+unit's
- * approved, unclaimed entries still sum to at least `minAmount`; then every such entry is claimed
+ * approved, unclaimed entries still sum to at least `minAmount` (and to an exact JS number: see
+ * exactAmount; no payout's amount is ever stored beyond it); then every such entry is claimed
  * (only where `payout_id` is still null, so an entry is in at most one payout, ever), and amount
  * and count are those of what was really claimed (at least one entry: the sum reached `minAmount` ≥ 1
  * inside the same transaction). The same batch reads back the payouts it made
@@ -51,7 +54,7 @@ export async function buildPayoutsAtomically(db: Db, b: { programId: string; now
     where exists (select 1 from ${partners} pa where pa.id = d.partner_id and pa.program_id = ${programId} and pa.status = 'active')
       and (select coalesce(sum(c.amount), 0) from ${commissions} c
            where c.program_id = ${programId} and c.recipient = 'partner' and c.status = 'approved' and c.payout_id is null
-             and c.partner_id = d.partner_id and c.unit = d.unit) >= ${minAmount}`;
+             and c.partner_id = d.partner_id and c.unit = d.unit) between ${minAmount} and ${Number.MAX_SAFE_INTEGER}`;
   // The payout of this build for the entry's partner and unit, if there is one: found through the
   // partner's own payouts (payouts_program_partner_idx), not by trying every id of the build.
   const payoutOf = sql`(select p.id from ${payouts} p

@@ -2,6 +2,8 @@ import { and, between, countDistinct, count, eq, gt, gte, inArray, isNotNull, lt
 import type { Db } from '../client';
 import { commissions, customers, dailyCommissionRollups, dailyRollups, events, links, partners } from '../schema';
 import { chunk } from '../../lib/chunk';
+import { exactAmount } from '../../lib/money';
+import { exactSum } from './exact-sum';
 
 /** Which rollup rows a report reads: one dimension (and maybe one key) of one program, days inclusive. */
 export interface RollupFilter {
@@ -35,7 +37,7 @@ function groupCols(t: RollupTable, by: readonly RollupGroup[]) {
   return { select: { day: pick('day'), partnerId: pick('partner'), key: pick('key') }, group: by.map((g) => col[g]) };
 }
 
-/** Sums of daily_rollups grouped by `by`. Bot clicks are not read: reports never count them. */
+/** Sums of daily_rollups grouped by `by`. Bot clicks are not read: reports never count them. Money sums are exact or 409 (exactAmount). */
 export async function sumRollups(db: Db, f: RollupFilter, by: readonly RollupGroup[]) {
   const g = groupCols(dailyRollups, by);
   const rows = await db
@@ -45,7 +47,7 @@ export async function sumRollups(db: Db, f: RollupFilter, by: readonly RollupGro
       uniqueClicks: sql<number>`sum(${dailyRollups.uniqueClicks})`,
       leads: sql<number>`sum(${dailyRollups.leads})`,
       sales: sql<number>`sum(${dailyRollups.sales})`,
-      revenue: sql<number>`sum(${dailyRollups.revenue})`,
+      revenue: exactSum(dailyRollups.revenue),
     })
     .from(dailyRollups)
     .where(whereOf(dailyRollups, f))
@@ -56,7 +58,7 @@ export async function sumRollups(db: Db, f: RollupFilter, by: readonly RollupGro
     uniqueClicks: Number(r.uniqueClicks),
     leads: Number(r.leads),
     sales: Number(r.sales),
-    revenue: Number(r.revenue),
+    revenue: exactAmount(Number(r.revenue), 'revenue'),
   }));
 }
 
@@ -65,11 +67,11 @@ export async function sumCommissionRollups(db: Db, f: RollupFilter & { unit?: st
   const t = dailyCommissionRollups;
   const g = groupCols(t, by);
   const rows = await db
-    .select({ ...g.select, unit: t.unit, amount: sql<number>`sum(${t.amount})` })
+    .select({ ...g.select, unit: t.unit, amount: exactSum(t.amount) })
     .from(t)
     .where(and(whereOf(t, f), f.unit !== undefined ? eq(t.unit, f.unit) : undefined))
     .groupBy(...g.group, t.unit);
-  return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+  return rows.map((r) => ({ ...r, amount: exactAmount(Number(r.amount), `commissions in ${r.unit}`) }));
 }
 
 /** Partner id → name, for partners of the program only. */
@@ -126,7 +128,7 @@ export async function countReferredCustomers(db: Db, programId: string, fromMs: 
 /** Partner ledger entries in one unit whose event occurred in [fromMs, toMs), summed per status. */
 export async function ledgerTotalsByStatus(db: Db, programId: string, unit: string, fromMs: number, toMs: number) {
   const rows = await db
-    .select({ status: commissions.status, total: sql<number>`sum(${commissions.amount})` })
+    .select({ status: commissions.status, total: exactSum(commissions.amount) })
     .from(commissions)
     .innerJoin(events, eq(events.id, commissions.eventId))
     .where(
@@ -139,5 +141,5 @@ export async function ledgerTotalsByStatus(db: Db, programId: string, unit: stri
       ),
     )
     .groupBy(commissions.status);
-  return new Map(rows.map((r) => [r.status, Number(r.total)]));
+  return new Map(rows.map((r) => [r.status, exactAmount(Number(r.total), `${r.status} commissions in ${unit}`)]));
 }
