@@ -1,6 +1,6 @@
 import { customAlphabet } from 'nanoid';
 
-export type IdPrefix = 'prg' | 'ptn' | 'lnk' | 'clk' | 'cus' | 'evt' | 'com' | 'pay' | 'rwd' | 'key';
+export type IdPrefix = 'prg' | 'ptn' | 'lnk' | 'clk' | 'cus' | 'evt' | 'com' | 'pay' | 'rwd' | 'key' | 'ath';
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const body = customAlphabet(alphabet, 20);

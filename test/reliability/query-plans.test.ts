@@ -15,6 +15,7 @@ import { partnerDailySeries } from '../../src/db/queries/portal';
 import { findPartnerWithProgram, listPartnerCommissions } from '../../src/db/queries/me';
 import { deleteTokenRevocationsBefore, findPartnerTokenAccess } from '../../src/db/queries/partner-tokens';
 import { findActiveKeyByHash } from '../../src/db/queries/api-keys';
+import { findTouchAt } from '../../src/db/queries/attribution-history';
 import { deleteIdempotencyKeysBefore, findIdempotencyKey } from '../../src/db/queries/idempotency';
 
 /**
@@ -140,6 +141,7 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findLinkByCode (lead by referral code)', (w) => findLinkByCode(w.t.db, 'jane')],
   ['findClick', (w) => findClick(w.t.db, w.click)],
   ['findCustomer', (w) => findCustomer(w.t.db, w.program, 'cus_1')],
+  ['findTouchAt (last_click conversion older than the current touch)', (w) => findTouchAt(w.t.db, w.program, 'cus_any', new Date())],
   ['findEventByDedupeKey', (w) => findEventByDedupeKey(w.t.db, w.program, 'sale:ord_1')],
   ['activeRewardsFor', (w) => activeRewardsFor(w.t.db, w.program, 'sale')],
   ['readCounters', (w) => readCounters(w.t.db, ['refund|x', 'tier|y'])],

@@ -5,6 +5,7 @@ export * from './partner-tokens';
 export * from './links';
 export * from './clicks';
 export * from './customers';
+export * from './attribution-history';
 export * from './events';
 export * from './event-names';
 export * from './rewards';

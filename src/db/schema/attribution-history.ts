@@ -1,0 +1,22 @@
+import { sqliteTable, text, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Append-only: each touch that became a customer's attribution (written in the batch that set it).
+ * Under last_click a conversion that occurred before the customer's current touch belongs to the
+ * latest touch here at or before its occurredAt. One row per (customer, at, partner): a newer click
+ * of the partner that already has the customer keeps `at`, so it adds nothing.
+ */
+export const attributionHistory = sqliteTable(
+  'attribution_history',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    partnerId: text('partner_id').notNull(),
+    linkId: text('link_id'),
+    clickId: text('click_id'),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('attribution_history_customer_at_uq').on(t.customerId, t.at, t.partnerId)],
+);
