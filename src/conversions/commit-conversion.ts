@@ -12,6 +12,7 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
+import { insertAttributionHistoryStatement } from '../db/queries/attribution-history';
 import type { ProgramRow } from '../db/queries/programs';
 import { newSortableId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
@@ -37,6 +38,8 @@ export interface ConversionPlan {
   /** The customer as read before this event (its update is conditional on that attribution). */
   customerRead?: CustomerRow | null;
   attribution: Touch | null;
+  /** A touch that becomes the customer's attribution here: recorded in its history in the same batch. */
+  history?: Touch | null;
   /** Dimension facts of the attribution's click and link when already read; else read for the rollups. */
   dims?: DimFacts;
   status: 'attributed' | 'unattributed' | 'rejected';
@@ -72,7 +75,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
       amount: plan.amount,
       quantity: plan.quantity,
       metadata: plan.metadata ?? {},
-      attributedAt: plan.customer.attributedAt ?? plan.attribution.at,
+      attributedAt: plan.attribution.at, // reward windows count from the touch this event belongs to
       programHoldDays: plan.program.holdDays,
     };
     const keys = rules.flatMap((r) => Object.values(counterKeys(r, facts, partnerId, plan.customer.id)).filter((k): k is string => k !== null));
@@ -158,6 +161,10 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   else if (plan.customerChanged) statements.unshift(updateCustomerStatement(db, plan.customerRead ?? plan.customer, plan.customer));
   statements.splice(plan.customerIsNew || plan.customerChanged ? 1 : 0, 0, insertEventStatement(db, event));
   if (commissions.length > 0) statements.push(...insertCommissionsStatements(db, commissions));
+  if (plan.history) {
+    const { partnerId, linkId, clickId, at } = plan.history;
+    statements.push(insertAttributionHistoryStatement(db, { id: newSortableId('ath'), programId: plan.program.id, customerId: plan.customer.id, partnerId, linkId, clickId, at, createdAt: now }));
+  }
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
   await executeBatch(db, statements); // one conversion's writes, all or nothing
   return result;

@@ -35,6 +35,27 @@ export function occurredBeforeTouch(touch: Touch, occurredAt: Date): boolean {
 }
 
 /**
+ * Under last_click, a conversion that occurred before the customer's current touch may belong to an
+ * earlier one: only then are the customer's recorded touches read (the common path reads nothing).
+ */
+export function needsEarlierTouch(model: 'first_click' | 'last_click', current: Touch | null, occurredAt: Date): boolean {
+  return model === 'last_click' && current !== null && occurredBeforeTouch(current, occurredAt);
+}
+
+/**
+ * The touch a conversion at `occurredAt` belongs to: the customer's current one, unless that came
+ * later. Then, under last_click, the touch that was current at `occurredAt`: `earlier`, the latest
+ * recorded touch at or before it (null when none was). first_click: the current touch is the first,
+ * so an earlier conversion is nobody's. null means `outside_window`. A touch the conversion brings
+ * itself that did not move the customer (older than its current one) is not used, as before.
+ */
+export function touchAtOccurrence(model: 'first_click' | 'last_click', current: Touch | null, occurredAt: Date, earlier: Touch | null = null): Touch | null {
+  if (!current || !occurredBeforeTouch(current, occurredAt)) return current;
+  if (model === 'first_click' || !earlier || occurredBeforeTouch(earlier, occurredAt)) return null;
+  return earlier;
+}
+
+/**
  * Merges a new touch with the customer's earlier attribution. first_click: the first partner
  * keeps the customer. last_click: a newer touch (not after the conversion) wins; a newer touch of
  * the same partner takes its link and click but keeps `at`, when that partner referred the

@@ -1,11 +1,12 @@
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findCustomerForConversion } from '../db/queries/conversions';
+import { findTouchAt } from '../db/queries/attribution-history';
 import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
-import { occurredBeforeTouch } from './resolve-attribution';
+import { needsEarlierTouch, touchAtOccurrence } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import { withConversionRetry } from './with-retry';
 
@@ -25,7 +26,8 @@ export interface CustomerConversionInput {
 
 /**
  * A sale or funnel step of a known customer: it earns for the partner the customer is attributed
- * to, unless it occurred before that referral (unattributed, `outside_window`) or the customer is
+ * to — under last_click, for one that occurred before that referral, the partner whose touch was
+ * current then — unless it occurred before every referral (unattributed, `outside_window`) or the customer is
  * that partner (self_referral: same mailbox or externalId, also when the customer's email became
  * known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so
  * a later lead cannot claim events that happened before it.
@@ -43,18 +45,23 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
     const now = deps.clock();
     const found = await findCustomerForConversion(db, program.id, input.customerExternalId);
     const existing = found?.customer ?? null;
-    const touch = touchOf(existing);
+    const current = touchOf(existing);
     const occurredAt = checkOccurredAt(input.occurredAt, now);
+    const model = program.attributionModel;
+    // Under last_click, one before the current touch belongs to the touch current at its occurredAt.
+    const earlier = existing && needsEarlierTouch(model, current, occurredAt) ? await findTouchAt(db, program.id, existing.id, occurredAt) : null;
+    const touch = touchAtOccurrence(model, current, occurredAt, earlier?.touch ?? null);
+    const partner = earlier ? earlier.partner : found?.partner ? { ...found.partner, status: found.partnerStatus } : null;
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = existing ? 'no_referral' : 'unknown_customer';
-    if (touch && occurredBeforeTouch(touch, occurredAt)) {
+    if (current && !touch) {
       reason = 'outside_window';
-    } else if (touch && found?.partner && isSelfReferral(found.partner, existing!)) {
+    } else if (touch && partner && isSelfReferral(partner, existing!)) {
       // The customer's email came after the referral (a later lead) and is the partner's own.
       status = 'rejected';
       reason = 'self_referral';
     } else if (touch) {
-      status = found?.partnerStatus === 'active' ? 'attributed' : 'rejected';
+      status = partner?.status === 'active' ? 'attributed' : 'rejected';
       reason = status === 'attributed' ? null : 'partner_suspended';
     }
     const customer = existing ?? newCustomer(program.id, input.customerExternalId, now);
@@ -70,7 +77,7 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
         customerIsNew: !existing,
         customerChanged: false,
         attribution: status === 'attributed' ? touch : null,
-        dims: found?.dims,
+        dims: earlier ? earlier.dims : found?.dims,
         status,
         reason,
         amount: input.amount,

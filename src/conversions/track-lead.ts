@@ -2,12 +2,13 @@ import { dedupeKey } from './dedupe-key';
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
+import { findTouchAt } from '../db/queries/attribution-history';
 import { ApiError, NotFoundError, ValidationError } from '../lib/errors';
 import { clickIdTime } from '../lib/ids';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
-import { chooseAttribution, clickCandidate, occurredBeforeTouch, type Candidate } from './resolve-attribution';
+import { chooseAttribution, clickCandidate, needsEarlierTouch, touchAtOccurrence, type Candidate } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
 import { withConversionRetry } from './with-retry';
@@ -89,16 +90,20 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
       else if (isSelfReferral(partner, { email, externalId: input.customer.externalId })) candidate = { rejected: 'self_referral' };
       else if (partner.status !== 'active') candidate = { rejected: 'partner_suspended' };
     }
-    const chosen = chooseAttribution(program.attributionModel, existingTouch, candidate && 'touch' in candidate ? candidate.touch : null);
+    const own = candidate && 'touch' in candidate ? candidate.touch : null;
+    const chosen = chooseAttribution(program.attributionModel, existingTouch, own);
     const rejectedReason = candidate && 'rejected' in candidate ? candidate.rejected : null;
+    // A lead from before the customer's current touch: under last_click, the touch current then.
+    const earlier = existing && needsEarlierTouch(program.attributionModel, chosen.touch, occurredAt) ? await findTouchAt(db, program.id, existing.id, occurredAt) : null;
+    const touch = touchAtOccurrence(program.attributionModel, chosen.touch, occurredAt, earlier?.touch ?? null);
 
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = rejectedReason ?? 'no_referral';
-    if (chosen.touch && occurredBeforeTouch(chosen.touch, occurredAt)) {
+    if (chosen.touch && !touch) {
       // The customer keeps an attribution made after this lead happened: not its cause.
       reason = 'outside_window';
-    } else if (chosen.touch) {
-      const partner = partners.get(chosen.touch.partnerId);
+    } else if (touch) {
+      const partner = earlier && touch === earlier.touch ? earlier.partner : partners.get(touch.partnerId);
       // The customer kept an earlier partner, and this lead brings an email that is that partner's own.
       if (partner && isSelfReferral(partner, { email, externalId: input.customer.externalId })) {
         status = 'rejected';
@@ -122,7 +127,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
     }
     const customerChanged = !!existing && (chosen.changed || customer.email !== existing.email || customer.name !== existing.name);
 
-    return deps.locks.run(`conv:${chosen.touch?.partnerId ?? program.id}`, () =>
+    return deps.locks.run(`conv:${touch?.partnerId ?? program.id}`, () =>
       commitConversion(deps, {
         program,
         type: 'lead',
@@ -134,7 +139,9 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
         customerIsNew: !existing,
         customerChanged,
         customerRead: existing,
-        attribution: status === 'attributed' ? chosen.touch : null,
+        attribution: status === 'attributed' ? touch : null,
+        history: chosen.changed ? chosen.touch : null,
+        dims: earlier && touch === earlier.touch ? earlier.dims : undefined,
         status,
         reason,
         amount: null,
