@@ -134,6 +134,25 @@ describe('last_click: a conversion from before the customer’s current touch be
     ]);
     expect(program.attribution.model).toBe('last_click');
   });
+
+  it('A → B → A again: each backdated sale goes to the touch current on its day', async () => {
+    const { t, program, a, b } = await handOver();
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 1000 });
+    t.setNow(days(15));
+    const aAgain = await click(t, a.code);
+    const back = await lead(t, { clickId: aAgain, customer: { externalId: 'c1' }, eventName: 'upgrade' });
+    expect(back.customer.partnerId).toBe(a.id);
+    t.setNow(days(20));
+    const onDay = async (day: number) => (await sale(t, program.id, 'c1', 2000, { occurredAt: days(day).toISOString() })).event;
+    const seen = [await onDay(3), await onDay(12), await onDay(16), await onDay(0)].map((e) => [e.partnerId, e.clickId === aAgain, e.reason]);
+    expect(seen).toEqual([
+      [a.id, false, null], // A's first touch (day 1), with its first click
+      [b.id, false, null], // B's (day 10)
+      [a.id, true, null], // A's new touch (day 15)
+      [null, false, 'outside_window'],
+    ]);
+    expect((await commissions(t, program.id)).map((c: any) => c.partnerId).sort()).toEqual([a.id, a.id, b.id].sort());
+  });
 });
 
 describe('first_click is unchanged', () => {
