@@ -36,11 +36,9 @@ const portal = async (s: Seeded, path = '/portal') => {
   return res.text();
 };
 
-/** The balance cards of one unit: [pending, approved, paid] as shown. */
-const cards = (html: string, unit: string) => {
-  const block = new RegExp(`<div class="cards" data-unit="${unit}">(.*?)</div></div>`).exec(html)?.[1] ?? '';
-  return [...block.matchAll(/<b data-balance="(\w+)">([^<]*)<\/b>/g)].map((m) => `${m[1]} ${m[2]}`);
-};
+/** One unit's amounts on the balance cards: [pending, approved, paid] as shown. */
+const cards = (html: string, unit: string) =>
+  [...html.matchAll(new RegExp(`<dd data-unit="${unit}" data-balance="(\\w+)">([^<]*)</dd>`, 'g'))].map((m) => `${m[1]} ${m[2]}`);
 const commissionAmounts = (html: string) => [...html.matchAll(/<tr data-commission="com_\w+"><td>[\d-]+<\/td><td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
 const payoutAmounts = (html: string) => [...html.matchAll(/<tr data-payout="pay_\w+"><td><a [^>]*>[\d-]+<\/a><\/td><td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
 
@@ -72,6 +70,12 @@ describe('the portal shows every amount as money, one style for all units', () =
     const html = await portal(eur);
     expect(cards(html, 'EUR')).toEqual(['pending €0.00', 'approved €123,465.79', 'paid €0.00']);
     expect(cards(html, 'MB')).toEqual(['pending 0 MB', 'approved 500 MB', 'paid 0 MB']);
+    // one card per status, one amount per unit in it, and labels without unit codes
+    expect(html).toContain(
+      '<dl class="card" data-status="approved"><dt>Approved</dt><dd data-unit="EUR" data-balance="approved">€123,465.79</dd>' +
+        '<dd data-unit="MB" data-balance="approved">500 MB</dd><dd class="muted">Earned and approved, not yet paid</dd></dl>',
+    );
+    expect(html).not.toMatch(/\((EUR|MB)\)/);
     expect(commissionAmounts(html)).toEqual(['€123,456.79', '-€3.00', '€12.00', '500 MB']);
     expect(eurPayouts.map((p) => [p.unit, p.amount]).sort()).toEqual([['EUR', 900], ['MB', 500]]);
     expect(payoutAmounts(html).sort()).toEqual(['500 MB', '€9.00']);

@@ -98,7 +98,7 @@ describe('partner portal in chromium', () => {
     const SHOWN_BALANCE = { pending: '€3.00', approved: '€37.40', paid: '€0.00' };
     for (const b of balances) {
       for (const kind of ['pending', 'approved', 'paid'] as const) {
-        await expect.poll(() => page.locator(`.cards[data-unit="${b.unit}"] [data-balance="${kind}"]`).textContent(), WAIT).toBe(SHOWN_BALANCE[kind]);
+        await expect.poll(() => page.locator(`.card [data-unit="${b.unit}"][data-balance="${kind}"]`).textContent(), WAIT).toBe(SHOWN_BALANCE[kind]);
       }
     }
 

@@ -28,7 +28,10 @@ describe('partner portal', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'nonce-/);
     const html = await res.text();
     expect(html).toContain('Signed in as Jane');
-    expect(html).toContain('<b data-balance="approved">€25.00</b>');
+    expect(html).toContain('<dd data-unit="EUR" data-balance="approved">€25.00</dd>');
+    // Plain labels: the amounts name their unit
+    expect([...html.matchAll(/<dl class="card" data-status="(\w+)"><dt>([^<]*)<\/dt>/g)].map((m) => [m[1], m[2]])).toEqual([['pending', 'Pending'], ['approved', 'Approved'], ['paid', 'Paid']]);
+    expect(html).not.toContain('(EUR)');
     expect(html).toContain('https://ref.test/JANE');
     expect(html).not.toContain('max@partner.test');
     expect(html.match(/data-commission=/g)?.length).toBe(2);

@@ -212,7 +212,7 @@ describe('partner tokens, /v1/me and the portal on workerd', () => {
     expect(portal.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await portal.text();
     expect(html).toContain('Signed in as Jane Doe');
-    expect(html).toContain('<b data-balance="pending">$16.50</b>');
+    expect(html).toContain('<dd data-unit="USD" data-balance="pending">$16.50</dd>');
     expect(html).not.toContain('Bob Builder'); // no leaderboard unless the program enables it
 
     const anonymous = await exports.default.fetch(new Request(`${ORIGIN}/portal`));

@@ -2,6 +2,7 @@ import { formatMoney } from '../../lib/format-money';
 import { partnerExplanation } from '../../rewards/partner-explanation';
 import { createLinkSchema } from '../../links/schemas';
 import { SHOWN, type Dashboard } from '../load-dashboard';
+import { Balances } from './balances';
 import { DailyChart } from './chart';
 import { Layout } from './layout';
 
@@ -43,14 +44,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
         {props.notice ? <p role="status">{props.notice}</p> : null}
         <section aria-labelledby="earnings">
           <h2 id="earnings">Earnings</h2>
-          {d.balances.length === 0 ? <p class="muted">No earnings yet.</p> : null}
-          {d.balances.map((b) => (
-            <div class="cards" data-unit={b.unit}>
-              <div class="card"><span class="muted">Pending ({b.unit})</span><b data-balance="pending">{formatMoney(b.pending, b.unit)}</b></div>
-              <div class="card"><span class="muted">Approved ({b.unit})</span><b data-balance="approved">{formatMoney(b.approved, b.unit)}</b></div>
-              <div class="card"><span class="muted">Paid ({b.unit})</span><b data-balance="paid">{formatMoney(b.paid, b.unit)}</b></div>
-            </div>
-          ))}
+          <Balances balances={d.balances} />
         </section>
         <section aria-labelledby="activity">
           <h2 id="activity">Last {days} days (UTC)</h2>

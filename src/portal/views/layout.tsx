@@ -10,7 +10,7 @@ section{background:var(--card);border-radius:.5rem;padding:1rem;margin:1rem 0}
 table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left;padding:.4rem;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem}.card{background:var(--bg);border-radius:.4rem;padding:.75rem}
-.card b{display:block;font-size:1.3rem}.muted{color:var(--muted);font-size:.9rem}
+.card b,.card dd[data-balance]{display:block;font-size:1.3rem;font-weight:bold}dl.card,dl.card dd{margin:0}dl.card dt{color:var(--muted);font-size:.9rem}dl.card dd.muted{margin-top:.25rem}.muted{color:var(--muted);font-size:.9rem}
 button,.button{font:inherit;padding:.35rem .8rem;border-radius:.3rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 .link-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}input{font:inherit;padding:.35rem;border:1px solid var(--line);border-radius:.3rem;min-width:0;flex:1 1 14rem}.new-link{margin-top:1rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
