@@ -30,6 +30,8 @@ export interface AppDeps {
   locks: KeyedMutex;
   /** Per-credential API rate limit; absent = unlimited. */
   rateLimiter?: RateLimiter;
+  /** Portal sign-in requests per client IP (PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE); absent = unlimited. */
+  loginRateLimiter?: RateLimiter;
   /** The client's IP for visitor hashing; never stored or logged. */
   clientIp: (req: Request, raw: unknown) => string | null;
   /** ISO country of the client, from cf.country on Workers or a proxy header on Node. */

@@ -13,6 +13,7 @@ import { TokenBuckets } from './lib/token-bucket';
 import { sha256Hex, useSyncSha256 } from './lib/hash';
 import { systemClock, type Clock } from './lib/time';
 import { nodeSha256Hex } from './lib/node-sha256';
+import { loginRateLimiter } from './portal/login-rate-limiter';
 
 export interface NodeRuntimeOptions {
   databaseUrl: string;
@@ -108,6 +109,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = numberVar(env, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });
   const buckets = perSecond > 0 ? new TokenBuckets(perSecond, perSecond * 2) : null;
+  const loginLimiter = loginRateLimiter(env);
   const clickSink = await openClickSink(db, opts, config.visitorSalt);
   // The click writer thread checkpoints every 250 ms; the request thread's connection then
   // checkpoints only as a backstop, so a request rarely pays for copying the WAL into the file.
@@ -120,6 +122,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     programCache: new ProgramCache(),
     locks: new KeyedMutex(),
     rateLimiter: buckets ? { limit: (key) => buckets.take(key) } : undefined,
+    loginRateLimiter: loginLimiter,
     clickSink,
     clientIp: (req, raw) => nodeClientIp(trustProxy ? req.headers.get('x-forwarded-for') : null, remoteAddressOf(raw), trustProxy),
     clientCountry: (req) => req.headers.get(countryHeader),

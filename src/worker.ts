@@ -15,6 +15,7 @@ import { bindingLimiter, type RateLimiter } from './middleware/rate-limit';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
 import { runScheduledJobs } from './jobs/run-scheduled-jobs';
+import { loginRateLimiter } from './portal/login-rate-limiter';
 
 export interface Env {
   DB?: D1Database;
@@ -28,6 +29,7 @@ export interface Env {
   /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
   RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
   RATE_LIMIT_PER_SECOND?: string;
+  PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE?: string;
   /** Optional `[[queues.producers]]` binding; when bound the redirect enqueues clicks and `queue()` writes them. */
   CLICKS?: Queue<ClickMessage>;
 }
@@ -63,6 +65,7 @@ async function runtime(env: Env) {
     programCache: new ProgramCache(),
     locks: new KeyedMutex(),
     rateLimiter,
+    loginRateLimiter: loginRateLimiter(env as Record<string, string | undefined>),
     clickSink: env.CLICKS ? new QueueClickSink(env.CLICKS, db, config.visitorSalt) : new DirectClickSink(db, config.visitorSalt),
     clientIp: (req) => req.headers.get('cf-connecting-ip'),
     clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,

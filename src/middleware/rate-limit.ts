@@ -17,6 +17,8 @@ export function bindingLimiter(binding: { limit(opts: { key: string }): Promise<
 }
 
 export interface RateLimitOptions {
+  /** The buckets to take from (default: the API's, deps.rateLimiter); none = unlimited. */
+  limiter?: (c: Context<AppEnv>) => RateLimiter | undefined;
   /** The credential whose bucket a request uses, or null for the client IP's (default: the bearer token). */
   credential?: (c: Context<AppEnv>) => string | null;
   /** Whether the request's credential was refused, after the handler ran (default: a 401). */
@@ -39,12 +41,14 @@ const apiTooMany = (_c: Context<AppEnv>, wait: number): never => {
  * authenticate here recently are refused before any auth work, so a made-up token per request
  * is no way around the limit. Credentials that did authenticate keep their own buckets.
  * The portal passes its own `credential` (the session cookie: the same partner token, so the same
- * bucket as /v1/me), `refused` and `limited` (a page instead of the API's JSON).
+ * bucket as /v1/me), `refused` and `limited` (a page instead of the API's JSON), and for sign-in
+ * its own `limiter` (PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE).
  */
 export function rateLimit(opts: RateLimitOptions = {}) {
   const credentialOf = opts.credential ?? ((c) => bearer(c.req.header('authorization')));
   const refused = opts.refused ?? ((c) => c.res.status === 401);
   const limited = opts.limited ?? apiTooMany;
+  const limiterOf = opts.limiter ?? ((c) => c.var.deps.rateLimiter);
   const tooMany = (c: Context<AppEnv>, wait: number) => {
     c.header('Retry-After', String(wait));
     return limited(c, wait);
@@ -53,7 +57,7 @@ export function rateLimit(opts: RateLimitOptions = {}) {
   const refusedIps = new LruCache<string, number>(10_000, 60_000);
   const knownGood = new LruCache<string, true>(10_000, 60_000);
   return createMiddleware<AppEnv>(async (c, next) => {
-    const limiter = c.var.deps.rateLimiter;
+    const limiter = limiterOf(c);
     if (!limiter) return next();
     const ipKey = async () => `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
     const token = credentialOf(c);

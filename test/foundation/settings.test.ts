@@ -15,6 +15,16 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, RATE_LIMIT_PER_SECOND: '-1' } })).rejects.toThrow('RATE_LIMIT_PER_SECOND must be a number ≥ 0, got "-1"');
   });
 
+  it('PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE=abc (or -1, 1.5) refuses to start instead of signing in without a limit', async () => {
+    for (const value of ['abc', '-1', '1.5', '1e9']) {
+      await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: value } })).rejects.toThrow(
+        `PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "${value}"`,
+      );
+    }
+    expect((await makeApp({ env: { PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: ' 12 ' } })).deps.loginRateLimiter).toBeDefined();
+    expect((await makeApp({ env: { PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '0' } })).deps.loginRateLimiter).toBeUndefined();
+  });
+
   it('PUBLIC_URL without http(s):// refuses to start instead of handing out short links like "ref.example.com/jane"', async () => {
     await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, PUBLIC_URL: 'ref.example.com' } })).rejects.toThrow('PUBLIC_URL must be an http(s) URL such as https://ref.example.com, got "ref.example.com"');
     const t = await makeApp({ env: { PUBLIC_URL: 'https://ref.example.com/' } });

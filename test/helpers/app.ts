@@ -7,7 +7,7 @@ export async function makeApp(opts: Partial<NodeRuntimeOptions> & { now?: Date }
   let now = opts.now ?? new Date('2026-03-01T12:00:00.000Z');
   const rt = await createNodeRuntime({
     databaseUrl: ':memory:',
-    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', PUBLIC_URL: 'https://ref.test', RATE_LIMIT_PER_SECOND: '0', ...opts.env },
+    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', PUBLIC_URL: 'https://ref.test', RATE_LIMIT_PER_SECOND: '0', PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '0', ...opts.env },
     clock: opts.clock ?? (() => now),
     clickBuffer: opts.clickBuffer,
   });

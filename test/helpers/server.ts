@@ -12,7 +12,7 @@ export async function startServer({ env, ...opts }: Partial<NodeRuntimeOptions> 
   const rt = await createNodeRuntime({
     databaseUrl: file,
     ...opts,
-    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', ...env },
+    env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', RATE_LIMIT_PER_SECOND: '0', PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '0', ...env },
   });
   const server = createNodeServer(rt);
   const port = await listen(server, 0, '127.0.0.1');

@@ -14,6 +14,12 @@ describe('Worker settings', () => {
     expect((await json('GET', '/v1/programs')).status).toBe(200);
   });
 
+  it('PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE=abc is an error naming the variable; a number (TOML) is read as one', async () => {
+    await expect(get({ ...env, PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: 'abc' })).rejects.toThrow('PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "abc"');
+    expect((await get({ ...env, PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: 20 })).status).toBe(200);
+    expect((await json('GET', '/v1/programs')).status).toBe(200);
+  });
+
   it('ADMIN_API_KEY shorter than 32 characters is an error, as a short JWT_SECRET is, not a Worker with a guessable root key', async () => {
     await expect(get({ ...env, ADMIN_API_KEY: 'x'.repeat(31) })).rejects.toThrow('ADMIN_API_KEY must be at least 32 characters');
     await expect(get({ ...env, JWT_SECRET: 'x'.repeat(31) })).rejects.toThrow('JWT_SECRET must be at least 32 characters');
