@@ -71,11 +71,14 @@ const daysOf = (c: Context<AppEnv>) => (c.req.query('days') === '90' ? 90 : 30);
 /** The partner portal: server-rendered pages over the partner's own data, behind a session cookie. */
 export const portalRoutes = new Hono<AppEnv>()
   // GET /portal/login — the issued link (#token=…): a page whose script posts the fragment's token
-  // (step=ask). GET /portal/login?token= — links sent before: "Sign in as …?" at once. Never a
-  // session (login CSRF); no-referrer, never cached.
+  // (step=ask), or without one how to sign in. GET /portal/login?token= — links sent before: "Sign in
+  // as …?" at once. Never a session (login CSRF); no-referrer, never cached.
   .get('/login', async (c) => {
     const token = c.req.query('token');
-    if (token === undefined) return page(c, 200, (nonce) => <SignInLinkPage nonce={nonce} />, 'no-referrer');
+    if (token === undefined) {
+      const signedIn = (await currentSession(c)) !== null;
+      return page(c, 200, (nonce) => <SignInLinkPage nonce={nonce} signedIn={signedIn} />, 'no-referrer');
+    }
     return askSignIn(c, token);
   })
   // POST /portal/login — step=ask: the link page's token, answered with "Sign in as …?". Otherwise

@@ -248,7 +248,7 @@ describe('partner portal in chromium', () => {
     }
   });
 
-  it('a link without its #token= part says it is incomplete and posts nothing', async () => {
+  it('a link without its #token= part says it is incomplete, no fragment at all says how to sign in, Back from the question leaves sign-in; nothing posted', async () => {
     const p = await context.newPage();
     try {
       const posts: string[] = [];
@@ -256,7 +256,23 @@ describe('partner portal in chromium', () => {
       expect((await p.goto(`${s.base}/portal/login#utm=mail`))?.status()).toBe(200);
       await expect.poll(() => p.getByRole('alert').textContent(), WAIT).toBe('This sign-in link is incomplete. Open the whole link you received, or ask the program for a new one.');
       expect(p.url()).toBe(`${s.base}/portal/login`);
+      // No fragment at all (Back to the link page where a browser kept its entry; here still signed in
+      // as Jane): how to sign in and the way to the portal, no error
+      await p.goto(`${s.base}/portal/login`);
+      await p.getByRole('link', { name: 'Go to your partner portal' }).waitFor({ state: 'visible' });
+      expect(await p.locator('main').innerText()).toBe(
+        'Sign in to the partner portal\n\nThis browser is signed in. Go to your partner portal\n\nTo sign in, open the sign-in link you received from the program again. If it has expired, ask the program for a new one.',
+      );
+      expect(await p.getByRole('alert').count()).toBe(0);
       expect(posts).toEqual([]);
+      // Back from the "Sign in as …?" page: posted while loading, the link page replaced its own entry,
+      // so Back leaves sign-in instead of re-entering the token page
+      await p.goto(`${s.base}/portal/logout`);
+      await p.goto(world.portalUrl);
+      await p.getByRole('button', { name: 'Sign in as Jane' }).waitFor({ state: 'visible' });
+      await p.goBack();
+      expect(p.url()).toBe(`${s.base}/portal/logout`);
+      expect(await p.getByRole('heading', { level: 1 }).textContent()).toBe('Sign out');
     } finally {
       await p.close();
     }

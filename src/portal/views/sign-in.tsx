@@ -32,12 +32,18 @@ export function SignInPage(props: { offer: SignInOffer; nonce: string }) {
 
 // Reads the token from the link's fragment (`#token=…`, which browsers never send to a server),
 // takes it out of the address bar and this history entry, and posts it (step=ask) for SignInPage.
+// Posting during the page's load replaces this entry in most browsers; where it stays, Back (or a
+// restore from the back-forward cache) finds the page without a fragment: that is no broken link, so
+// it says how to sign in, as for a visit without a link.
 const linkScript = `(function () {
+  var show = function (id) { document.getElementById(id).hidden = false; };
+  addEventListener('pageshow', function (e) { if (e.persisted) show('sign-in-link-none'); });
+  if (!location.hash) { show('sign-in-link-none'); return; }
   var match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (location.hash) history.replaceState(null, '', location.pathname);
+  history.replaceState(null, '', location.pathname);
   var token = '';
   try { token = match ? decodeURIComponent(match[1]) : ''; } catch (e) {}
-  if (!token) { document.getElementById('sign-in-link-missing').hidden = false; return; }
+  if (!token) { show('sign-in-link-missing'); return; }
   var form = document.getElementById('sign-in-link');
   form.elements.token.value = token;
   form.submit();
@@ -46,9 +52,11 @@ const linkScript = `(function () {
 /**
  * GET /portal/login (no query): the page the issued link `/portal/login#token=…` opens. Only its
  * script sees the token; it posts it to get the "Sign in as …?" page, so the token is in no
- * request line, proxy or server log. Without JavaScript it says so.
+ * request line, proxy or server log. Without JavaScript it says so. Without a fragment (Back from
+ * the question, or the address typed) it says how to sign in, and links to the portal when this
+ * browser is signed in (`signedIn`).
  */
-export function SignInLinkPage(props: { nonce: string }) {
+export function SignInLinkPage(props: { nonce: string; signedIn: boolean }) {
   return (
     <Layout title="Sign in — partner portal" nonce={props.nonce} referrer="no-referrer">
       <main>
@@ -62,6 +70,14 @@ export function SignInLinkPage(props: { nonce: string }) {
         <p role="alert" id="sign-in-link-missing" hidden>
           This sign-in link is incomplete. Open the whole link you received, or ask the program for a new one.
         </p>
+        <div id="sign-in-link-none" hidden>
+          {props.signedIn ? (
+            <p>
+              This browser is signed in. <a href="/portal">Go to your partner portal</a>
+            </p>
+          ) : null}
+          <p>To sign in, open the sign-in link you received from the program again. If it has expired, ask the program for a new one.</p>
+        </div>
         <form method="post" action="/portal/login" id="sign-in-link">
           <input type="hidden" name="token" value="" />
           <input type="hidden" name="step" value="ask" />
