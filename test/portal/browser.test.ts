@@ -88,6 +88,12 @@ describe('partner portal in chromium', () => {
     const cookies = await context.cookies(s.base);
     expect(cookies.find((c) => c.name === '__Host-rl_portal')).toMatchObject({ value: world.token, secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(await page.evaluate(() => globalThis.isSecureContext)).toBe(true);
+    // Back: the question's entry became plain GET /portal/login (its script), so no "Confirm form
+    // resubmission" and no token — the page says this browser is signed in, with the way back
+    await page.goBack();
+    expect(page.url()).toBe(`${s.base}/portal/login`);
+    await page.getByRole('link', { name: 'Go to your partner portal' }).click();
+    await page.waitForURL(`${s.base}/portal`);
   });
 
   it('shows the same balances, commissions, links and daily numbers as the partner API', async () => {

@@ -36,4 +36,22 @@ describe('the sign-in link page without its fragment', () => {
       expect(script).toContain("addEventListener('pageshow', function (e) { if (e.persisted) show('sign-in-link-none'); });");
     }
   });
+
+  it('the "Sign in as …?" page turns its history entry into plain GET /portal/login: one nonce\'d script', async () => {
+    const h = await makePartnerApp();
+    const program = await createProgram(h, { currency: 'EUR' });
+    const jane = await createPartner(h, program.id, 'Jane', 'jane@partner.test', 'JANE');
+    const token = await issueToken(h, jane.id);
+    const asked = [
+      await h.app.request('/portal/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ step: 'ask', token }) }),
+      await h.app.request(`/portal/login?token=${token}`),
+    ];
+    for (const res of asked) {
+      expect(res.status).toBe(200);
+      const nonce = /script-src 'nonce-([A-Za-z0-9_-]+)'/.exec(res.headers.get('content-security-policy')!)![1]!;
+      const html = await res.text();
+      expect(html).toContain('<h1>Sign in to the Acme referrals partner portal as Jane (j•••@partner.test)?</h1>');
+      expect([...html.matchAll(/<script[^>]*>[^<]*<\/script>/g)].map((m) => m[0])).toEqual([`<script nonce="${nonce}">history.replaceState(null, '', location.pathname);</script>`]);
+    }
+  });
 });

@@ -6,6 +6,11 @@ import { Layout } from './layout';
  * from someone else does not quietly put this browser into their account. The token travels on in
  * the form's body, never in a URL again.
  */
+// Turns this page's history entry (a POST's answer, or a ?token= link's URL) into plain GET
+// /portal/login: Back from the dashboard then finds the link page without a fragment ("signed in, go
+// to your portal") instead of the browser's "Confirm form resubmission", and the token leaves the address bar.
+const askedScript = `history.replaceState(null, '', location.pathname);`;
+
 export function SignInPage(props: { offer: SignInOffer; nonce: string }) {
   const { offer } = props;
   const who = `${offer.partner.name} (${offer.partner.email})`;
@@ -25,6 +30,7 @@ export function SignInPage(props: { offer: SignInOffer; nonce: string }) {
           <input type="hidden" name="nonce" value={offer.nonce} />
           <button type="submit">Sign in as {offer.partner.name}</button>
         </form>
+        <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: askedScript }} />
       </main>
     </Layout>
   );
