@@ -73,7 +73,7 @@ if (workers > 1 && cluster.isPrimary) {
 
   // The Workers cron's counterpart (approvals, expired Idempotency-Keys and token revocations), in one process: first
   // shortly after start — the database is migrated and we listen — then every interval.
-  const stopJobs = (process.env.REFLINK_WORKER_INDEX ?? '0') === '0' ? startJobTimer(runtime.db, approveEveryMs) : () => {};
+  const stopJobs = (process.env.REFLINK_WORKER_INDEX ?? '0') === '0' ? startJobTimer(runtime.deps, approveEveryMs) : () => {};
 
   let stopping = false;
   const shutdown = async (signal: string) => {

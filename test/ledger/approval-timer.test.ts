@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../../src/node-runtime';
 import { spawnServer } from '../helpers/spawn-server';
 import { ADMIN_KEY, programInput } from '../helpers/app';
+import { addReward, balance, days, leadByCode, setup } from '../conversions/support';
+import { idempotencyKeys, revokedPartnerTokens } from '../../src/db/schema';
+import { startJobTimer } from '../../src/jobs/start-job-timer';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'reflink-timer-'));
@@ -60,4 +63,38 @@ describe('Node runs the periodic job shortly after start, not one interval later
     // k-old's row is keyed by a hash, so only the young key is left by name.
     expect(keys).toEqual(['k-young']);
   }, 60_000);
+});
+
+describe('the Node timer runs the job as of the app clock', () => {
+  it('with the clock set 32 days after two leads (holds of 30 days), the run approves exactly the due one and deletes exactly the expired key and revocation', async () => {
+    // The clock is months behind the real date: a run as of the real time would approve both
+    // commissions and delete every row below.
+    const { t, program, partner } = await setup({ holdDays: 30 });
+    await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 700 });
+    await leadByCode(t, partner.code, 'cus_due'); // held until day 30
+    t.setNow(days(5));
+    await leadByCode(t, partner.code, 'cus_held'); // held until day 35
+    t.setNow(days(32));
+    const at = (ms: number) => new Date(t.now.getTime() + ms);
+    await t.db.insert(idempotencyKeys).values([
+      { key: 'k-expired', requestHash: 'h', status: 201, response: '{}', createdAt: at(-25 * 3_600_000) },
+      { key: 'k-kept', requestHash: 'h', status: 201, response: '{}', createdAt: at(-23 * 3_600_000) },
+    ]);
+    await t.db.insert(revokedPartnerTokens).values([
+      { partnerId: partner.id, tokenId: 'jti-expired', expiresAt: at(-120_000), revokedAt: days(1) },
+      { partnerId: partner.id, tokenId: 'jti-kept', expiresAt: at(3_600_000), revokedAt: days(1) },
+    ]);
+    const revocations = async () => (await t.db.select().from(revokedPartnerTokens)).map((r) => r.tokenId);
+
+    const stop = startJobTimer(t.deps, 3_600_000, 0);
+    try {
+      // The revocations go last in a run: once one has gone, the run is over.
+      for (let i = 0; i < 100 && (await revocations()).length === 2; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stop();
+    }
+    expect(await revocations()).toEqual(['jti-kept']);
+    expect((await t.db.select().from(idempotencyKeys)).map((r) => r.key)).toEqual(['k-kept']);
+    expect(await balance(t, partner.id)).toEqual({ pending: 700, approved: 700, paid: 0 });
+  });
 });
