@@ -5,6 +5,7 @@ import type { Clock } from './lib/time';
 import type { KeyedMutex } from './lib/keyed-mutex';
 import type { ProgramCache } from './programs/program-cache';
 import type { RateLimiter } from './middleware/rate-limit';
+import type { CredentialLookups } from './middleware/auth';
 import { MIN_SECRET_LENGTH, readPartnerAuthConfig, type PartnerAuthConfig } from './partner-auth/config';
 
 /** Configuration read once from the environment (jwtSecret/jwtPrivateKey: partner sign-in). */
@@ -47,6 +48,8 @@ export interface AppEnv {
     requestId: string;
     deps: AppDeps;
     auth: AuthContext;
+    /** The bearer token's admin and partner lookups, each made once per request (middleware/auth.ts). */
+    credential?: CredentialLookups;
   };
 }
 

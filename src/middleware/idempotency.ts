@@ -1,22 +1,23 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { sha256Hex } from '../lib/hash';
 import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, releaseIdempotencyKey, takeOverIdempotencyKey } from '../db/queries/idempotency';
-import { partnerTokenClaims } from '../partner-auth/check-partner-token';
-import { bearer, resolveAdmin } from './auth';
+import { adminOf, bearer, partnerOf } from './auth';
 
 /**
  * Who the request's credential is — the root key, a stored key by its id, or a partner (any of its
  * standing tokens) — or null when it is none that still stands (revoked, expired, suspended). The
  * same however the header spells it (`bearer  x`, `Bearer x`); never the same for two credentials.
  */
-async function principalOf(deps: AppEnv['Variables']['deps'], authorization: string | undefined): Promise<string | null> {
+async function principalOf(c: Context<AppEnv>, authorization: string | undefined): Promise<string | null> {
   const token = bearer(authorization);
   if (!token) return null;
-  const admin = await resolveAdmin(token, deps);
+  // Looked up once per request: the route's requireScope / requirePartner reuse these answers.
+  const admin = await adminOf(c, token);
   if (admin) return admin.keyId === null ? 'root' : `key:${admin.keyId}`;
-  const partner = await partnerTokenClaims(deps, token);
+  const partner = await partnerOf(c, token);
   return partner ? `partner:${partner.partnerId}` : null;
 }
 
@@ -49,20 +50,28 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== 'POST' || header === undefined) return next();
   if (header.length < 1 || header.length > 255) throw new ApiError('validation_failed', 'Idempotency-Key: must be 1-255 characters', undefined, 'Idempotency-Key');
   const authorization = c.req.header('authorization');
-  const principal = await principalOf(c.var.deps, authorization);
+  const principal = await principalOf(c, authorization);
   // No standing credential: nothing to key by, and the route answers 401 (nothing stored, no 409).
   if (!principal) return next();
   const { db, clock } = c.var.deps;
   const path = new URL(c.req.url).pathname;
-  // Answers stored before keys were per principal were keyed by the raw header: a retry sent with
-  // the same header across the upgrade still finds them (for at most IDEMPOTENCY_RETENTION_MS).
+  let key = await idempotencyRowKey(principal, path, header);
+  // Answers stored before keys were per principal (before 72a9ebd) were keyed by the raw header: a
+  // retry sent with the same header across the upgrade still finds them. Such a row is at most
+  // IDEMPOTENCY_RETENTION_MS old and none is written any more, so the claim only probes for it
+  // (no read of its own). When no deployment can still hold one — every one has run the per-principal
+  // code for 24 h, which this repository cannot know — the probe and legacyKey can go.
   const legacyKey = await sha256Hex(`${authorization ?? ''}\n${path}\n${header}`);
-  const key = (await findIdempotencyKey(db, legacyKey)) ? legacyKey : await idempotencyRowKey(principal, path, header);
   const requestHash = await sha256Hex(await c.req.text());
   const claimedAt = clock();
+  const expiredBefore = new Date(claimedAt.getTime() - IDEMPOTENCY_RETENTION_MS);
 
-  if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt, new Date(claimedAt.getTime() - IDEMPOTENCY_RETENTION_MS)))) {
-    const existing = await findIdempotencyKey(db, key);
+  if (!(await claimIdempotencyKey(db, key, requestHash, claimedAt, expiredBefore, legacyKey))) {
+    // Held under this key, or by a live answer under its legacy form.
+    const legacy = await findIdempotencyKey(db, legacyKey);
+    const legacyLive = legacy !== null && legacy.createdAt > expiredBefore;
+    if (legacyLive) key = legacyKey;
+    const existing = legacyLive ? legacy : await findIdempotencyKey(db, key);
     if (existing && existing.requestHash !== requestHash) {
       throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body', 'idempotency_key_reused');
     }

@@ -1,19 +1,19 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthContext } from '../env';
 import { ApiError } from '../lib/errors';
-import { bearer } from '../middleware/auth';
-import { partnerTokenClaims } from './check-partner-token';
+import { bearer, partnerOf } from '../middleware/auth';
 
 export type PartnerAuth = Extract<AuthContext, { kind: 'partner' }>;
 
 /**
- * Requires a partner token that still stands for its partner (partnerTokenClaims).
+ * Requires a partner token that still stands for its partner (partnerTokenClaims, asked once per
+ * request: partnerOf).
  * Sets `auth` = `{kind:'partner', partnerId, programId}`. Anything else is a 401.
  */
 export const requirePartner = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header('authorization'));
   if (!token) throw new ApiError('unauthorized', 'Missing Authorization: Bearer <partner token>');
-  const claims = await partnerTokenClaims(c.var.deps, token);
+  const claims = await partnerOf(c, token);
   if (!claims) throw new ApiError('unauthorized', 'Invalid or expired partner token');
   c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt });
   await next();

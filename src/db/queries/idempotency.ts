@@ -6,11 +6,16 @@ import { idempotencyKeys } from '../schema';
 // Every request with an Idempotency-Key runs two of these: built once per database handle.
 const findQuery = perDb((db) => db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, sql.placeholder('key'))).limit(1).prepare());
 // A key free or expired (claimed at or before `expiredBefore`) is claimed in one statement: an
-// expired answer is replaced, never replayed, even before the periodic job has deleted it.
+// expired answer is replaced, never replayed, even before the periodic job has deleted it. Nor is
+// it claimed while a live row under `heldKey` exists (the key's legacy form, see the middleware):
+// one primary-key probe inside the claim, instead of a read of its own before every claim.
 const claimQuery = perDb((db) =>
   db
     .insert(idempotencyKeys)
-    .values({ key: sql.placeholder('key'), requestHash: sql.placeholder('requestHash'), status: null, response: null, createdAt: sql.placeholder('now') })
+    .select(
+      sql`select ${sql.placeholder('key')}, ${sql.placeholder('requestHash')}, null, null, ${sql.placeholder('now')}
+        where not exists (select 1 from ${idempotencyKeys} where ${idempotencyKeys.key} = ${sql.placeholder('heldKey')} and ${idempotencyKeys.createdAt} > ${sql.placeholder('expiredBefore')})`,
+    )
     .onConflictDoUpdate({
       target: idempotencyKeys.key,
       set: { requestHash: sql`excluded.request_hash`, status: null, response: null, createdAt: sql`excluded.created_at` },
@@ -51,9 +56,12 @@ export async function findIdempotencyKey(db: Db, key: string) {
   return row ?? null;
 }
 
-/** Claims a key that is free or was claimed at or before `expiredBefore`; false when someone holds it. */
-export async function claimIdempotencyKey(db: Db, key: string, requestHash: string, now: Date, expiredBefore: Date): Promise<boolean> {
-  const rows = await claimQuery(db).all({ key, requestHash, now, expiredBefore: expiredBefore.getTime() });
+/**
+ * Claims a key that is free or was claimed at or before `expiredBefore`; false when someone holds
+ * it, or when `heldKey` (if given) was claimed after `expiredBefore`.
+ */
+export async function claimIdempotencyKey(db: Db, key: string, requestHash: string, now: Date, expiredBefore: Date, heldKey: string | null = null): Promise<boolean> {
+  const rows = await claimQuery(db).all({ key, requestHash, now: now.getTime(), heldKey, expiredBefore: expiredBefore.getTime() });
   return rows.length > 0;
 }
 
