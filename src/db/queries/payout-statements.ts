@@ -84,22 +84,14 @@ const pageWhere = (payoutId: string, scope: StatementScope, page: StatementPageQ
 /** The partner's link that earned the entry, through its event. */
 const linkOfEntry = and(eq(links.id, events.linkId), eq(links.partnerId, commissions.partnerId));
 
-/** `limit` + 1 entries after `cursor`, newest first, each with the code and campaign of its partner's link. */
-function entriesPage(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery) {
+/**
+ * `limit` + 1 entries after `cursor`, newest first, each with the code and campaign of its partner's
+ * link: `commission` is the whole row (`commissions`, the statement page) or only the columns a line
+ * shows (`lineColumns`, the download).
+ */
+function entriesPage<C extends typeof commissions | typeof lineColumns>(db: Db, commission: C, payoutId: string, scope: StatementScope, page: StatementPageQuery) {
   return db
-    .select({ commission: commissions, linkCode: links.code, campaign: links.campaign })
-    .from(commissions)
-    .leftJoin(events, eq(events.id, commissions.eventId))
-    .leftJoin(links, linkOfEntry)
-    .where(pageWhere(payoutId, scope, page))
-    .orderBy(...newestFirst(commissions.createdAt, commissions.id))
-    .limit(page.limit + 1);
-}
-
-/** The same page as statement lines: only the columns a line shows. */
-function linesPage(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery) {
-  return db
-    .select({ commission: lineColumns, linkCode: links.code, campaign: links.campaign })
+    .select({ commission, linkCode: links.code, campaign: links.campaign })
     .from(commissions)
     .leftJoin(events, eq(events.id, commissions.eventId))
     .leftJoin(links, linkOfEntry)
@@ -127,7 +119,7 @@ export async function readPayoutStatement(db: Db, payoutId: string, scope: State
     db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1),
     periodEnd(db, payoutId, scope, 'from'),
     periodEnd(db, payoutId, scope, 'to'),
-    entriesPage(db, payoutId, scope, page),
+    entriesPage(db, commissions, payoutId, scope, page),
   ]);
   if (!payout) return null;
   const period = first && last ? { from: first.at, to: last.at } : null;
@@ -139,6 +131,6 @@ export async function readPayoutStatement(db: Db, payoutId: string, scope: State
  * statement download reads per page, so each line's payout status is read with its entry.
  */
 export async function readPayoutStatementPage(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery): Promise<PayoutStatementPage | null> {
-  const [[payout], entries] = await db.batch([db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1), linesPage(db, payoutId, scope, page)]);
+  const [[payout], entries] = await db.batch([db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1), entriesPage(db, lineColumns, payoutId, scope, page)]);
   return payout ? { payout, entries } : null;
 }
