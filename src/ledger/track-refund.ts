@@ -11,7 +11,7 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
-import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements } from '../db/queries/ledger';
+import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements } from '../db/queries/refunds';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';

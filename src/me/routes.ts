@@ -7,7 +7,7 @@ import { page } from '../lib/pagination';
 import { ApiError, NotFoundError } from '../lib/errors';
 import type { Db } from '../db/client';
 import { listLinksOfPartner } from '../db/queries/links';
-import { listPayouts } from '../db/queries/ledger';
+import { listPayouts } from '../db/queries/payouts';
 import { findPartnerWithProgram, listPartnerCommissions } from '../db/queries/me';
 import { revokePartnerTokens } from '../db/queries/partners';
 import { NEVER_REPLAYED, revokePartnerToken } from '../partner-auth/revoke-partner-token';

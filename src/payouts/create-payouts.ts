@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import type { PayoutRow } from '../db/queries/ledger';
+import type { PayoutRow } from '../db/queries/payouts';
 import { buildPayoutsAtomically, payableGroups, type PayoutDraft } from '../db/queries/payout-builds';
 import { chunk } from '../lib/chunk';
 import { newId } from '../lib/ids';

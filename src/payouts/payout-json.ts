@@ -1,5 +1,5 @@
 import type { CommissionRow } from '../db/queries/conversions';
-import type { PayoutRow } from '../db/queries/ledger';
+import type { PayoutRow } from '../db/queries/payouts';
 import type { PayoutStatementRows } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { formatMinor } from '../lib/money';

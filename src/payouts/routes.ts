@@ -8,7 +8,7 @@ import { page } from '../lib/pagination';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { findPartner } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
-import { findPayout, listPayouts, markPayoutPaid } from '../db/queries/ledger';
+import { findPayout, listPayouts, markPayoutPaid } from '../db/queries/payouts';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { createPayouts } from './create-payouts';
 import { payoutJson, payoutStatementJson, skippedPayoutJson } from './payout-json';

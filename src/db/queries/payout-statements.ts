@@ -3,7 +3,7 @@ import type { Db } from '../client';
 import { commissions, events, links, payouts } from '../schema';
 import { decodeCursor, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
-import type { PayoutRow } from './ledger';
+import type { PayoutRow } from './payouts';
 
 /**
  * Whose payout a statement read may return: one partner's (the partner API and the portal; another

@@ -1,0 +1,78 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
+import { commissions, rewardCounters } from '../schema';
+import { chunk } from '../../lib/chunk';
+
+// A refund's reads, built once per database handle (the second once per count of originals).
+const originalsQuery = perDb((db) =>
+  db
+    .select()
+    .from(commissions)
+    .where(and(eq(commissions.eventId, sql.placeholder('eventId')), eq(commissions.kind, 'commission')))
+    .prepare(),
+);
+const takenQuery = perDbAndSize((db, n) =>
+  db
+    .select({ reversesId: commissions.reversesId, total: sql<number>`sum(-${commissions.amount})` })
+    .from(commissions)
+    .where(inArray(commissions.reversesId, inList(n)))
+    .groupBy(commissions.reversesId)
+    .prepare(),
+);
+
+/** A sale's original commissions with what refunds already took back from each. */
+export async function commissionsOfSale(db: Db, saleEventId: string) {
+  const originals = await originalsQuery(db).all({ eventId: saleEventId });
+  if (originals.length === 0) return [];
+  // A sale can earn on any number of rules; D1 binds at most 100 parameters a statement.
+  const byId = new Map<string | null, number>();
+  for (const part of chunk(originals.map((o) => o.id), 90)) {
+    for (const t of await takenQuery(db, part.length).all(inArgs(part))) byId.set(t.reversesId, Number(t.total));
+  }
+  return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id) ?? 0 }));
+}
+
+/**
+ * Closes a fully reversed, unpaid original and its earlier partial reversals. If the original was
+ * claimed by a payout meanwhile, the guard nulls a counter's NOT NULL column, failing the whole
+ * batch so the refund is redone (as an adjustment) from fresh reads.
+ */
+export function closeReversedStatements(db: Db, originalId: string, guardCounterKey: string) {
+  return [
+    db
+      .update(commissions)
+      .set({ status: 'reversed' })
+      .where(and(eq(commissions.id, originalId), isNull(commissions.payoutId), inArray(commissions.status, ['pending', 'approved']))),
+    db
+      .update(rewardCounters)
+      .set({ count: sql`null` })
+      .where(and(eq(rewardCounters.key, guardCounterKey), sql`(select c2.status from ${commissions} c2 where c2.id = ${originalId}) <> 'reversed'`)),
+    db
+      .update(commissions)
+      .set({ status: 'reversed' })
+      .where(and(eq(commissions.reversesId, originalId), eq(commissions.kind, 'reversal'), isNull(commissions.payoutId))),
+  ];
+}
+
+/**
+ * A partial reversal of an unpaid original copies its status (pending or approved). If one of the
+ * originals moved after the refund read it (the approval job approved it, a payout claimed it), the
+ * guard nulls a counter's NOT NULL column, failing the whole batch so the refund is redone from
+ * fresh reads: an approved reversal, or an adjustment. Otherwise the approved original could be
+ * paid out whole while its reversal still waited as pending. One statement per 90 originals (D1
+ * binds at most 100 parameters a statement).
+ */
+export function originalsUnchangedStatements(db: Db, originalIds: readonly string[], status: 'pending' | 'approved', guardCounterKey: string) {
+  return chunk([...originalIds], 90).map((ids) =>
+    db
+      .update(rewardCounters)
+      .set({ count: sql`null` })
+      .where(
+        and(
+          eq(rewardCounters.key, guardCounterKey),
+          sql`(select count(*) from ${commissions} c2 where ${inArray(sql`c2.id`, ids)} and c2.status = ${status} and c2.payout_id is null) <> ${ids.length}`,
+        ),
+      ),
+  );
+}
