@@ -1,6 +1,6 @@
 import type { Client } from '@libsql/client';
 import { isUniqueViolation, type Db } from '../db/client';
-import { insertClicks, lastUniqueClicks, type ClickRow } from '../db/queries/clicks';
+import { insertClicks, isDedupConflict, lastUniqueClicks, type ClickRow } from '../db/queries/clicks';
 import { sha256Hex } from '../lib/hash';
 import type { LruCache } from '../lib/lru';
 import { DAY_MS } from '../lib/time';
@@ -67,7 +67,8 @@ export interface RecordOptions {
   /**
    * Last unique click time per `${linkId}|${visitorHash}` (-Infinity: none), kept across batches
    * so repeat visitors skip the database lookup. Only for a caller that is the sole writer of
-   * clicks to its database (Node's writer thread); updated only after a batch commits.
+   * clicks to its database (Node's writer thread); updated only after a batch commits. Without it
+   * another writer may race this one, so unique rows are written guarded (insertClicks dedupSince).
    */
   knownUnique?: LruCache<string, number>;
   /**
@@ -96,7 +97,9 @@ function classifyMemo(facts: ClickRequestFacts): ClickClassification {
 /**
  * Enriches captured clicks (device, browser, OS, bot flags, referrer host, paid-ads flag), hashes
  * the visitor (IP + UA + secret salt; the IP goes no further), flags repeats of the same visitor
- * on the same link within the program's dedup window, and writes them in one batch.
+ * on the same link within the program's dedup window, and writes them in one batch. Concurrent
+ * writers store at most one unique click per visitor, link and window: the loser's batch fails
+ * its guard and is read and written again, so its rollups count what is stored.
  */
 export async function recordClicks(db: Db, captured: readonly CapturedClick[], salt: string, opts: RecordOptions = {}): Promise<number> {
   const hash = opts.hash ?? sha256Hex;
@@ -104,8 +107,9 @@ export async function recordClicks(db: Db, captured: readonly CapturedClick[], s
     try {
       return await writeClicks(db, captured, salt, hash, attempt > 1 || opts.checkStored !== false, opts);
     } catch (err) {
-      // Another delivery of some of these clicks landed meanwhile: drop the stored ones and retry.
-      if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      // Another delivery of some of these clicks, or another writer's unique click of one of these
+      // visitors, landed meanwhile: read again (stored ids dropped, repeats flagged) and retry.
+      if (!(isUniqueViolation(err) || isDedupConflict(err)) || attempt >= 4) throw err;
     }
   }
 }
@@ -187,7 +191,8 @@ async function writeClicks(db: Db, captured: readonly CapturedClick[], salt: str
   });
   // libSQL binds up to 32766 parameters a statement: bigger rollup upserts than D1's 100.
   const rollups = rollupStatements(db, await clickDeltas(db, rows, classes), [], libsql ? { maxParams: 32_766 } : {});
-  await insertClicks(db, rows, rollups, { libsql });
+  const dedupSince = known ? undefined : sorted.map((c) => c.at.getTime() - c.dedupWindowSeconds * 1000);
+  await insertClicks(db, rows, rollups, { libsql, dedupSince });
   if (known) for (const key of distinct.keys()) known.set(key, lastUnique.get(key) ?? -Infinity);
   return rows.length;
 }

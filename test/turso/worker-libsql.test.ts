@@ -83,4 +83,17 @@ describe.skipIf(!sqldSupported)('worker.ts with LIBSQL_URL against a real sqld',
     expect(stats.status).toBe(200);
     expect(await stats.json()).toEqual({ linkId: link.id, clicks: 1, uniqueClicks: 1, botClicks: 0 });
   });
+  it('8 identical clicks at once, each written from its own waitUntil over HTTP, store one unique click', async () => {
+    const program = (await (await call('POST', '/v1/programs', { name: 'Race', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'] })).json()) as { id: string };
+    const partner = (await (await call('POST', `/v1/programs/${program.id}/partners`, { name: 'P', email: 'p@partner.test' })).json()) as { defaultLink: { id: string; code: string } };
+    const { id: linkId, code } = partner.defaultLink;
+    const visits = await Promise.all(Array.from({ length: 8 }, () => call('GET', `/${code}`, undefined, { 'user-agent': CHROME_WINDOWS, 'cf-connecting-ip': '203.0.113.8' })));
+    expect(visits.map((r) => r.status)).toEqual(Array(8).fill(302));
+    await drain();
+    const db = await openNodeDb(sqld.url);
+    const { rows } = await db.$client.execute({ sql: 'select count(*) as n, sum(is_unique) as u from clicks where link_id = ?', args: [linkId] });
+    db.$client.close();
+    expect({ ...rows[0] }).toEqual({ n: 8, u: 1 });
+    expect(await (await call('GET', `/v1/links/${linkId}/stats`)).json()).toEqual({ linkId, clicks: 8, uniqueClicks: 1, botClicks: 0 });
+  });
 });

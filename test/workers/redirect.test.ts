@@ -110,6 +110,17 @@ describe('GET /:code on workerd with D1', () => {
     expect(rows[2]!.visitor_hash).not.toBe(rows[0]!.visitor_hash);
   });
 
+  it('8 identical clicks at once (each written from its own waitUntil) store exactly one unique click; stats agree', async () => {
+    const { link } = await seed();
+    const res = await Promise.all(Array.from({ length: 8 }, () => settled('GET', `/${link.code}`, visitor(CHROME_WINDOWS, '203.0.113.7'))));
+    expect(res.map((r) => r.status)).toEqual(Array(8).fill(302));
+    const rows = await clicksOf(link.id);
+    expect(rows.length).toBe(8);
+    expect(rows.filter((r) => r.is_unique === 1).length).toBe(1);
+    expect(new Set(rows.map((r) => r.visitor_hash)).size).toBe(1);
+    expect((await json('GET', `/v1/links/${link.id}/stats`)).body).toEqual({ linkId: link.id, clicks: 8, uniqueClicks: 1, botClicks: 0 });
+  });
+
   it('stores a link-preview fetch (Slackbot) as a bot, never unique', async () => {
     const { link } = await seed();
     const res = await settled('GET', `/${link.code}`, visitor(SLACKBOT, '203.0.113.7'));

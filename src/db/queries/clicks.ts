@@ -1,17 +1,19 @@
 import { and, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Client, InStatement, InValue } from '@libsql/client';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../client';
+import { errorText, type Db } from '../client';
 import { clicks } from '../schema';
 import { chunk } from '../../lib/chunk';
 import { inArgs, inList, perDbAndSize } from '../prepared';
-import { executeBatch, toRaw, type Statement } from '../statements';
+import { executeBatch, toRaw, type RawStatement, type Statement } from '../statements';
 
 export type ClickRow = typeof clicks.$inferSelect;
 
 const COLUMNS = 15;
 /** D1 binds at most 100 parameters per statement. */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS);
+/** A guarded row binds 3 more (visitor, link, window start). */
+const GUARDED_ROWS_PER_INSERT = Math.floor(100 / (COLUMNS + 3));
 const KEYS_PER_QUERY = 90;
 /** libSQL binds up to 32766 parameters; 50, 200 and 1000 rows a statement measured alike. */
 const LIBSQL_ROWS_PER_INSERT = 200;
@@ -44,21 +46,35 @@ export interface InsertClicksOptions {
    * same rows, same single transaction. Never for D1 (100 bound parameters per statement).
    */
   libsql?: Client;
+  /**
+   * Per row, the start of its dedup window (createdAt − window, ms). When given, every row flagged
+   * unique is written on condition that no unique click of the same visitor on the same link created
+   * after that start is stored by then: a writer that may race another (Workers, WORKERS > 1).
+   */
+  dedupSince?: readonly number[];
 }
 
 /**
  * Inserts clicks together with `extra` statements (their rollups) in one batch. A click id that is
  * already stored fails the whole batch, so its rollups can never be counted twice; the caller
- * filters stored ids and tries again.
+ * filters stored ids and tries again. With `dedupSince`, so does a unique row that another writer
+ * made a repeat since the caller read (isDedupConflict): the caller reads again and tries again.
  */
 export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: Statement[] = [], opts: InsertClicksOptions = {}): Promise<void> {
+  const since = opts.dedupSince;
+  const plain = since ? rows.filter((r) => !r.unique) : rows;
+  const guarded: [ClickRow, number][] = since ? rows.flatMap((r, i) => (r.unique ? [[r, since[i]!] as [ClickRow, number]] : [])) : [];
   if (opts.libsql) {
-    const statements = [...chunk(rows, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...extra.map(toRaw)];
+    const statements = [...chunk(plain, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...chunk(guarded, LIBSQL_ROWS_PER_INSERT).map(guardedInsert), ...extra.map(toRaw)];
     // 'write' = BEGIN IMMEDIATE: the whole batch is one transaction, as db.batch makes it.
     if (statements.length > 0) await opts.libsql.batch(statements, 'write');
     return;
   }
-  await executeBatch(db, [...chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)), ...extra]);
+  await executeBatch(db, [
+    ...chunk(plain, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)),
+    ...chunk(guarded, GUARDED_ROWS_PER_INSERT).map(guardedInsert),
+    ...extra,
+  ]);
 }
 
 // The SQL drizzle would build for `insert into clicks values (...)`, from the schema: every
@@ -82,4 +98,34 @@ function rawInsert(part: readonly ClickRow[]): InStatement {
     }
   }
   return { sql: text, args };
+}
+
+// A unique row's is_unique, decided in the insert itself: NULL (so the statement, and with it the
+// whole batch and its rollups, fails on NOT NULL) when a unique click of the same visitor on the
+// same link inside the window is stored by then. One statement is atomic on D1 and in libSQL's
+// write transaction, so two writers that both read "no earlier unique click" cannot both store
+// one; the loser re-reads and stores a repeat. The probe is the partial index's (literal 1).
+const GUARD = `(case when exists (select 1 from "clicks" where "visitor_hash" = ? and "link_id" = ? and "is_unique" = 1 and "created_at" > ?) then null else 1 end)`;
+const guardedPlaceholders = `(${columns.map(([key]) => (key === 'unique' ? GUARD : '?')).join(', ')})`;
+const guardedSql = new Map<number, string>();
+
+function guardedInsert(part: readonly (readonly [ClickRow, number])[]): RawStatement {
+  let text = guardedSql.get(part.length);
+  if (!text) guardedSql.set(part.length, (text = insertHead + Array(part.length).fill(guardedPlaceholders).join(', ')));
+  const args: InValue[] = [];
+  for (const [row, since] of part) {
+    for (const [key, col] of columns) {
+      if (key === 'unique') args.push(row.visitorHash, row.linkId, since);
+      else {
+        const v = row[key];
+        args.push(v === null || v === undefined ? null : (col.mapToDriverValue(v) as InValue));
+      }
+    }
+  }
+  return { sql: text, args };
+}
+
+/** True when a guarded unique row failed because another writer stored the visitor's unique click first. */
+export function isDedupConflict(err: unknown): boolean {
+  return /NOT NULL constraint failed: clicks\.is_unique/i.test(errorText(err));
 }
