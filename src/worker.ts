@@ -3,7 +3,7 @@ import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { createClient } from '@libsql/client/web';
 import { createApp, type App } from './app';
 import { numberVar, readConfig, type AppDeps } from './env';
-import { schema, type Db } from './db/client';
+import { errorText, schema, type Db } from './db/client';
 import { DirectClickSink } from './clicks/direct-click-sink';
 import { QueueClickSink, type ClickMessage } from './clicks/queue-click-sink';
 import { consumeClickQueue } from './clicks/consume-click-queue';
@@ -79,10 +79,17 @@ export default {
     const { app } = await runtime(env);
     return app.fetch(request, env, ctx);
   },
-  // Cron trigger (wrangler.toml): approves commissions whose hold has passed, deletes expired Idempotency-Keys.
-  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  // Cron trigger (wrangler.toml): approves commissions whose hold has passed, deletes expired
+  // Idempotency-Keys and token revocations. Awaited, not left to waitUntil: a failed job then fails
+  // this invocation, so the Cron Events list and `wrangler tail` report it (its message logged first).
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const { deps } = await runtime(env);
-    ctx.waitUntil(runScheduledJobs(deps.db, new Date(controller.scheduledTime)));
+    try {
+      await runScheduledJobs(deps.db, new Date(controller.scheduledTime));
+    } catch (err) {
+      console.error('scheduled jobs failed', { cron: controller.cron, scheduledTime: controller.scheduledTime, error: errorText(err).trim() });
+      throw err;
+    }
   },
   // Consumer of the CLICKS queue (wrangler.toml): one write per delivery, acked or retried whole.
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
