@@ -12,7 +12,7 @@ export type ClickRow = typeof clicks.$inferSelect;
 const COLUMNS = 15;
 /** D1 binds at most 100 parameters per statement. */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS);
-/** A guarded row binds 3 more (visitor, link, window start). */
+/** A guarded row binds 4 values for is_unique (its flag, visitor and link again, window start): 3 more. */
 const GUARDED_ROWS_PER_INSERT = Math.floor(100 / (COLUMNS + 3));
 const KEYS_PER_QUERY = 90;
 /** libSQL binds up to 32766 parameters; 50, 200 and 1000 rows a statement measured alike. */
@@ -62,19 +62,17 @@ export interface InsertClicksOptions {
  */
 export async function insertClicks(db: Db, rows: readonly ClickRow[], extra: Statement[] = [], opts: InsertClicksOptions = {}): Promise<void> {
   const since = opts.dedupSince;
-  const plain = since ? rows.filter((r) => !r.unique) : rows;
-  const guarded: [ClickRow, number][] = since ? rows.flatMap((r, i) => (r.unique ? [[r, since[i]!] as [ClickRow, number]] : [])) : [];
+  // Guarded, every row goes through the same statement shape, so rows keep their order.
+  const inserts = since
+    ? chunk(rows.map((r, i) => [r, since[i]!] as const), opts.libsql ? LIBSQL_ROWS_PER_INSERT : GUARDED_ROWS_PER_INSERT).map(guardedInsert)
+    : null;
   if (opts.libsql) {
-    const statements = [...chunk(plain, LIBSQL_ROWS_PER_INSERT).map(rawInsert), ...chunk(guarded, LIBSQL_ROWS_PER_INSERT).map(guardedInsert), ...extra.map(toRaw)];
+    const statements = [...(inserts ?? chunk(rows, LIBSQL_ROWS_PER_INSERT).map(rawInsert)), ...extra.map(toRaw)];
     // 'write' = BEGIN IMMEDIATE: the whole batch is one transaction, as db.batch makes it.
     if (statements.length > 0) await opts.libsql.batch(statements, 'write');
     return;
   }
-  await executeBatch(db, [
-    ...chunk(plain, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part)),
-    ...chunk(guarded, GUARDED_ROWS_PER_INSERT).map(guardedInsert),
-    ...extra,
-  ]);
+  await executeBatch(db, [...(inserts ?? chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(clicks).values(part))), ...extra]);
 }
 
 // The SQL drizzle would build for `insert into clicks values (...)`, from the schema: every
@@ -100,12 +98,13 @@ function rawInsert(part: readonly ClickRow[]): InStatement {
   return { sql: text, args };
 }
 
-// A unique row's is_unique, decided in the insert itself: NULL (so the statement, and with it the
-// whole batch and its rollups, fails on NOT NULL) when a unique click of the same visitor on the
-// same link inside the window is stored by then. One statement is atomic on D1 and in libSQL's
-// write transaction, so two writers that both read "no earlier unique click" cannot both store
-// one; the loser re-reads and stores a repeat. The probe is the partial index's (literal 1).
-const GUARD = `(case when exists (select 1 from "clicks" where "visitor_hash" = ? and "link_id" = ? and "is_unique" = 1 and "created_at" > ?) then null else 1 end)`;
+// is_unique decided in the insert itself: a row judged a repeat stays 0; a row judged unique is
+// NULL (so the statement, and with it the whole batch and its rollups, fails on NOT NULL) when a
+// unique click of the same visitor on the same link inside its window is stored by then. One
+// statement is atomic on D1 and in libSQL's write transaction, so two writers that both read "no
+// earlier unique click" cannot both store one; the loser re-reads and stores a repeat. CASE stops
+// at the first true WHEN: a repeat never runs the probe. The probe is the partial index's (literal 1).
+const GUARD = `(case when ? = 0 then 0 when exists (select 1 from "clicks" where "visitor_hash" = ? and "link_id" = ? and "is_unique" = 1 and "created_at" > ?) then null else 1 end)`;
 const guardedPlaceholders = `(${columns.map(([key]) => (key === 'unique' ? GUARD : '?')).join(', ')})`;
 const guardedSql = new Map<number, string>();
 
@@ -115,7 +114,7 @@ function guardedInsert(part: readonly (readonly [ClickRow, number])[]): RawState
   const args: InValue[] = [];
   for (const [row, since] of part) {
     for (const [key, col] of columns) {
-      if (key === 'unique') args.push(row.visitorHash, row.linkId, since);
+      if (key === 'unique') args.push(row.unique ? 1 : 0, row.visitorHash, row.linkId, since);
       else {
         const v = row[key];
         args.push(v === null || v === undefined ? null : (col.mapToDriverValue(v) as InValue));
