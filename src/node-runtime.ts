@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { nodeFastRedirect } from './links/node-fast-redirect';
-import { booleanVar, numberVar, readConfig, type AppDeps } from './env';
+import { numberVar, readConfig, type AppDeps } from './env';
 import { isRemoteUrl, openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
@@ -36,9 +36,34 @@ export interface NodeRuntimeOptions {
 
 const isLocalFile = (url: string) => url !== ':memory:' && !isRemoteUrl(url);
 
-function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: string | undefined, trustProxy: boolean): string | null {
-  // The rightmost entry is the one our proxy appended; entries to its left are client-controlled.
-  if (trustProxy && forwardedFor) return withoutPort(forwardedFor.split(',').pop()!.trim());
+const MAX_PROXY_HOPS = 32;
+
+/**
+ * TRUST_PROXY as a count of proxies in front of Node: 0/false/unset = none (the socket peer is the
+ * client), 1/true = one (today's rightmost X-Forwarded-For entry), N = N. Anything else is a
+ * start-up error: a wrong count silently hashes a proxy's IP (everyone one visitor) or a
+ * client-written entry (anyone any visitor).
+ */
+export function trustProxyHops(env: Record<string, string | undefined>): number {
+  const raw = env.TRUST_PROXY == null ? '' : String(env.TRUST_PROXY).trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  if (/^[0-9]{1,2}$/.test(raw) && Number(raw) <= MAX_PROXY_HOPS) return Number(raw);
+  throw new Error(`TRUST_PROXY must be 0, false, 1, true or the number of proxies in front (up to ${MAX_PROXY_HOPS}), got "${env.TRUST_PROXY}"`);
+}
+
+/**
+ * The client's IP behind `hops` proxies: each appends the address it was reached from, so the
+ * hops-th entry from the right is the one the outermost trusted proxy wrote; entries to its left
+ * are client-controlled. A header with fewer entries (or an empty one there) did not come through
+ * all of them: the socket peer, as without the header. Both Node paths (app and fast redirect) use this.
+ */
+export function nodeClientIp(forwardedFor: string | null | undefined, remoteAddress: string | undefined, hops: number): string | null {
+  if (hops > 0 && forwardedFor) {
+    const entries = forwardedFor.split(',');
+    const entry = entries.length >= hops ? entries[entries.length - hops]!.trim() : '';
+    if (entry) return withoutPort(entry);
+  }
   return remoteAddress ?? null;
 }
 
@@ -104,7 +129,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
   useSyncSha256(nodeSha256Hex);
   const db = await openNodeDb(opts.databaseUrl, opts.authToken);
   const config = readConfig(env, env.ADMIN_API_KEY ? await sha256Hex(env.ADMIN_API_KEY) : null);
-  const trustProxy = booleanVar(env, 'TRUST_PROXY', false);
+  const proxyHops = trustProxyHops(env);
   const countryHeader = countryHeaderVar(env);
   // RATE_LIMIT_PER_SECOND per credential (burst 2×); 0 turns the limit off (benchmarks).
   const perSecond = numberVar(env, 'RATE_LIMIT_PER_SECOND', 500, { min: 0 });
@@ -124,11 +149,11 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     rateLimiter: buckets ? { limit: (key) => buckets.take(key) } : undefined,
     loginRateLimiter: loginLimiter,
     clickSink,
-    clientIp: (req, raw) => nodeClientIp(trustProxy ? req.headers.get('x-forwarded-for') : null, remoteAddressOf(raw), trustProxy),
+    clientIp: (req, raw) => nodeClientIp(proxyHops > 0 ? req.headers.get('x-forwarded-for') : null, remoteAddressOf(raw), proxyHops),
     clientCountry: (req) => req.headers.get(countryHeader),
   };
   const app = createApp(deps);
-  const fastRedirect = nodeFastRedirect(deps, { clientIp: (fwd, remote) => nodeClientIp(fwd, remote, trustProxy), countryHeader });
+  const fastRedirect = nodeFastRedirect(deps, { clientIp: (fwd, remote) => nodeClientIp(fwd, remote, proxyHops), countryHeader });
   // close() drains the clicks (and stops a writer thread); the caller closes the database after it.
   return { app, deps, db, clickSink, fastRedirect, close: () => (clickSink.close ? clickSink.close() : clickSink.flush()) };
 }

@@ -6,7 +6,7 @@ import { capturedClick, clickRedirectHeaders } from './redirect-response';
 import { isPrefetchRequest } from '../clicks/bot-rules';
 
 export interface FastRedirectOptions {
-  /** Client IP of a request (TRUST_PROXY: the rightmost X-Forwarded-For entry, else the socket peer). */
+  /** Client IP of a request (TRUST_PROXY=N: the Nth X-Forwarded-For entry from the right, else the socket peer); the app's own. */
   clientIp(forwardedFor: string | undefined, remoteAddress: string | undefined): string | null;
   /** Lowercase name of the header that carries the visitor's country (cf-ipcountry by default). */
   countryHeader: string;

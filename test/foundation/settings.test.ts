@@ -31,12 +31,26 @@ describe('numeric settings: a malformed value is a start-up error naming the var
     expect(t.deps.config.publicUrl).toBe('https://ref.example.com');
   });
 
-  it('TRUST_PROXY other than 1/true/0/false (TRUST_PROXY=yes) refuses to start instead of silently hashing the proxy\'s IP for every visitor', async () => {
-    await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, TRUST_PROXY: 'yes' } })).rejects.toThrow('TRUST_PROXY must be 1, true, 0 or false, got "yes"');
+  it('TRUST_PROXY other than 0/false, 1/true or a proxy count 1-32 (TRUST_PROXY=yes, -1, 1.5, 33) refuses to start instead of silently hashing the wrong IP for every visitor', async () => {
+    for (const value of ['yes', '-1', '1.5', '33', '0x2', '2 proxies']) {
+      await expect(createNodeRuntime({ databaseUrl: ':memory:', env: { ...env, TRUST_PROXY: value } })).rejects.toThrow(`TRUST_PROXY must be 0, false, 1, true or the number of proxies in front (up to 32), got "${value}"`);
+    }
     for (const [value, ip] of [['TRUE', '198.51.100.1'], ['0', null], ['', null]] as const) {
       const t = await makeApp({ env: { TRUST_PROXY: value } });
       expect(t.deps.clientIp(new Request('http://x/', { headers: { 'x-forwarded-for': '198.51.100.1' } }), undefined)).toBe(ip);
     }
+  });
+
+  it('TRUST_PROXY=N takes the Nth X-Forwarded-For entry from the right; a header with fewer entries falls back to the socket peer', async () => {
+    const forwarded = 'spoofed, 198.51.100.7:5123, 10.0.0.2';
+    const cases = [['1', '10.0.0.2'], ['true', '10.0.0.2'], ['2', '198.51.100.7'], ['3', 'spoofed'], ['4', null], ['32', null], ['false', null]] as const;
+    for (const [value, ip] of cases) {
+      const t = await makeApp({ env: { TRUST_PROXY: value } });
+      expect([value, t.deps.clientIp(new Request('http://x/', { headers: { 'x-forwarded-for': forwarded } }), undefined)]).toEqual([value, ip]);
+    }
+    // An empty entry where the outermost proxy's should be is no address either.
+    const t = await makeApp({ env: { TRUST_PROXY: '2' } });
+    expect(t.deps.clientIp(new Request('http://x/', { headers: { 'x-forwarded-for': ' , 10.0.0.2' } }), undefined)).toBe(null);
   });
 
   it('CLICK_WRITER_NICE=abc (or 20) refuses to start instead of silently running the writer at 19', async () => {

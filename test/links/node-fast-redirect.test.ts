@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import fc from 'fast-check';
 import { startServer } from '../helpers/server';
 import { createNodeServer, listen } from '../../src/node-server';
+import { nodeSha256Hex } from '../../src/lib/node-sha256';
 
 // Node answers cached `GET /:code` from node:http (src/links/node-fast-redirect.ts). It must be
 // indistinguishable from the app's route: same status, headers, cookie, click row.
@@ -198,5 +199,47 @@ describe('Node fast path for cached redirects', () => {
     expect(archived.headers.location).toBe('https://a.test/home');
     expect(archived.headers['set-cookie']).toBeUndefined();
     expect(fastHits).toBe(0);
+  });
+});
+
+describe('TRUST_PROXY=2 (two proxies in front): the fast path and the app take the same X-Forwarded-For entry', () => {
+  let s: Awaited<ReturnType<typeof startServer>>;
+  let server: ReturnType<typeof createNodeServer>;
+  let port = 0;
+  let fastHits = 0;
+  beforeAll(async () => {
+    s = await startServer({ env: { TRUST_PROXY: '2' } });
+    server = createNodeServer({ app: s.app, fastRedirect: (req, res) => (s.fastRedirect(req, res) ? (fastHits++, true) : false) });
+    port = await listen(server, 0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await s.stop();
+  });
+
+  it('hashes the second entry from the right on both paths; a one-entry or missing header is the socket peer', async () => {
+    const program = await s.json('POST', '/v1/programs', { name: 'H', currency: 'EUR', defaultUrl: 'https://a.test/', allowedHosts: ['a.test'] });
+    const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'P', email: 'p@p.test' });
+    const { id: linkId, code } = partner.body.defaultLink;
+    const visitor = (ip: string) => nodeSha256Hex(`${ip}|${CHROME}|test-salt`);
+    const cases: [Record<string, string>, string][] = [
+      [{ 'x-forwarded-for': 'forged, 203.0.113.20, 10.0.0.1' }, '203.0.113.20'],
+      [{ 'x-forwarded-for': '203.0.113.21:4711, 10.0.0.1' }, '203.0.113.21'],
+      [{ 'x-forwarded-for': '10.0.0.1' }, '127.0.0.1'],
+      [{}, '127.0.0.1'],
+    ];
+    for (const [forwarded, ip] of cases) {
+      await s.json('PATCH', `/v1/links/${linkId}`, { campaign: ip }); // clears the cache: the app answers first
+      await s.clickSink.flush();
+      const seen = (await s.db.all<{ id: string }>(sql`select id from clicks`)).length;
+      fastHits = 0;
+      const viaApp = await raw(port, 'GET', `/${code}`, { 'user-agent': CHROME, ...forwarded });
+      const viaFast = await raw(port, 'GET', `/${code}`, { 'user-agent': CHROME, ...forwarded });
+      expect(fastHits).toBe(1);
+      expect(shape(viaFast)).toEqual(shape(viaApp));
+      await s.clickSink.flush();
+      const rows = await s.db.all<{ visitor_hash: string }>(sql`select visitor_hash from clicks order by id`);
+      expect([forwarded, rows.slice(seen).map((r) => r.visitor_hash)]).toEqual([forwarded, [visitor(ip), visitor(ip)]]);
+    }
   });
 });
