@@ -181,6 +181,19 @@ describe('queue(): one write per delivery, idempotent on click id', () => {
     expect(logs()).toBe('');
   });
 
+  it('two deliveries at once, each with clicks of the same visitor, store one unique click between them', async () => {
+    const { link } = await seed();
+    const base = Date.now() - 60_000;
+    const a = [message(link, clickId(3000), IP, base), message(link, clickId(3001), IP, base + 10)];
+    const b = [message(link, clickId(3002), IP, base + 5), message(link, clickId(3003), IP, base + 15)];
+    const results = await Promise.all([deliver(a), deliver(b)]);
+    expect(results.map((r) => r.ackAll)).toEqual([true, true]);
+    const rows = await clicksOf(link.id);
+    expect(rows).toHaveLength(4);
+    expect(rows.filter((r) => r.is_unique === 1)).toHaveLength(1);
+    expect((await json('GET', `/v1/links/${link.id}/stats`)).body).toEqual({ linkId: link.id, clicks: 4, uniqueClicks: 1, botClicks: 0 });
+  });
+
   it('a full delivery of 100 clicks is one write under D1’s 100-parameter limit; exact stats', async () => {
     const { link } = await seed();
     const base = Date.now() - 3_600_000;
@@ -188,7 +201,7 @@ describe('queue(): one write per delivery, idempotent on click id', () => {
     const bodies = Array.from({ length: 100 }, (_, i) => message(link, clickId(1000 + i), `198.51.100.${i % 80}`, base + i * 1000));
     const batches = vi.spyOn(env.DB, 'batch');
     expect(await deliver(bodies)).toMatchObject({ outcome: 'ok', ackAll: true, retryBatch: { retry: false } });
-    // 17 inserts of at most 6 rows (15 columns each) plus the rollup upserts, all in one D1 batch.
+    // 20 inserts of at most 5 rows (15 columns, is_unique decided in the insert: 18 parameters a row) plus the rollup upserts, all in one D1 batch.
     expect(batches).toHaveBeenCalledTimes(1);
     expect(batches.mock.calls[0]![0].length).toBeGreaterThanOrEqual(17);
     const rows = await clicksOf(link.id);
