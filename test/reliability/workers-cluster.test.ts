@@ -22,7 +22,7 @@ describe('Node with WORKERS=2 on one database file', () => {
   };
 
   beforeAll(async () => {
-    s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: KEY, VISITOR_SALT: 'salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' } });
+    s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: KEY, VISITOR_SALT: 'salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' }, tries: 900 });
     for (let i = 0; i < 100 && !(s.output().includes('worker 0 of 2') && s.output().includes('worker 1 of 2')); i++) await new Promise((r) => setTimeout(r, 100));
     expect(s.output()).toContain('worker 1 of 2');
   }, 60_000);
@@ -44,7 +44,7 @@ describe('Node with WORKERS=2 on one database file', () => {
     const same = await Promise.all(Array.from({ length: 30 }, () => call('POST', '/v1/track/sale', { programId: program.body.id, customerExternalId: 'c1', externalId: 'inv-dup', amount: 100, currency: 'USD' })));
     expect(new Set(same.map((r) => r.body.event.id)).size).toBe(1);
 
-    const redirects = await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(`${s.base}/${partner.body.code}`, { redirect: 'manual', headers: { 'user-agent': `agent-${i % 30}` } })));
+    const redirects = await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(`${s.base}/${partner.body.code}`, { redirect: 'manual', headers: { 'user-agent': `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.${i % 30}` } })));
     expect(redirects.every((r) => r.status === 302)).toBe(true);
     expect(await s.stop('SIGTERM')).toBe(0);
 
@@ -53,7 +53,9 @@ describe('Node with WORKERS=2 on one database file', () => {
       const one = async (q: string) => (await db.execute(q)).rows[0]!;
       expect(await one(`select count(*) as n, sum(amount) as total from commissions where partner_id = '${partner.body.id}'`)).toMatchObject({ n: 72, total: 71 * 700 + 300 });
       expect(await one(`select count(*) as n from events where type = 'sale'`)).toMatchObject({ n: 201 });
-      expect(await one(`select count(*) as n, sum(is_unique) as u from clicks`)).toMatchObject({ n: 300 });
+      // 30 visitors (one IP, 30 browsers), their clicks spread over both processes' click writers: 30 unique.
+      expect(await one(`select count(*) as n, sum(is_unique) as u from clicks`)).toMatchObject({ n: 300, u: 30 });
+      expect(await one(`select sum(clicks) as n, sum(unique_clicks) as u from daily_rollups where dim = 'link'`)).toMatchObject({ n: 300, u: 30 });
     } finally {
       db.close();
     }
