@@ -187,7 +187,7 @@ describe('queue(): one write per delivery, idempotent on click id', () => {
     const a = [message(link, clickId(3000), IP, base), message(link, clickId(3001), IP, base + 10)];
     const b = [message(link, clickId(3002), IP, base + 5), message(link, clickId(3003), IP, base + 15)];
     const results = await Promise.all([deliver(a), deliver(b)]);
-    expect(results.map((r) => r.ackAll)).toEqual([true, true]);
+    expect(results.map((r: { ackAll: boolean }) => r.ackAll)).toEqual([true, true]);
     const rows = await clicksOf(link.id);
     expect(rows).toHaveLength(4);
     expect(rows.filter((r) => r.is_unique === 1)).toHaveLength(1);
