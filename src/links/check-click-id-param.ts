@@ -1,5 +1,5 @@
 import type { Utm } from '../db/schema';
-import { ValidationError } from '../lib/errors';
+import { ConflictError, ValidationError } from '../lib/errors';
 import { namesOwn, paramKey } from './forward-query';
 
 /** A destination parameter the click id would overwrite: its name, and where it comes from (`url` or `utm.<key>`). */
@@ -38,4 +38,12 @@ export function throwIfClickIdParamClash(url: string, clickIdParam: string, utm:
     `the destination already has a "${clash.name}" parameter, which the click id parameter "${clickIdParam}" would overwrite`,
     'click_id_param_clash',
   );
+}
+
+/**
+ * 409 `contention`: a check against the program's clickIdParam was overtaken by a concurrent write
+ * twice in a row (each time it was checked again against what was written), so nothing was written.
+ */
+export function clickIdParamRaced(): ConflictError {
+  return new ConflictError("the program's clickIdParam or a link's destination changed while this request was checked; retry the request", 'contention');
 }

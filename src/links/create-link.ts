@@ -1,14 +1,14 @@
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/client';
-import { insertLink } from '../db/queries/links';
+import { insertLinkIfClickIdParam } from '../db/queries/links';
 import type { LinkRow, PartnerRow } from '../db/queries/partners';
-import type { ProgramRow } from '../db/queries/programs';
+import { findProgram, type ProgramRow } from '../db/queries/programs';
 import { generateCode } from '../lib/codes';
-import { ConflictError, ValidationError } from '../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkDestination } from '../programs/check-hosts';
 import { checkCode } from './check-code';
-import { throwIfClickIdParamClash } from './check-click-id-param';
+import { clickIdParamRaced, throwIfClickIdParamClash } from './check-click-id-param';
 import type { CreateLinkInput } from './schemas';
 
 /**
@@ -37,28 +37,26 @@ export function buildLink(program: ProgramRow, partner: PartnerRow, input: Creat
 
 /**
  * Creates a link for a partner. A vanity code that is taken (case-insensitively) is a 409;
- * without one a fresh 8-character code is generated (retried on the rare collision).
+ * without one a fresh 8-character code is generated (retried on the rare collision). The row is
+ * written only while the program's clickIdParam is still the one it was checked against: after a
+ * concurrent rename it is built and checked again against the program as it now is.
  */
 export async function createLink({ db, now, program, partner, input }: { db: Db; now: Date; program: ProgramRow; partner: PartnerRow; input: CreateLinkInput }): Promise<LinkRow> {
   if (partner.status !== 'active') throw new ValidationError('partnerId', 'partner is suspended', 'partner_suspended');
-  if (input.code !== undefined) {
-    checkCode(input.code);
-    const row = buildLink(program, partner, input, now, input.code);
+  if (input.code !== undefined) checkCode(input.code);
+  for (let collisions = 0, renames = 0; ; ) {
+    const row = buildLink(program, partner, input, now, input.code ?? generateCode());
     try {
-      await insertLink(db, row);
+      if (await insertLinkIfClickIdParam(db, row, program.clickIdParam)) return row;
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError(`Code "${input.code}" is already taken`, 'code_taken');
-      throw err;
+      if (!isUniqueViolation(err)) throw err;
+      if (input.code !== undefined) throw new ConflictError(`Code "${input.code}" is already taken`, 'code_taken');
+      if (++collisions > 4) throw err;
+      continue;
     }
-    return row;
-  }
-  for (let attempt = 0; ; attempt++) {
-    const row = buildLink(program, partner, input, now, generateCode());
-    try {
-      await insertLink(db, row);
-      return row;
-    } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 4) throw err;
-    }
+    if (++renames > 1) throw clickIdParamRaced();
+    const fresh = await findProgram(db, program.id);
+    if (!fresh) throw new NotFoundError('Program');
+    program = fresh;
   }
 }

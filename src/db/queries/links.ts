@@ -1,5 +1,6 @@
-import { and, eq, isNotNull, like, or, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import { and, eq, getTableColumns, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { rowsAffected, type Db } from '../client';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { perDb } from '../prepared';
 import { dailyRollups, links, partners, programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
@@ -7,6 +8,61 @@ import type { LinkRow } from './partners';
 
 export async function insertLink(db: Db, row: LinkRow) {
   await db.insert(links).values(row);
+}
+
+/** True while the program's click_id_param is still `clickIdParam` (what a link's check used). */
+function clickIdParamStill(programId: string, clickIdParam: string): SQL {
+  return sql`exists (select 1 from ${programs} where ${programs.id} = ${programId} and ${programs.clickIdParam} = ${clickIdParam})`;
+}
+
+/**
+ * Inserts `row` only while its program's click_id_param is still `clickIdParam`
+ * (INSERT … SELECT … FROM programs WHERE): false when it was renamed since it was read.
+ */
+export async function insertLinkIfClickIdParam(db: Db, row: LinkRow, clickIdParam: string): Promise<boolean> {
+  const values = Object.fromEntries(
+    Object.entries(getTableColumns(links)).map(([key, col]) => {
+      const v = row[key as keyof LinkRow];
+      return [key, (v === null ? sql`null` : sql`${sql.param(v, col)}`).as(key)];
+    }),
+  ) as Record<keyof LinkRow, SQL.Aliased>;
+  const picked = db.select(values).from(programs).where(and(eq(programs.id, row.programId), eq(programs.clickIdParam, clickIdParam)));
+  return rowsAffected(await db.insert(links).select(picked)) === 1;
+}
+
+// The links table by its rowid, which drizzle does not map: a builder (unlike db.run) batches on D1 too.
+const linkRowids = sqliteTable('links', { rowid: integer('rowid'), id: text('id') });
+
+/**
+ * Updates a link's url/utm only while its program's click_id_param is still `clickIdParam`; null
+ * when it was renamed since (or the link is gone). The row also moves to a new, highest rowid, so
+ * a clickIdParam rename that scanned the links before this write sees it (`noLinkMayNameSince`).
+ */
+export async function updateLinkIfClickIdParam(db: Db, link: { id: string; programId: string }, patch: Partial<LinkRow>, clickIdParam: string): Promise<LinkRow | null> {
+  const where = and(eq(links.id, link.id), clickIdParamStill(link.programId, clickIdParam));
+  const [rows] = await db.batch([
+    db.update(links).set(patch).where(where).returning(),
+    db.update(linkRowids).set({ rowid: sql`(select max(rowid) + 1 from ${links})` }).where(where),
+  ]);
+  return rows[0] ?? null;
+}
+
+/**
+ * The highest rowid of links. A link inserted later gets a higher one (rowids grow by one past the
+ * largest; links are never deleted), and so does one whose url/utm changes (updateLinkIfClickIdParam).
+ */
+export async function linksHighWater(db: Db): Promise<number> {
+  const [row] = await db.select({ max: sql<number | null>`max(rowid)` }).from(links);
+  return Number(row?.max ?? 0);
+}
+
+/**
+ * True while no link of the program written after `highWater` was read (a higher rowid) may carry
+ * a parameter `name` (the superset of linksMaybeNaming): the condition of a clickIdParam rename,
+ * whose scan of the links could not see them.
+ */
+export function noLinkMayNameSince(programId: string, name: string, highWater: number): SQL {
+  return sql`not exists (select 1 from ${links} where rowid > ${highWater} and ${links.programId} = ${programId} and ${mayName(name)})`;
 }
 
 export async function codeExists(db: Db, codeKey: string): Promise<boolean> {
@@ -88,11 +144,14 @@ export async function linkStats(db: Db, link: { id: string; partnerId: string })
  * one character (`ref.id`, `REF+ID` for `ref_id`); a url with a `%` may spell the name encoded.
  */
 export async function linksMaybeNaming(db: Db, programId: string, name: string) {
-  const utmName = /^utm_/i.test(name);
   return db
     .select({ id: links.id, url: links.url, utm: links.utm })
     .from(partners)
     .innerJoin(links, eq(links.partnerId, partners.id))
-    .where(and(eq(partners.programId, programId), or(like(links.url, `%${name}%`), sql`instr(${links.url}, '%') > 0`, utmName ? isNotNull(links.utm) : undefined)))
+    .where(and(eq(partners.programId, programId), mayName(name)))
     .orderBy(links.id);
+}
+
+function mayName(name: string): SQL {
+  return or(like(links.url, `%${name}%`), sql`instr(${links.url}, '%') > 0`, /^utm_/i.test(name) ? isNotNull(links.utm) : undefined)!;
 }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { programs } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
@@ -16,6 +16,16 @@ export async function findProgram(db: Db, id: string): Promise<ProgramRow | null
 
 export async function updateProgram(db: Db, id: string, patch: Partial<ProgramRow>): Promise<ProgramRow | null> {
   const [row] = await db.update(programs).set(patch).where(eq(programs.id, id)).returning();
+  return row ?? null;
+}
+
+/**
+ * Updates the program only while it still has the clickIdParam and defaultUrl its checks read
+ * (and `guard`, if any, holds); null when either changed since (or the program is gone).
+ */
+export async function updateProgramIf(db: Db, current: ProgramRow, patch: Partial<ProgramRow>, guard?: SQL): Promise<ProgramRow | null> {
+  const still = and(eq(programs.id, current.id), eq(programs.clickIdParam, current.clickIdParam), eq(programs.defaultUrl, current.defaultUrl), guard);
+  const [row] = await db.update(programs).set(patch).where(still).returning();
   return row ?? null;
 }
 
