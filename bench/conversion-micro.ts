@@ -14,7 +14,7 @@ const concurrency = Number(process.argv[3] ?? 16);
 const kind = process.argv[4] === 'lead' ? 'lead' : 'sale';
 const dir = mkdtempSync(join(tmpdir(), 'reflink-micro-'));
 const rt = await createNodeRuntime({ databaseUrl: join(dir, 'm.db'), env: { ADMIN_API_KEY: 'bench-admin-key-0123456789abcdefgh', VISITOR_SALT: 's', RATE_LIMIT_PER_SECOND: '0' }, clickWriter: 'inline' });
-let token = 'k';
+let token = 'bench-admin-key-0123456789abcdefgh';
 let calls = 0;
 const call = async (path: string, body: unknown) => {
   const headers: Record<string, string> = { authorization: `Bearer ${path.startsWith('/v1/track/') ? token : 'bench-admin-key-0123456789abcdefgh'}`, 'content-type': 'application/json' };
