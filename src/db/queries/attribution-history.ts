@@ -7,12 +7,23 @@ import { attributionHistory, clicks, links, partners } from '../schema';
 export type AttributionHistoryRow = typeof attributionHistory.$inferSelect;
 
 /**
- * Records a touch that became the customer's attribution, in the batch that sets it. A touch
- * already recorded (same customer, `at` and partner: a replay, or a newer click of the partner that
- * keeps `at`) is left as it is.
+ * Records a touch that became the customer's attribution, in the batch that sets it. A newer click
+ * of the partner that already has the customer keeps `at` (same customer, `at` and partner): it
+ * moves that row's link and click as it moves the customer's, so an event found in that partner's
+ * tenure later gets the link and click it got while the partner was current (and the backfill of
+ * 0014 stored: the customer's latest). Only leads that change the customer write here, so the row
+ * only moves forward.
  */
 export function insertAttributionHistoryStatement(db: Db, row: AttributionHistoryRow): Statement {
-  return compiledInsert('attribution-history', attributionHistory, [row], () => db.insert(attributionHistory).values(row).onConflictDoNothing());
+  return compiledInsert('attribution-history', attributionHistory, [row], () =>
+    db
+      .insert(attributionHistory)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [attributionHistory.customerId, attributionHistory.at, attributionHistory.partnerId],
+        set: { linkId: sql`excluded.link_id`, clickId: sql`excluded.click_id` },
+      }),
+  );
 }
 
 const touchAtQuery = perDb((db) =>

@@ -1,10 +1,11 @@
 import { sqliteTable, text, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * Append-only: each touch that became a customer's attribution (written in the batch that set it).
+ * Each touch that became a customer's attribution (written in the batch that set it).
  * Under last_click a conversion that occurred before the customer's current touch belongs to the
  * latest touch here at or before its occurredAt. One row per (customer, at, partner): a newer click
- * of the partner that already has the customer keeps `at`, so it adds nothing.
+ * of the partner that already has the customer keeps `at`, so it adds no row but moves that row's
+ * link and click, as it moves the customer's.
  */
 export const attributionHistory = sqliteTable(
   'attribution_history',
