@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { schema, type Db } from '../../src/db/client';
+import { executeBatch } from '../../src/db/statements';
+import { insertAttributionHistoryStatement } from '../../src/db/queries/attribution-history';
 import { json } from './helpers';
 import { DAY, addReward, commissions, program, sale } from './tracking';
 
@@ -43,5 +47,17 @@ describe('last_click attribution history on workerd with D1', () => {
     ]);
     const history = await env.DB.prepare('select partner_id from attribution_history where program_id = ? order by at').bind(p.id).all();
     expect(history.results.map((r) => r.partner_id)).toEqual([a.id, b.id]);
+  });
+});
+
+describe('attribution history upsert on D1', () => {
+  it('a newer click of the same partner (same customer, at, partner) moves the row’s link and click, adds no row', async () => {
+    const db = drizzle(env.DB, { schema }) as unknown as Db;
+    const at = new Date(Date.now() - 5 * DAY);
+    const row = { programId: 'prg_up', customerId: 'cus_up', partnerId: 'ptn_a', at, createdAt: new Date() };
+    await executeBatch(db, [insertAttributionHistoryStatement(db, { ...row, id: 'ath_up1', linkId: 'lnk_1', clickId: 'clk_1' })]);
+    await executeBatch(db, [insertAttributionHistoryStatement(db, { ...row, id: 'ath_up2', linkId: 'lnk_2', clickId: 'clk_2' })]);
+    const rows = await env.DB.prepare("select id, link_id, click_id, at from attribution_history where customer_id = 'cus_up'").all();
+    expect(rows.results).toEqual([{ id: 'ath_up1', link_id: 'lnk_2', click_id: 'clk_2', at: at.getTime() }]);
   });
 });
