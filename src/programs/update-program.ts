@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import type { SQL } from 'drizzle-orm';
-import { findProgram, updateProgram as writeProgram, updateProgramIf, type ProgramRow } from '../db/queries/programs';
+import { findProgram, updateProgramIf, type ProgramRow } from '../db/queries/programs';
 import { linksHighWater, linksMaybeNaming, noLinkMayNameSince } from '../db/queries/links';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { clickIdParamClash, clickIdParamRaced, throwIfClickIdParamClash } from '../links/check-click-id-param';
@@ -29,7 +29,7 @@ async function throwIfLinksClash(db: Db, programId: string, clickIdParam: string
 /**
  * Applies a partial update; the (new) defaultUrl must stay on the (new) allowed hosts, and, when
  * clickIdParam or defaultUrl is sent, the click id must not overwrite a parameter of the defaultUrl
- * (422) or of an existing link (409, see throwIfLinksClash). Such a PATCH is written only while the
+ * (422) or of an existing link (409, see throwIfLinksClash). Every PATCH is written only while the
  * program still has the clickIdParam and defaultUrl it was checked against (and, for a rename, no
  * link written meanwhile may carry the new name); otherwise it is checked and written once more.
  */
@@ -55,11 +55,11 @@ async function tryUpdateProgram(db: Db, now: Date, id: string, input: UpdateProg
   if (input.clickIdParam !== undefined) patch.clickIdParam = input.clickIdParam;
   if (input.dedupWindowSeconds !== undefined) patch.dedupWindowSeconds = input.dedupWindowSeconds;
   if (input.leaderboardEnabled !== undefined) patch.leaderboardEnabled = input.leaderboardEnabled;
-  if (input.clickIdParam === undefined && input.defaultUrl === undefined) {
-    const row = await writeProgram(db, id, patch);
-    if (!row) throw new NotFoundError('Program');
-    return row;
-  }
+  // Every PATCH writes defaultUrl (checked against the allowedHosts it writes), so every one is
+  // written only while defaultUrl and clickIdParam are still what it read: else a name-only PATCH
+  // would put back a defaultUrl a concurrent PATCH moved clear of a new clickIdParam or onto hosts
+  // this one then removes.
+  if (input.clickIdParam === undefined && input.defaultUrl === undefined) return updateProgramIf(db, current, patch);
   const clickIdParam = input.clickIdParam ?? current.clickIdParam;
   throwIfClickIdParamClash(patch.defaultUrl, clickIdParam, null, input.clickIdParam !== undefined ? 'clickIdParam' : 'defaultUrl');
   const guard = paramKey(clickIdParam) !== paramKey(current.clickIdParam) ? await throwIfLinksClash(db, id, clickIdParam) : undefined;

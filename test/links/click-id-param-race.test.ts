@@ -157,3 +157,32 @@ describe('a rename whose scan ran before a link was written', () => {
     expect(await clickIdParamNow()).toBe('rcid');
   });
 });
+
+describe('a program PATCH that checks no clickIdParam, written after a checked one', () => {
+  const programNow = async () => (await rawRows(t, 'programs')).find((p) => p.id === program.id)!;
+
+  it('a name-only PATCH read the old defaultUrl: it does not write it back over a rename that moved it clear', async () => {
+    expect((await t.json('PATCH', `/v1/programs/${program.id}`, { defaultUrl: 'https://acme.test/signup?ref=home' })).status).toBe(200);
+    let checked: any;
+    const ran = cutIn(/^update "programs"/i, async () => (checked = await t.json('PATCH', `/v1/programs/${program.id}`, { defaultUrl: 'https://acme.test/signup', clickIdParam: 'ref' })));
+    const r = await t.json('PATCH', `/v1/programs/${program.id}`, { name: 'Renamed' });
+    ran();
+    expect(checked.status).toBe(200);
+    expect(r.status).toBe(200);
+    const row = await programNow();
+    // Before: the name-only PATCH wrote its stale defaultUrl (…?ref=home) back next to clickIdParam "ref"
+    expect({ name: row.name, defaultUrl: row.default_url, clickIdParam: row.click_id_param }).toEqual({ name: 'Renamed', defaultUrl: 'https://acme.test/signup', clickIdParam: 'ref' });
+    expect(r.body).toMatchObject({ name: 'Renamed', defaultUrl: 'https://acme.test/signup', clickIdParam: 'ref' });
+  });
+
+  it('an allowedHosts PATCH checked the old defaultUrl: a defaultUrl moved off the new hosts meanwhile is checked again → 422', async () => {
+    let moved: any;
+    const ran = cutIn(/^update "programs"/i, async () => (moved = await t.json('PATCH', `/v1/programs/${program.id}`, { defaultUrl: 'https://shop.acme.test/signup' })));
+    const r = await t.json('PATCH', `/v1/programs/${program.id}`, { allowedHosts: ['acme.test'] });
+    ran();
+    expect(moved.status).toBe(200);
+    expect(r.status).toBe(422);
+    const row = await programNow();
+    expect({ defaultUrl: row.default_url, allowedHosts: JSON.parse(String(row.allowed_hosts)) }).toEqual({ defaultUrl: 'https://shop.acme.test/signup', allowedHosts: ['acme.test', '*.acme.test'] });
+  });
+});
