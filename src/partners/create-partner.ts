@@ -2,17 +2,19 @@ import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/client';
 import { codeExists } from '../db/queries/links';
 import { findPartnerByExternalId, insertPartnerWithLink, type LinkRow, type PartnerRow } from '../db/queries/partners';
-import type { ProgramRow } from '../db/queries/programs';
+import { findProgram, type ProgramRow } from '../db/queries/programs';
 import { generateCode } from '../lib/codes';
-import { ConflictError } from '../lib/errors';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { buildLink } from '../links/create-link';
+import { clickIdParamRaced } from '../links/check-click-id-param';
 import { checkCode } from '../links/check-code';
 import type { CreatePartnerInput } from './schemas';
 
 /**
  * Enrols a partner with a referral code and a default link to the program's defaultUrl (same code),
- * in one batch. A requested vanity code is used when free; when taken, a code is generated.
+ * in one batch, written only while the program's clickIdParam is still the one read (else built again
+ * from the program as it now is). A requested vanity code is used when free; when taken, a code is generated.
  */
 export async function createPartner({ db, now, program, input }: { db: Db; now: Date; program: ProgramRow; input: CreatePartnerInput }) {
   if (input.externalId && (await findPartnerByExternalId(db, program.id, input.externalId))) {
@@ -23,7 +25,7 @@ export async function createPartner({ db, now, program, input }: { db: Db; now: 
     checkCode(vanity);
     if (await codeExists(db, vanity.toLowerCase())) vanity = undefined;
   }
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0, renames = 0; ; attempt++) {
     const code = vanity ?? generateCode();
     const partner: PartnerRow = {
       id: newId('ptn'),
@@ -39,8 +41,7 @@ export async function createPartner({ db, now, program, input }: { db: Db; now: 
     };
     const link: LinkRow = buildLink(program, partner, {}, now, code);
     try {
-      await insertPartnerWithLink(db, partner, link);
-      return { partner, link };
+      if (await insertPartnerWithLink(db, partner, link, program.clickIdParam)) return { partner, link };
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 4) {
         if (isUniqueViolation(err)) throw new ConflictError('Could not allocate a unique code; retry', 'code_taken');
@@ -50,6 +51,13 @@ export async function createPartner({ db, now, program, input }: { db: Db; now: 
       if (input.externalId && (await findPartnerByExternalId(db, program.id, input.externalId))) {
         throw new ConflictError(`A partner with externalId "${input.externalId}" already exists`, 'duplicate_external_id');
       }
+      continue;
     }
+    // The program's clickIdParam was renamed since it was read (its defaultUrl may have moved with
+    // it): the default link is built again from the program as it now is; twice is a 409.
+    if (++renames > 1) throw clickIdParamRaced();
+    const fresh = await findProgram(db, program.id);
+    if (!fresh) throw new NotFoundError('Program');
+    program = fresh;
   }
 }

@@ -186,3 +186,19 @@ describe('a program PATCH that checks no clickIdParam, written after a checked o
     expect({ defaultUrl: row.default_url, allowedHosts: JSON.parse(String(row.allowed_hosts)) }).toEqual({ defaultUrl: 'https://shop.acme.test/signup', allowedHosts: ['acme.test', '*.acme.test'] });
   });
 });
+
+describe('a partner enrolled while a rename moves the defaultUrl', () => {
+  it('its default link, built from the defaultUrl read before the rename, is built again from the program as it now is', async () => {
+    expect((await t.json('PATCH', `/v1/programs/${program.id}`, { defaultUrl: 'https://acme.test/signup?ref=home' })).status).toBe(200);
+    let renamed: any;
+    const ran = cutIn(/^insert into "partners"/i, async () => (renamed = await t.json('PATCH', `/v1/programs/${program.id}`, { defaultUrl: 'https://acme.test/signup', clickIdParam: 'ref' })));
+    const r = await t.json('POST', `/v1/programs/${program.id}/partners`, { name: 'Late Partner', email: 'late@partner.test' });
+    ran();
+    expect(renamed.status).toBe(200);
+    expect(r.status).toBe(201);
+    // Before: the link was stored with …?ref=home while the program's clickIdParam was "ref"
+    const urls = (await rawRows(t, 'links')).filter((l) => l.partner_id === r.body.id).map((l) => l.url);
+    expect(urls).toEqual(['https://acme.test/signup']);
+    expect(await clickIdParamNow()).toBe('ref');
+  });
+});

@@ -16,18 +16,26 @@ function clickIdParamStill(programId: string, clickIdParam: string): SQL {
 }
 
 /**
+ * `INSERT INTO <table> SELECT <row> FROM programs WHERE id = <programId> AND click_id_param = <clickIdParam>`:
+ * writes `row` only while the program's click_id_param is still what its check read (one row or none).
+ */
+export function insertIfClickIdParam(db: Db, table: typeof links | typeof partners, row: Record<string, unknown>, programId: string, clickIdParam: string) {
+  const values = Object.fromEntries(
+    Object.entries(getTableColumns(table)).map(([key, col]) => {
+      const v = row[key];
+      return [key, (v === null ? sql`null` : sql`${sql.param(v, col)}`).as(key)];
+    }),
+  ) as Record<string, SQL.Aliased>;
+  const picked = db.select(values).from(programs).where(and(eq(programs.id, programId), eq(programs.clickIdParam, clickIdParam)));
+  return (db.insert(table) as ReturnType<Db['insert']>).select(picked as never);
+}
+
+/**
  * Inserts `row` only while its program's click_id_param is still `clickIdParam`
  * (INSERT … SELECT … FROM programs WHERE): false when it was renamed since it was read.
  */
 export async function insertLinkIfClickIdParam(db: Db, row: LinkRow, clickIdParam: string): Promise<boolean> {
-  const values = Object.fromEntries(
-    Object.entries(getTableColumns(links)).map(([key, col]) => {
-      const v = row[key as keyof LinkRow];
-      return [key, (v === null ? sql`null` : sql`${sql.param(v, col)}`).as(key)];
-    }),
-  ) as Record<keyof LinkRow, SQL.Aliased>;
-  const picked = db.select(values).from(programs).where(and(eq(programs.id, row.programId), eq(programs.clickIdParam, clickIdParam)));
-  return rowsAffected(await db.insert(links).select(picked)) === 1;
+  return rowsAffected(await insertIfClickIdParam(db, links, row, row.programId, clickIdParam)) === 1;
 }
 
 // The links table by its rowid, which drizzle does not map: a builder (unlike db.run) batches on D1 too.

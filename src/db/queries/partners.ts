@@ -1,14 +1,23 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import { rowsAffected, type Db } from '../client';
+import { insertIfClickIdParam } from './links';
 import { links, partners } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 
 export type PartnerRow = typeof partners.$inferSelect;
 export type LinkRow = typeof links.$inferSelect;
 
-/** Partner and its default link are written together or not at all. */
-export async function insertPartnerWithLink(db: Db, partner: PartnerRow, link: LinkRow) {
-  await db.batch([db.insert(partners).values(partner), db.insert(links).values(link)]);
+/**
+ * Partner and its default link are written together or not at all, and only while the program's
+ * click_id_param is still `clickIdParam` (the link's url is the defaultUrl read with it): false
+ * when it was renamed since, which may have moved the defaultUrl clear of the new name.
+ */
+export async function insertPartnerWithLink(db: Db, partner: PartnerRow, link: LinkRow, clickIdParam: string): Promise<boolean> {
+  const [inserted] = await db.batch([
+    insertIfClickIdParam(db, partners, partner, partner.programId, clickIdParam),
+    insertIfClickIdParam(db, links, link, link.programId, clickIdParam),
+  ]);
+  return rowsAffected(inserted) === 1;
 }
 
 export async function findPartner(db: Db, id: string): Promise<PartnerRow | null> {
