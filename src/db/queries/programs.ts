@@ -14,11 +14,6 @@ export async function findProgram(db: Db, id: string): Promise<ProgramRow | null
   return row ?? null;
 }
 
-export async function updateProgram(db: Db, id: string, patch: Partial<ProgramRow>): Promise<ProgramRow | null> {
-  const [row] = await db.update(programs).set(patch).where(eq(programs.id, id)).returning();
-  return row ?? null;
-}
-
 /**
  * Updates the program only while it still has the clickIdParam and defaultUrl its checks read
  * (and `guard`, if any, holds); null when either changed since (or the program is gone).
