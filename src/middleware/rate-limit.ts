@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
+import { ipSubject } from '../lib/ip-subject';
 import { sha256Hex, sha256HexCached } from '../lib/hash';
 import { LruCache } from '../lib/lru';
 import { bearer } from './auth';
@@ -59,7 +60,8 @@ export function rateLimit(opts: RateLimitOptions = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const limiter = limiterOf(c);
     if (!limiter) return next();
-    const ipKey = async () => `ip:${(await sha256Hex(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown')).slice(0, 32)}`;
+    // An IPv6 client counts by its /64 (ipSubject), so the addresses it owns share one bucket.
+    const ipKey = async () => `ip:${(await sha256Hex(ipSubject(c.var.deps.clientIp(c.req.raw, c.env) ?? 'unknown'))).slice(0, 32)}`;
     const token = credentialOf(c);
     if (!token) {
       const wait = await limiter.limit(await ipKey());

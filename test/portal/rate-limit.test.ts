@@ -64,6 +64,18 @@ describe('portal rate limit', () => {
     expect((await send('/portal/login', from('198.51.100.2'))).status).toBe(200);
   });
 
+  it('an IPv6 client is counted by its /64: walking the addresses it owns is no way around the limit', async () => {
+    const { send } = await world({ PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' });
+    const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+    expect((await send('/portal/login', from('2001:db8:1:2::1'))).status).toBe(200);
+    expect((await send('/portal/login', from('2001:db8:1:2:aaaa:bbbb:cccc:dddd'))).status).toBe(200);
+    await expectLimitedPage(await send('/portal/login', from('2001:db8:1:2::3')), 30);
+    await expectLimitedPage(await send('/portal/login', from('2001:0db8:0001:0002:0:0:0:4')), 30);
+    // Another /64, and IPv4 addresses, keep buckets of their own.
+    expect((await send('/portal/login', from('2001:db8:1:3::1'))).status).toBe(200);
+    expect((await send('/portal/login', from('198.51.100.7'))).status).toBe(200);
+  });
+
   it('unset or empty: 30 a minute; 0 turns it off, whatever RATE_LIMIT_PER_SECOND says', async () => {
     const { send } = await world({ PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '' });
     const statuses: number[] = [];
