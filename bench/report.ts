@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { createClient } from '@libsql/client';
 import { join } from 'node:path';
 import { spawnServer, type SpawnedServer } from '../test/helpers/spawn-server';
 import { ADMIN_KEY, api, createProgram } from './api';
@@ -17,6 +18,8 @@ export interface ReportScale {
   peakRssMb?: number | null;
   /** Per report shape (`by day`, `by partner`, over one year): p50/p99 of sequential requests. */
   latency: { shape: string; p50Ms: number; p99Ms: number }[];
+  /** BENCH_ONLY=report: every call (ms, started ms after the server was ready), pending commissions and WAL size around each shape. */
+  trace?: { shape: string; calls: { ms: number; atMs: number }[]; pendingBefore: number; pendingAfter: number; walMbBefore: number; walMbAfter: number }[];
   note?: string;
 }
 export type ReportBench = { measured: false; reason: string } | { measured: true; scales: ReportScale[]; notes: string[] };
@@ -36,7 +39,7 @@ export const SCALES = (process.env.BENCH_SCALES ?? '0.1,1,10')
 // keeps its GROUP BY sorter in memory: ~175 bytes per row). Measured here: 10x seeds in ~160 s and
 // rebuilds in ~47 s at ~220 MB peak RSS; the whole report section takes ~4 minutes.
 const SEED_BUDGET_S = Number(process.env.BENCH_SEED_BUDGET ?? 480);
-const REQUESTS = 20;
+const REQUESTS = Number(process.env.BENCH_REPORT_REQUESTS ?? 20);
 
 async function rebuild(file: string, programId: string) {
   const db = await openNodeDb(file);
@@ -70,15 +73,35 @@ async function restart(env: Record<string, string>, notes: string[]) {
   }
 }
 
-async function timeReport(s: SpawnedServer, shape: string, path: string) {
+const TRACE = process.env.BENCH_ONLY === 'report';
+
+/** Pending commissions (what the approve job would touch) and the WAL's size, read beside the server. */
+async function probeDb(file: string) {
+  const c = createClient({ url: `file:${file}` });
+  try {
+    const r = await c.execute("SELECT count(*) AS n FROM commissions WHERE status = 'pending'");
+    let walMb = 0;
+    try {
+      walMb = Math.round(statSync(`${file}-wal`).size / 1e5) / 10;
+    } catch {}
+    return { pending: Number(r.rows[0]!.n), walMb };
+  } finally {
+    c.close();
+  }
+}
+
+async function timeReport(s: SpawnedServer, shape: string, path: string, readyAt: number) {
   const ms: number[] = [];
+  const calls: { ms: number; atMs: number }[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const t0 = performance.now();
     await api(s, 'GET', path, undefined, [200]);
     ms.push(performance.now() - t0);
+    calls.push({ ms: Math.round((performance.now() - t0) * 10) / 10, atMs: Math.round(t0 - readyAt) });
   }
+  const byCall = [...ms];
   ms.sort((a, b) => a - b);
-  return { shape, p50Ms: median(ms), p99Ms: ms[Math.ceil(ms.length * 0.99) - 1]! };
+  return { shape, p50Ms: median(ms), p99Ms: ms[Math.ceil(ms.length * 0.99) - 1]!, calls, byCall };
 }
 
 /**
@@ -121,8 +144,19 @@ export async function benchReport(dir: string): Promise<ReportBench> {
       secondsPerClick = (seedSeconds + rollupSeconds) / (want.clicks - have.clicks);
       have = want;
       s = await restart(env, notes);
-      const latency = [await timeReport(s, 'by day', `${path}?${range}&groupBy=day`), await timeReport(s, 'by partner', `${path}?${range}&groupBy=partner`)];
-      scales.push({ ...want, seedSeconds, rollupSeconds, peakRssMb: peakRssMb(), latency });
+      const readyAt = performance.now();
+      const latency = [];
+      const trace: NonNullable<ReportScale['trace']> = [];
+      for (const [shape, q] of [['by day', 'day'], ['by partner', 'partner']] as const) {
+        const before = TRACE ? await probeDb(file) : null;
+        const { calls, byCall: _, ...l } = await timeReport(s, shape, `${path}?${range}&groupBy=${q}`, readyAt);
+        latency.push(l);
+        if (before) {
+          const after = await probeDb(file);
+          trace.push({ shape, calls, pendingBefore: before.pending, pendingAfter: after.pending, walMbBefore: before.walMb, walMbAfter: after.walMb });
+        }
+      }
+      scales.push({ ...want, seedSeconds, rollupSeconds, peakRssMb: peakRssMb(), latency, ...(TRACE ? { trace } : {}) });
     }
     return { measured: true, scales, notes };
   } finally {

@@ -14,7 +14,7 @@ import { ROOT } from '../test/helpers/spawn-server';
 // npm run bench — every measurement side by side in one run (~6 minutes); writes bench/results.md.
 // BENCH_ONLY=redirect runs only a+b and prints them (bench/results.md untouched); BENCH_ROUNDS and
 // BENCH_SECONDS change its rounds (default 5 × 5 s), BENCH_VISITORS=distinct makes it a2's variant. BENCH_ONLY=sales runs only c and prints it;
-// BENCH_ONLY=mixed only f.
+// BENCH_ONLY=mixed only f. BENCH_ONLY=report only d (BENCH_SCALES, e.g. 1 or 0.1,1,10), with every call's time.
 const started = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'reflink-bench-'));
 const log = (msg: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}`);
@@ -35,6 +35,12 @@ try {
   if (process.env.BENCH_ONLY === 'mixed') {
     const m = await benchMixed(dir);
     console.log(JSON.stringify({ ...m, redirects: Math.round(m.redirects.rps) }));
+    process.exit(0);
+  }
+  if (process.env.BENCH_ONLY === 'report') {
+    const r = await benchReport(dir);
+    console.log(JSON.stringify(r));
+    rmSync(dir, { recursive: true, force: true }); // a 10x database is ~4.5 GB
     process.exit(0);
   }
   log(`a+b: redirect vs bare 302, ${rounds} rounds × ${seconds} s interleaved`);
