@@ -1,4 +1,4 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { rowsAffected, type Db } from '../client';
 import { commissions, events } from '../schema';
 import { exactAmount } from '../../lib/money';
@@ -12,16 +12,41 @@ export { closeReversedStatements, commissionsOfSale, originalsUnchangedStatement
 export { findPayout, listPayouts, markPayoutPaid, type PayoutRow } from './payouts';
 
 /**
- * Pending entries whose hold has passed become approved. Returns how many moved, from the engine's
- * change count: a backlog of any size is never read back as rows. One statement on purpose: a
- * partial reversal shares its original's hold, and chunking could approve one without the other.
+ * About how many rows one approve statement updates. On Node every statement runs synchronously
+ * on the request thread's one connection: the single UPDATE this once was blocked every request
+ * for its whole run (bench, 10M clicks: ~167k entries due at start-up, a report call took 4.1 s
+ * instead of ~15 ms). Each chunk is its own write (group commit queue), and the event loop turns
+ * between them, so requests interleave.
  */
-export async function approveDue(db: Db, now: Date): Promise<number> {
-  const result = await db
-    .update(commissions)
-    .set({ status: 'approved', approvedAt: now })
-    .where(and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, now)));
-  return rowsAffected(result);
+export const APPROVE_CHUNK = 500;
+
+/**
+ * Pending entries whose hold has passed become approved. Returns how many moved, from the engine's
+ * change count: a backlog of any size is never read back as rows. It goes in chunks of whole
+ * hold instants: each statement approves every pending entry with `hold_until <= bound`, the bound
+ * being the hold of the APPROVE_CHUNK-th due entry (or `now` for the last one). A partial reversal
+ * shares its original's hold, so the two are always approved by the same statement (a chunk is
+ * larger than APPROVE_CHUNK only when more entries than that share one instant).
+ */
+export async function approveDue(db: Db, now: Date, chunk = APPROVE_CHUNK): Promise<number> {
+  const due = and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, now));
+  let approved = 0;
+  for (;;) {
+    const [edge] = await db
+      .select({ holdUntil: commissions.holdUntil })
+      .from(commissions)
+      .where(due)
+      .orderBy(commissions.holdUntil)
+      .limit(1)
+      .offset(chunk - 1);
+    const bound = edge ? edge.holdUntil : now;
+    const result = await db
+      .update(commissions)
+      .set({ status: 'approved', approvedAt: now })
+      .where(and(eq(commissions.status, 'pending'), lte(commissions.holdUntil, bound)));
+    approved += rowsAffected(result);
+    if (!edge) return approved;
+  }
 }
 
 export async function listCommissions(
