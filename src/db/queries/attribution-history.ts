@@ -1,6 +1,7 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { perDb } from '../prepared';
+import { touchFactColumns } from './conversions';
 import { compiledInsert, type Statement } from '../statements';
 import { attributionHistory, clicks, links, partners } from '../schema';
 
@@ -33,15 +34,7 @@ const touchAtQuery = perDb((db) =>
       linkId: attributionHistory.linkId,
       clickId: attributionHistory.clickId,
       at: attributionHistory.at,
-      partnerStatus: partners.status,
-      partnerEmail: partners.email,
-      partnerExternalId: partners.externalId,
-      country: clicks.country,
-      deviceType: clicks.deviceType,
-      browser: clicks.browser,
-      os: clicks.os,
-      referrerHost: clicks.referrerHost,
-      campaign: links.campaign,
+      ...touchFactColumns,
     })
     .from(attributionHistory)
     .leftJoin(partners, eq(partners.id, attributionHistory.partnerId))

@@ -66,20 +66,28 @@ export async function findCustomer(db: Db, programId: string, externalId: string
 
 const customerColumns = getTableColumns(customers);
 
+/**
+ * What a touch's conversion needs besides the touch: its partner (status, self-referral facts) and
+ * the report dimensions of its click and link. Selected with partners, clicks and links left-joined.
+ */
+export const touchFactColumns = {
+  partnerStatus: partners.status,
+  partnerEmail: partners.email,
+  partnerExternalId: partners.externalId,
+  country: clicks.country,
+  deviceType: clicks.deviceType,
+  browser: clicks.browser,
+  os: clicks.os,
+  referrerHost: clicks.referrerHost,
+  campaign: links.campaign,
+};
+
 /** The query behind findCustomerForConversion, prepared once per database handle. */
 function customerForConversionQuery(db: Db) {
   return db
     .select({
       ...customerColumns,
-      partnerStatus: partners.status,
-      partnerEmail: partners.email,
-      partnerExternalId: partners.externalId,
-      country: clicks.country,
-      deviceType: clicks.deviceType,
-      browser: clicks.browser,
-      os: clicks.os,
-      referrerHost: clicks.referrerHost,
-      campaign: links.campaign,
+      ...touchFactColumns,
     })
     .from(customers)
     .leftJoin(partners, eq(partners.id, customers.partnerId))
