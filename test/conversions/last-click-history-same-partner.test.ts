@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
-import { clickIdOf, visit } from '../foundation/support';
-import { addPartner, addReward, days, sale, setup } from './support';
+import { addPartner, addReward, clickOn, days, lead, sale, setup } from './support';
 
 // Review of the attribution history: a newer click of the partner who already has the customer
 // moves the customer's link and click (not `at`). The history row of that touch must move with it,
 // or a sale backdated into that partner's tenure after another partner took over gets the partner's
 // first link and click — not those the customer held then, nor those the same sale would have got
 // had it been reported before the takeover — and lands in the wrong link/campaign report rows.
-
-async function click(t: TestApp, code: string): Promise<string> {
-  const res = await visit(t, `/${code}`);
-  expect(res.status).toBe(302);
-  return clickIdOf(res)!;
-}
-
-async function lead(t: TestApp, body: Record<string, unknown>) {
-  const r = await t.json('POST', '/v1/track/lead', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
-}
 
 async function byCampaign(t: TestApp, programId: string) {
   const r = await t.json('GET', `/v1/programs/${programId}/report?from=2026-02-01&to=2026-04-30&groupBy=campaign`);
@@ -35,10 +22,10 @@ describe('last_click history: a newer click of the same partner', () => {
     const b = await addPartner(t, program.id, 'Bob', 'bob@partner.test');
 
     t.setNow(days(1));
-    const first = await click(t, a.code);
+    const first = await clickOn(t, a.code);
     await lead(t, { clickId: first, customer: { externalId: 'c1' } });
     t.setNow(days(3));
-    const second = await click(t, spring.code); // A again: the customer moves to A's spring link
+    const second = await clickOn(t, spring.code); // A again: the customer moves to A's spring link
     const moved = await lead(t, { clickId: second, customer: { externalId: 'c1' }, eventName: 'trial' });
     expect(moved.event).toMatchObject({ partnerId: a.id, linkId: spring.id, clickId: second });
     const held = (await t.db.$client.execute("select link_id, click_id from customers where external_id = 'c1'")).rows[0]!;
@@ -49,7 +36,7 @@ describe('last_click history: a newer click of the same partner', () => {
     expect(before.event).toMatchObject({ partnerId: a.id, linkId: spring.id, clickId: second });
 
     t.setNow(days(10));
-    await lead(t, { clickId: await click(t, b.code), customer: { externalId: 'c1' }, eventName: 'upgrade' });
+    await lead(t, { clickId: await clickOn(t, b.code), customer: { externalId: 'c1' }, eventName: 'upgrade' });
     t.setNow(days(12));
     const after = await sale(t, program.id, 'c1', 3000, { occurredAt: days(5).toISOString() }); // same day, reported after B took over
     expect(after.event).toMatchObject({ status: 'attributed', partnerId: a.id, linkId: spring.id, clickId: second });

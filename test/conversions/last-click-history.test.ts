@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
-import { clickIdOf, visit } from '../foundation/support';
-import { addPartner, addReward, commissions, days, refund, sale, setup } from './support';
+import { addPartner, addReward, clickOn, commissions, days, lead, refund, sale, setup } from './support';
 
 // Under last_click a conversion belongs to the touch that was current when it occurred: partner A
 // refers the customer on day 1, partner B's click takes it over on day 10, and a sale reported
 // later with occurredAt day 5 (backdated, or out of order) is A's, with A's link, click and window.
-
-async function click(t: TestApp, code: string): Promise<string> {
-  const res = await visit(t, `/${code}`);
-  expect(res.status).toBe(302);
-  return clickIdOf(res)!;
-}
-
-async function lead(t: TestApp, body: Record<string, unknown>) {
-  const r = await t.json('POST', '/v1/track/lead', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
-}
 
 async function byPartner(t: TestApp, programId: string) {
   const r = await t.json('GET', `/v1/programs/${programId}/report?from=2026-02-01&to=2026-04-30&groupBy=partner`);
@@ -30,11 +17,11 @@ async function handOver(model: 'last_click' | 'first_click' = 'last_click') {
   const { t, program, partner: a } = await setup({ attribution: { model, windowDays: 30 }, holdDays: 0 });
   const b = await addPartner(t, program.id, 'Bob', 'bob@partner.test');
   t.setNow(days(1));
-  const aClick = await click(t, a.code);
+  const aClick = await clickOn(t, a.code);
   const signup = await lead(t, { clickId: aClick, customer: { externalId: 'c1' } });
   expect(signup.event).toMatchObject({ status: 'attributed', partnerId: a.id, clickId: aClick });
   t.setNow(days(10));
-  const bClick = await click(t, b.code);
+  const bClick = await clickOn(t, b.code);
   const trial = await lead(t, { clickId: bClick, customer: { externalId: 'c1' }, eventName: 'trial_started' });
   expect(trial.customer.partnerId).toBe(model === 'last_click' ? b.id : a.id);
   t.setNow(days(20));
@@ -124,7 +111,7 @@ describe('last_click: a conversion from before the customer’s current touch be
 
   it('the history records each touch once: A and B for c1, nothing more after replays and a newer click of B', async () => {
     const { t, program, a, b } = await handOver();
-    const bAgain = await click(t, b.code);
+    const bAgain = await clickOn(t, b.code);
     await lead(t, { clickId: bAgain, customer: { externalId: 'c1' }, eventName: 'upgrade' });
     await lead(t, { clickId: bAgain, customer: { externalId: 'c1' }, eventName: 'upgrade' }); // replay
     const rows = (await t.db.$client.execute('select partner_id, at from attribution_history order by at')).rows.map((r) => [r.partner_id, r.at]);
@@ -139,7 +126,7 @@ describe('last_click: a conversion from before the customer’s current touch be
     const { t, program, a, b } = await handOver();
     await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 1000 });
     t.setNow(days(15));
-    const aAgain = await click(t, a.code);
+    const aAgain = await clickOn(t, a.code);
     const back = await lead(t, { clickId: aAgain, customer: { externalId: 'c1' }, eventName: 'upgrade' });
     expect(back.customer.partnerId).toBe(a.id);
     t.setNow(days(20));

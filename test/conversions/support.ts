@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { makeApp, seedProgram, type TestApp } from '../helpers/app';
+import { clickIdOf, visit } from '../foundation/support';
 
 export const DAY = 86_400_000;
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -88,3 +89,17 @@ export async function balance(t: TestApp, partnerId: string, unit = 'EUR') {
 }
 
 export const sum = (rows: { amount: number }[]) => rows.reduce((s, r) => s + r.amount, 0);
+
+/** Follows a short link as a visitor would: the 302's click id. */
+export async function clickOn(t: TestApp, code: string): Promise<string> {
+  const res = await visit(t, `/${code}`);
+  expect(res.status).toBe(302);
+  return clickIdOf(res)!;
+}
+
+/** POST /v1/track/lead with `body`, expected 200; its answer. */
+export async function lead(t: TestApp, body: Record<string, unknown>) {
+  const r = await t.json('POST', '/v1/track/lead', body);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}
