@@ -97,12 +97,3 @@ export function numberVar(
   }
   return n;
 }
-
-/** An on/off setting: 1/true or 0/false (any case), unset or empty = `fallback`; anything else is a start-up error. */
-export function booleanVar(vars: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
-  const raw = vars[name] == null ? '' : String(vars[name]).trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === '1' || raw === 'true') return true;
-  if (raw === '0' || raw === 'false') return false;
-  throw new Error(`${name} must be 1, true, 0 or false, got "${vars[name]}"`);
-}
