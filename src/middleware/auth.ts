@@ -76,14 +76,25 @@ export function partnerOf(c: Context<AppEnv>, token: string): Promise<PartnerTok
   return (lookups.partner ??= partnerTokenClaims(c.var.deps, token));
 }
 
-/** Requires an admin key carrying `scope` (or `*`). */
+/**
+ * Scopes a write scope also grants, as Stripe's restricted keys do: a key that may change programs
+ * (or the ledger) may read them too. `conversions:write` has no read counterpart.
+ */
+const IMPLIED: Partial<Record<Scope, Scope>> = { 'programs:write': 'programs:read', 'ledger:write': 'ledger:read' };
+
+/** Whether a key holding `held` may do what `needed` allows: it holds `*`, `needed`, or a scope implying it. */
+export function grants(held: readonly string[], needed: Scope): boolean {
+  return held.includes('*') || held.includes(needed) || held.some((s) => IMPLIED[s as Scope] === needed);
+}
+
+/** Requires an admin key granting every one of `scopes` (see grants). */
 export function requireScope(...scopes: [Scope, ...Scope[]]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     if (!token) throw new ApiError('unauthorized', 'Missing Authorization: Bearer <api key>');
     const admin = await adminOf(c, token);
     if (!admin) throw new ApiError('unauthorized', 'Invalid or revoked API key');
-    const missing = admin.scopes.includes('*') ? undefined : scopes.find((s) => !admin.scopes.includes(s));
+    const missing = scopes.find((s) => !grants(admin.scopes, s));
     if (missing) throw new ApiError('forbidden', `This key lacks the ${missing} scope`);
     c.set('auth', { kind: 'admin', keyId: admin.keyId, scopes: admin.scopes });
     await next();

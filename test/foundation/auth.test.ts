@@ -129,8 +129,9 @@ describe('auth — security', () => {
     expectApiError(await t.json('POST', '/v1/programs', programInput, as(reader.key)), 403, 'forbidden');
     expect(await countRows(t, 'programs')).toBe(0);
 
-    const writer = await mintKey(['programs:write']);
-    expectApiError(await t.json('GET', '/v1/programs', undefined, as(writer.key)), 403, 'forbidden');
+    // programs:write implies programs:read, so only a ledger-only key is refused the read.
+    const ledger = await mintKey(['ledger:write']);
+    expectApiError(await t.json('GET', '/v1/programs', undefined, as(ledger.key)), 403, 'forbidden');
   });
 
   it('only a * key may mint, list or revoke keys (no privilege escalation)', async () => {

@@ -214,11 +214,15 @@ describe('GET /v1/links/:id/stats', () => {
     expect(await stats(t, link.id)).toEqual({ linkId: link.id, clicks: 4, uniqueClicks: 2, botClicks: 2 });
   });
 
-  it('needs programs:read', async () => {
+  it('needs programs:read (which programs:write includes)', async () => {
     const { t, partner } = await proxiedApp();
-    const key = (await t.json('POST', '/v1/api-keys', { name: 'w', scopes: ['programs:write'] })).body.key;
+    const key = (await t.json('POST', '/v1/api-keys', { name: 'w', scopes: ['conversions:write', 'ledger:write'] })).body.key;
     const r = await t.json('GET', `/v1/links/${partner.defaultLink.id}/stats`, undefined, { authorization: `Bearer ${key}` });
     expect(r.status).toBe(403);
+    const writer = (await t.json('POST', '/v1/api-keys', { name: 'pw', scopes: ['programs:write'] })).body.key;
+    const ok = await t.json('GET', `/v1/links/${partner.defaultLink.id}/stats`, undefined, { authorization: `Bearer ${writer}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ linkId: partner.defaultLink.id, clicks: 0, uniqueClicks: 0, botClicks: 0 });
   });
 });
 
