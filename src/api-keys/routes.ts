@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireScope, SCOPES } from '../middleware/auth';
 import { validate } from '../lib/validate';
+import { listQuery } from '../lib/schemas';
+import { page } from '../lib/pagination';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../db/queries/api-keys';
 import { newId } from '../lib/ids';
@@ -41,8 +43,11 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
     return c.json({ ...keyJson(row), key: secret }, 201);
   })
-  // GET /v1/api-keys — list keys (never their secrets)
-  .get('/', requireScope('*'), async (c) => c.json({ data: (await listApiKeys(c.var.deps.db)).map(keyJson), nextCursor: null }))
+  // GET /v1/api-keys — list keys (never their secrets), oldest first
+  .get('/', requireScope('*'), validate('query', listQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(page(await listApiKeys(c.var.deps.db, limit, cursor), limit, keyJson));
+  })
   // DELETE /v1/api-keys/:keyId — revoke (never the last * key while no root key is configured:
   // nobody could mint or revoke keys any more until a restart with ADMIN_API_KEY)
   .delete('/:keyId', requireScope('*'), async (c) => {

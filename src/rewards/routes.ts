@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
+import { listQuery } from '../lib/schemas';
+import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findProgram } from '../db/queries/programs';
 import { findReward, listRewards } from '../db/queries/rewards';
@@ -25,11 +27,12 @@ export const rewardRoutes = new Hono<AppEnv>()
     c.var.deps.programCache.clear();
     return c.json(rewardJson(row), 201);
   })
-  // GET /v1/programs/:programId/rewards
-  .get('/programs/:programId/rewards', requireScope('programs:read'), async (c) => {
+  // GET /v1/programs/:programId/rewards — list the program's rules, oldest first
+  .get('/programs/:programId/rewards', requireScope('programs:read'), validate('query', listQuery), async (c) => {
     const { db } = c.var.deps;
+    const { limit, cursor } = c.req.valid('query');
     const program = await programOrThrow(db, c.req.param('programId'));
-    return c.json({ data: (await listRewards(db, program.id)).map(rewardJson), nextCursor: null });
+    return c.json(page(await listRewards(db, program.id, limit, cursor), limit, rewardJson));
   })
   // GET /v1/programs/:programId/rewards/:rewardId
   .get('/programs/:programId/rewards/:rewardId', requireScope('programs:read'), async (c) => {

@@ -1,4 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { decodeCursor } from '../../lib/pagination';
 import type { Db } from '../client';
 import { perDb } from '../prepared';
 import { apiKeys } from '../schema';
@@ -43,8 +44,25 @@ export async function getApiKey(db: Db, id: string) {
   return row ?? null;
 }
 
-export async function listApiKeys(db: Db) {
-  return db.select().from(apiKeys).orderBy(apiKeys.createdAt);
+/**
+ * One page of keys, oldest first (the order this list had before it was paged), so `limit + 1` rows
+ * after the cursor's (createdAt, id). An admin-only read of a table of a few keys: it scans and
+ * sorts api_keys rather than keep an index for it.
+ */
+export async function listApiKeys(db: Db, limit: number, cursor?: string) {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(afterCursor(cursor))
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+    .limit(limit + 1);
+}
+
+// Oldest-first keyset condition; lib/pagination's cursorWhere is its newest-first mirror.
+function afterCursor(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  const { at, id } = decodeCursor(cursor);
+  return or(gt(apiKeys.createdAt, at), and(eq(apiKeys.createdAt, at), gt(apiKeys.id, id)));
 }
 
 export async function countApiKeys(db: Db): Promise<number> {
