@@ -12,7 +12,7 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
-import { insertAttributionHistoryStatement } from '../db/queries/attribution-history';
+import { insertAttributionHistoryStatement, insertOlderTouchStatement } from '../db/queries/attribution-history';
 import type { ProgramRow } from '../db/queries/programs';
 import { newSortableId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
@@ -40,6 +40,11 @@ export interface ConversionPlan {
   attribution: Touch | null;
   /** A touch that becomes the customer's attribution here: recorded in its history in the same batch. */
   history?: Touch | null;
+  /**
+   * A lead's own touch older than the customer's current one, inserted into the history's past in
+   * the same batch while its neighbouring rows are still `beforeId` and `afterId` (see olderTouchToRecord).
+   */
+  olderTouch?: { touch: Touch; beforeId: string | null; afterId: string | null } | null;
   /** Dimension facts of the attribution's click and link when already read; else read for the rollups. */
   dims?: DimFacts;
   status: 'attributed' | 'unattributed' | 'rejected';
@@ -164,6 +169,10 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   if (plan.history) {
     const { partnerId, linkId, clickId, at } = plan.history;
     statements.push(insertAttributionHistoryStatement(db, { id: newSortableId('ath'), programId: plan.program.id, customerId: plan.customer.id, partnerId, linkId, clickId, at, createdAt: now }));
+  }
+  if (plan.olderTouch) {
+    const { touch: { partnerId, linkId, clickId, at }, beforeId, afterId } = plan.olderTouch;
+    statements.push(insertOlderTouchStatement({ id: newSortableId('ath'), programId: plan.program.id, customerId: plan.customer.id, partnerId, linkId, clickId, at, createdAt: now }, beforeId, afterId));
   }
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
   await executeBatch(db, statements); // one conversion's writes, all or nothing

@@ -56,6 +56,37 @@ export function touchAtOccurrence(model: 'first_click' | 'last_click', current: 
 }
 
 /**
+ * Under last_click, a lead's own touch older than the customer's current one does not move the
+ * customer, but it happened: it belongs in the customer's history at its `at`. Only then is
+ * `before` read (the latest recorded touch at or before that `at`).
+ */
+export function mayRecordOlderTouch(model: 'first_click' | 'last_click', current: Touch | null, own: Touch | null): boolean {
+  return model === 'last_click' && current !== null && own !== null && occurredBeforeTouch(current, own.at);
+}
+
+/**
+ * The older touch to insert into the history's past, or null. `before` and `after` are the recorded
+ * touches next to its `at` (`after`: the next one, else the current). It must be a touch that would
+ * have taken the customer from `before` under last_click: newer than `before`'s latest click (an
+ * equal instant keeps the touch already recorded). A touch of the partner of `before` or of `after`
+ * adds nothing: a partner's repeated touch is no new referral, and moving `after` back would change
+ * when that partner referred the customer (its reward windows, the customer row, reports).
+ */
+export function olderTouchToRecord(model: 'first_click' | 'last_click', current: Touch | null, own: Touch | null, before: Touch | null, after: Touch | null): Touch | null {
+  if (!mayRecordOlderTouch(model, current, own)) return null;
+  const next = after ?? current!;
+  if (own!.partnerId === next.partnerId || own!.at.getTime() >= next.at.getTime()) return null;
+  if (before && (before.partnerId === own!.partnerId || own!.at.getTime() <= lastTouchTime(before))) return null;
+  return own;
+}
+
+/** The later of the recorded touch at a conversion's occurredAt and an older touch recorded with it. */
+export function laterTouch(earlier: Touch | null, recorded: Touch | null): Touch | null {
+  if (!recorded) return earlier;
+  return earlier && earlier.at.getTime() >= recorded.at.getTime() ? earlier : recorded;
+}
+
+/**
  * Merges a new touch with the customer's earlier attribution. first_click: the first partner
  * keeps the customer. last_click: a newer touch (not after the conversion) wins; a newer touch of
  * the same partner takes its link and click but keeps `at`, when that partner referred the

@@ -2,13 +2,13 @@ import { dedupeKey } from './dedupe-key';
 import type { AppDeps } from '../env';
 import { checkOccurredAt } from './check-occurred-at';
 import { findClick, findCustomer, findLinkByCode, findPartnersByIds } from '../db/queries/conversions';
-import { findTouchAt } from '../db/queries/attribution-history';
+import { findTouchAt, findTouchesAround } from '../db/queries/attribution-history';
 import { ApiError, NotFoundError, ValidationError } from '../lib/errors';
 import { clickIdTime } from '../lib/ids';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
-import { chooseAttribution, clickCandidate, needsEarlierTouch, touchAtOccurrence, type Candidate } from './resolve-attribution';
+import { chooseAttribution, clickCandidate, laterTouch, mayRecordOlderTouch, needsEarlierTouch, olderTouchToRecord, touchAtOccurrence, type Candidate } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
 import { withConversionRetry } from './with-retry';
@@ -90,12 +90,16 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
       else if (isSelfReferral(partner, { email, externalId: input.customer.externalId })) candidate = { rejected: 'self_referral' };
       else if (partner.status !== 'active') candidate = { rejected: 'partner_suspended' };
     }
-    const own = candidate && 'touch' in candidate ? candidate.touch : null;
-    const chosen = chooseAttribution(program.attributionModel, existingTouch, own);
+    const model = program.attributionModel;
+    const chosen = chooseAttribution(model, existingTouch, candidate && 'touch' in candidate ? candidate.touch : null);
     const rejectedReason = candidate && 'rejected' in candidate ? candidate.rejected : null;
+    // Its own touch older than the customer's current one (under last_click): a touch of the past.
+    const own = candidate && 'touch' in candidate ? candidate.touch : null;
+    const around = existing && !chosen.changed && mayRecordOlderTouch(model, chosen.touch, own) ? await findTouchesAround(db, program.id, existing.id, own!.at) : null;
+    const older = around ? olderTouchToRecord(model, chosen.touch, own, around.before?.touch ?? null, around.after?.touch ?? null) : null;
     // A lead from before the customer's current touch: under last_click, the touch current then.
-    const earlier = existing && needsEarlierTouch(program.attributionModel, chosen.touch, occurredAt) ? await findTouchAt(db, program.id, existing.id, occurredAt) : null;
-    const touch = touchAtOccurrence(program.attributionModel, chosen.touch, occurredAt, earlier?.touch ?? null);
+    const earlier = existing && needsEarlierTouch(model, chosen.touch, occurredAt) ? await findTouchAt(db, program.id, existing.id, occurredAt) : null;
+    const touch = touchAtOccurrence(model, chosen.touch, occurredAt, laterTouch(earlier?.touch ?? null, older));
 
     let status: 'attributed' | 'unattributed' | 'rejected' = 'unattributed';
     let reason: string | null = rejectedReason ?? 'no_referral';
@@ -141,6 +145,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
         customerRead: existing,
         attribution: status === 'attributed' ? touch : null,
         history: chosen.changed ? chosen.touch : null,
+        olderTouch: older ? { touch: older, beforeId: around!.before?.id ?? null, afterId: around!.after?.id ?? null } : null,
         dims: earlier && touch === earlier.touch ? earlier.dims : undefined,
         status,
         reason,

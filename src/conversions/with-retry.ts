@@ -1,4 +1,5 @@
 import { isRetryableConflict } from '../db/queries/conversions';
+import { isOlderTouchConflict } from '../db/queries/attribution-history';
 import { errorText } from '../db/client';
 import { ApiError, ValidationError } from '../lib/errors';
 
@@ -21,7 +22,7 @@ export async function withConversionRetry<T>(fn: (attempt: number) => Promise<T>
       if (/event_kind_mismatch/.test(errorText(err))) {
         throw new ValidationError('eventName', 'this name is already recorded through another tracking route in this program (a name is a lead, a sale or a custom event, not two of them)', 'event_kind_mismatch');
       }
-      if (!isRetryableConflict(err)) throw err;
+      if (!isRetryableConflict(err) && !isOlderTouchConflict(errorText(err))) throw err;
       retryStats.retries++;
       if (attempt >= MAX_ATTEMPTS) {
         throw new ApiError('conflict', 'Too much concurrent activity on this partner; retry the request', 'contention');
