@@ -57,8 +57,8 @@ export function touchAtOccurrence(model: 'first_click' | 'last_click', current: 
 
 /**
  * Under last_click, a lead's own touch older than the customer's current one does not move the
- * customer, but it happened: it belongs in the customer's history at its `at`. Only then is
- * `before` read (the latest recorded touch at or before that `at`).
+ * customer, but it happened: it may belong in the customer's history at its `at`. Only then are
+ * the recorded touches next to that `at` read (olderTouchToRecord decides).
  */
 export function mayRecordOlderTouch(model: 'first_click' | 'last_click', current: Touch | null, own: Touch | null): boolean {
   return model === 'last_click' && current !== null && own !== null && occurredBeforeTouch(current, own.at);

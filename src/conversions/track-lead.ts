@@ -46,7 +46,9 @@ async function lookupClick(deps: AppDeps, clickId: string) {
 /**
  * Records a lead (sign-up or any lead-type event) and attributes its customer: by click id (within
  * the program's window after the click), by referral code, or by the customer's earlier
- * attribution, following the program's first/last-click model. Idempotent per customer+eventName.
+ * attribution, following the program's first/last-click model. Under last_click a touch of its own
+ * older than the customer's current one is recorded in the customer's history (see
+ * olderTouchToRecord). Idempotent per customer+eventName.
  */
 export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHash: string) {
   const { db } = deps;
@@ -93,7 +95,8 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
     const model = program.attributionModel;
     const chosen = chooseAttribution(model, existingTouch, candidate && 'touch' in candidate ? candidate.touch : null);
     const rejectedReason = candidate && 'rejected' in candidate ? candidate.rejected : null;
-    // Its own touch older than the customer's current one (under last_click): a touch of the past.
+    // Its own touch older than the customer's current one (last_click): into the history's past, and
+    // the lead is that touch's when it is the latest at its occurredAt.
     const own = candidate && 'touch' in candidate ? candidate.touch : null;
     const around = existing && !chosen.changed && mayRecordOlderTouch(model, chosen.touch, own) ? await findTouchesAround(db, program.id, existing.id, own!.at) : null;
     const older = around ? olderTouchToRecord(model, chosen.touch, own, around.before?.touch ?? null, around.after?.touch ?? null) : null;

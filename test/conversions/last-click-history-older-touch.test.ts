@@ -182,6 +182,21 @@ describe('last_click: a backdated lead with its own older touch goes into the hi
     ]);
   });
 
+  it('an event recorded before the lead that brings C’s touch stays A’s; the same sale date reported afterwards is C’s', async () => {
+    const { t, program, a, c, cClick } = await scenario();
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 250 });
+    const early = await sale(t, program.id, 'c1', 3000, { externalId: 'ord_early', occurredAt: at(7) });
+    expect(early.commissions.map((x: any) => [x.partnerId, x.amount])).toEqual([[a.id, 250]]);
+    await lead(t, { clickId: cClick, customer: { externalId: 'c1' }, eventName: 'demo', occurredAt: at(5, 2) });
+    const late = await sale(t, program.id, 'c1', 3000, { externalId: 'ord_late', occurredAt: at(7) });
+    expect(late.commissions.map((x: any) => [x.partnerId, x.amount])).toEqual([[c.id, 250]]);
+    const stored = (await t.db.$client.execute("select external_id, partner_id from events where type = 'sale' order by external_id")).rows.map((r) => [r.external_id, r.partner_id]);
+    expect(stored).toEqual([
+      ['ord_early', a.id],
+      ['ord_late', c.id],
+    ]);
+  });
+
   it('a suspended C’s click is no touch: the lead is A’s (current on day 5) and the history is unchanged', async () => {
     const { t, program, a, b, c, cClick } = await scenario();
     expect((await t.json('PATCH', `/v1/partners/${c.id}`, { status: 'suspended' })).status).toBe(200);
