@@ -4,6 +4,7 @@ import type { AppDeps } from '../env';
 import { newClickId } from '../lib/ids';
 import { capturedClick, clickRedirectHeaders } from './redirect-response';
 import { isPrefetchRequest } from '../clicks/bot-rules';
+import { RESERVED_CODES } from '../lib/codes';
 
 export interface FastRedirectOptions {
   /** Client IP of a request (TRUST_PROXY=N: the Nth X-Forwarded-For entry from the right, else the socket peer); the app's own. */
@@ -12,8 +13,9 @@ export interface FastRedirectOptions {
   countryHeader: string;
 }
 
-// What `/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}` matches in the app, with or without a query.
-const CODE_PATH = /^\/([A-Za-z0-9][A-Za-z0-9_-]{0,49})(?:\?|$)/;
+// What `/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}` (or the same with a trailing slash) matches in the
+// app, with or without a query.
+const CODE_PATH = /^\/([A-Za-z0-9][A-Za-z0-9_-]{0,49})(\/?)(?:\?|$)/;
 // A query the WHATWG URL parser (which builds the app's request URL) leaves as it is: printable
 // ASCII without " # ' < > (it percent-encodes those, spaces and non-ASCII) and without a backslash.
 // Any other query goes through the app, so the Location passes on exactly what the app's would.
@@ -40,7 +42,7 @@ function repeatsUserAgentOrReferer(raw: readonly string[]): boolean {
 const one = (v: string | string[] | undefined): string | null => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
 
 /**
- * Node's hot path for `GET /:code`: when the link is already in the link cache (the app put it
+ * Node's hot path for `GET /:code` (and `/:code/`): when the link is already in the link cache (the app put it
  * there on an earlier request) and is live, answer the 302 straight from node:http — no fetch
  * Request/Response objects, no Hono routing — with exactly the headers, click id, cookie and
  * captured click the app's redirect route produces (same helpers; a test compares both).
@@ -57,7 +59,9 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
     if (!m) return false;
     const query = url.length > m[0].length ? url.slice(m[0].length) : '';
     if (query !== '' && !STABLE_QUERY.test(query)) return false;
-    const target = deps.linkCache.peek(m[1]!.toLowerCase());
+    const codeKey = m[1]!.toLowerCase();
+    if (m[2] && RESERVED_CODES.has(codeKey)) return false; // `/v1/`…: the app's 404, never a code
+    const target = deps.linkCache.peek(codeKey);
     if (!target || target.archived || target.partnerStatus !== 'active') return false;
     const h = req.headers;
     const host = h.host;

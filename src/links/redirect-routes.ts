@@ -5,6 +5,7 @@ import type { WaitUntil } from '../clicks/click-sink';
 import { capturedClick, clickRedirectHeaders, noClickLocation, redirectHeaders } from './redirect-response';
 import { rawQueryOf } from './forward-query';
 import { isPrefetchRequest } from '../clicks/bot-rules';
+import { RESERVED_CODES } from '../lib/codes';
 
 function notFoundPage() {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not found</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1><p>This referral link does not exist. Check the address and try again.</p></body></html>`;
@@ -39,11 +40,15 @@ function prefetchDeclined(): Response {
   return new Response('', { status: 403, headers: { 'cache-control': 'no-store' } });
 }
 
+const CODE = '[A-Za-z0-9][A-Za-z0-9_-]{0,49}';
+
 export const redirectRoutes = new Hono<AppEnv>()
-  // GET|HEAD /:code — the hot path: one cached lookup, 302, click written after the response (a prefetch: 403, no click)
-  .get('/:code{[A-Za-z0-9][A-Za-z0-9_-]{0,49}}', async (c) => {
+  // GET|HEAD /:code and /:code/ — the hot path: one cached lookup, 302, click written after the response (a prefetch: 403, no click)
+  .on('GET', [`/:code{${CODE}}`, `/:code{${CODE}}/`], async (c) => {
     const { db, linkCache, clickSink, clock, clientIp, clientCountry } = c.get('deps');
     const codeKey = c.req.param('code').toLowerCase();
+    // `/v1/`, `/portal/`, `/health/`: an app path with a slash is no code (the JSON 404 it always was).
+    if (RESERVED_CODES.has(codeKey) && c.req.path.endsWith('/')) return c.notFound();
     let target = linkCache.peek(codeKey);
     if (target === undefined) target = await linkCache.lookup(db, codeKey);
     if (!target) return c.html(notFoundPage(), 404);

@@ -163,6 +163,29 @@ describe('Node fast path for cached redirects', () => {
     );
   });
 
+  it('answers /code/ and /code/?query exactly as the app route does (a trailing slash is the same link)', async () => {
+    const headers = { 'user-agent': CHROME, 'x-forwarded-for': '203.0.113.12' };
+    for (const path of ['/Query-Path/', '/Query-Path/?gclid=abc&x=1']) {
+      await s.json('PATCH', `/v1/links/${linkId}`, { campaign: 'slash' }); // clears the cache: the app answers first
+      fastHits = 0;
+      const viaApp = await raw(port, 'GET', path, headers);
+      const viaFast = await raw(port, 'GET', path.toLowerCase(), headers);
+      expect(fastHits).toBe(1);
+      expect(shape(viaFast)).toEqual(shape(viaApp));
+      expect(shape(viaFast).status).toBe(302);
+      expect(shape(viaFast).headers.location).toBe(`https://a.test/q?a=1&utm_source=nl&rcid=CLICK${path.includes('?') ? '&gclid=abc&x=1' : ''}#f`);
+      expect(shape(viaFast).headers['set-cookie']).toEqual(['rcid=CLICK; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax']);
+    }
+    // An app path with a slash is never a code on either path: the API's JSON 404.
+    fastHits = 0;
+    for (const path of ['/v1/', '/health/']) {
+      const res = await raw(port, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(JSON.parse(res.body).error.code, path).toBe('not_found');
+    }
+    expect(fastHits).toBe(0);
+  });
+
   it('leaves a query the URL parser would re-encode to the app, which passes it on encoded', async () => {
     fastHits = 0;
     const res = await raw(port, 'GET', `/query-path?q="x"&n=<'>&b=\\`, { 'user-agent': CHROME });
