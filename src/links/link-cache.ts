@@ -14,6 +14,8 @@ export type RedirectTarget = TargetRow & {
   destination: CompiledDestination;
   /** `; Max-Age=…; Path=/; HttpOnly; Secure; SameSite=Lax` — what follows `rcid=<click id>`. */
   cookieAttributes: string;
+  /** The same with `; Domain=<the program's cookieDomain>`, for a request whose host is in it; null without one. */
+  domainCookieAttributes: string | null;
   /** For a link that redirects to the defaultUrl without a click (archived, partner not active): the keys a visitor's query cannot set there. */
   defaultUrlParams: ReadonlySet<string> | null;
 };
@@ -32,17 +34,20 @@ function allowedUrl(row: TargetRow): string {
 }
 
 function prepare(row: TargetRow): RedirectTarget {
-  const cookie = generateCookie(CLICK_COOKIE, '', {
-    path: '/',
-    secure: true,
-    httpOnly: true,
-    sameSite: 'Lax',
-    maxAge: Math.min(Math.floor((row.windowDays * DAY_MS) / 1000), MAX_COOKIE_AGE_SECONDS),
-  });
+  const attributes = (domain?: string) =>
+    generateCookie(CLICK_COOKIE, '', {
+      path: '/',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: Math.min(Math.floor((row.windowDays * DAY_MS) / 1000), MAX_COOKIE_AGE_SECONDS),
+      domain,
+    }).slice(CLICK_COOKIE.length + 1);
   return {
     ...row,
     destination: compileDestination(allowedUrl(row), row.clickIdParam, row.utm),
-    cookieAttributes: cookie.slice(CLICK_COOKIE.length + 1),
+    cookieAttributes: attributes(),
+    domainCookieAttributes: row.cookieDomain ? attributes(row.cookieDomain) : null,
     defaultUrlParams: row.archived || row.partnerStatus !== 'active' ? ownParamKeys(row.defaultUrl, row.clickIdParam) : null,
   };
 }

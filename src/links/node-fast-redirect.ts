@@ -74,7 +74,9 @@ export function nodeFastRedirect(deps: AppDeps, opts: FastRedirectOptions) {
 
     const at = deps.clock();
     const clickId = newClickId(at.getTime());
-    const headers = clickRedirectHeaders(target, clickId, query);
+    // The hostname the app's URL parser would give for this plain Host (lower-case, no port).
+    const hostname = target.cookieDomain ? host.replace(/:\d+$/, '').toLowerCase() : null;
+    const headers = clickRedirectHeaders(target, clickId, query, hostname);
     headers['content-length'] = '0';
     const pressure = deps.clickSink.capture(
       capturedClick(target, clickId, at, {

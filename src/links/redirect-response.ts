@@ -33,9 +33,24 @@ export function redirectHeaders(location: string, cookie?: string): Record<strin
   return headers;
 }
 
-/** Location and cookie for a click on a target; `rawQuery` is the visitor's query (without `?`), '' when none. */
-export function clickRedirectHeaders(target: RedirectTarget, clickId: string, rawQuery: string): Record<string, string> {
-  return redirectHeaders(destinationWith(target.destination, clickId, rawQuery), `${CLICK_COOKIE}=${clickId}${target.cookieAttributes}`);
+/**
+ * The cookie's attributes for a request to `hostname` (lower-case, no port): with the program's
+ * cookieDomain when the host is that domain or a subdomain of it (a browser would refuse it
+ * otherwise), else host-only.
+ */
+function cookieAttributesFor(target: RedirectTarget, hostname: string | null): string {
+  const domain = target.cookieDomain;
+  if (!domain || hostname === null || target.domainCookieAttributes === null) return target.cookieAttributes;
+  const inDomain = hostname === domain || (hostname.length > domain.length && hostname.endsWith(domain) && hostname.charCodeAt(hostname.length - domain.length - 1) === 46);
+  return inDomain ? target.domainCookieAttributes : target.cookieAttributes;
+}
+
+/**
+ * Location and cookie for a click on a target; `rawQuery` is the visitor's query (without `?`), ''
+ * when none; `hostname` the request's host without port (only read when the program has a cookieDomain).
+ */
+export function clickRedirectHeaders(target: RedirectTarget, clickId: string, rawQuery: string, hostname: string | null): Record<string, string> {
+  return redirectHeaders(destinationWith(target.destination, clickId, rawQuery), `${CLICK_COOKIE}=${clickId}${cookieAttributesFor(target, hostname)}`);
 }
 
 /** Location of a redirect without a click: the destination (HEAD), or the defaultUrl for an archived link or inactive partner. */

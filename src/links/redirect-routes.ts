@@ -76,5 +76,5 @@ export const redirectRoutes = new Hono<AppEnv>()
       clickSink.wantsWaitUntil === false ? null : waitUntilOf(c),
     );
     if (pressure) await pressure;
-    return found(clickRedirectHeaders(target, clickId, query));
+    return found(clickRedirectHeaders(target, clickId, query, target.cookieDomain ? new URL(req.url).hostname : null));
   });

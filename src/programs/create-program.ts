@@ -3,6 +3,7 @@ import { insertProgram, type ProgramRow } from '../db/queries/programs';
 import { newId } from '../lib/ids';
 import type { CreateProgramInput } from './schemas';
 import { checkDestination, normalizeHosts } from './check-hosts';
+import { normalizeCookieDomain } from './check-cookie-domain';
 import { throwIfClickIdParamClash } from '../links/check-click-id-param';
 
 /**
@@ -23,6 +24,7 @@ export async function createProgram({ db, now, input }: { db: Db; now: Date; inp
     clickIdParam: input.clickIdParam,
     dedupWindowSeconds: input.dedupWindowSeconds,
     leaderboardEnabled: input.leaderboardEnabled,
+    cookieDomain: normalizeCookieDomain(input.cookieDomain),
     createdAt: now,
     updatedAt: now,
   };

@@ -12,6 +12,7 @@ export function programJson(p: ProgramRow) {
     clickIdParam: p.clickIdParam,
     dedupWindowSeconds: p.dedupWindowSeconds,
     leaderboardEnabled: p.leaderboardEnabled,
+    cookieDomain: p.cookieDomain,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -21,6 +21,9 @@ const attributionPatch = z.strictObject({
 // No max length: checkDestination refuses over 2048 characters with reason too_long (see links/schemas.ts).
 const defaultUrl = z.string().min(1);
 
+// Checked and normalised by normalizeCookieDomain (422 invalid_cookie_domain); null clears it.
+const cookieDomain = z.string().trim().min(1).max(253).nullable();
+
 export const createProgramSchema = z.strictObject({
   name: shortText(200),
   currency: currencySchema,
@@ -34,6 +37,7 @@ export const createProgramSchema = z.strictObject({
     .default('rcid'),
   dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).default(3600),
   leaderboardEnabled: z.boolean().default(false),
+  cookieDomain: cookieDomain.default(null),
 });
 
 export const updateProgramSchema = z.strictObject({
@@ -48,6 +52,7 @@ export const updateProgramSchema = z.strictObject({
     .optional(),
   dedupWindowSeconds: z.number().int().min(0).max(30 * 86400).optional(),
   leaderboardEnabled: z.boolean().optional(),
+  cookieDomain: cookieDomain.optional(),
 });
 
 export type CreateProgramInput = z.infer<typeof createProgramSchema>;

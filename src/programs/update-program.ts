@@ -7,6 +7,7 @@ import { clickIdParamClash, clickIdParamRaced, throwIfClickIdParamClash } from '
 import { paramKey } from '../links/forward-query';
 import type { UpdateProgramInput } from './schemas';
 import { checkDestination, normalizeHosts } from './check-hosts';
+import { normalizeCookieDomain } from './check-cookie-domain';
 
 /**
  * A new clickIdParam applies to every link of the program at once (the redirect reads it from the
@@ -55,6 +56,7 @@ async function tryUpdateProgram(db: Db, now: Date, id: string, input: UpdateProg
   if (input.clickIdParam !== undefined) patch.clickIdParam = input.clickIdParam;
   if (input.dedupWindowSeconds !== undefined) patch.dedupWindowSeconds = input.dedupWindowSeconds;
   if (input.leaderboardEnabled !== undefined) patch.leaderboardEnabled = input.leaderboardEnabled;
+  if (input.cookieDomain !== undefined) patch.cookieDomain = normalizeCookieDomain(input.cookieDomain);
   // Every PATCH writes defaultUrl (checked against the allowedHosts it writes), so every one is
   // written only while defaultUrl and clickIdParam are still what it read: else a name-only PATCH
   // would put back a defaultUrl a concurrent PATCH moved clear of a new clickIdParam or onto hosts

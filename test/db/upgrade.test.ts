@@ -47,7 +47,7 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP INDEX commissions_payout_created_idx'); // 0012, and the index it replaced (0006)
   await t.sql('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL');
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(15);
+  expect(applied.length).toBe(16);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -99,11 +99,15 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
     expect(built.status, JSON.stringify(built.body)).toBe(201);
     const [payout] = built.body.data;
     expect([payout.amount, payout.entryCount]).toEqual([2200, 5]);
+    // 0015 (the code above reads programs with it; the upgrade adds it back, null)
+    await t.sql('ALTER TABLE programs DROP COLUMN cookie_domain');
     await t.close();
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(15);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(16);
+    // 0015: existing programs keep a host-only rcid cookie.
+    expect(await u.sql('select cookie_domain from programs')).toEqual([{ cookie_domain: null }]);
     // 0014 starts each attributed customer's history with its current touch: cus:1, the click's.
     expect(await u.sql('select h.partner_id, h.link_id, h.click_id, h.at = c.attributed_at as same_at from attribution_history h join customers c on c.id = h.customer_id')).toEqual([
       { partner_id: partner.id, link_id: partner.defaultLink.id, click_id: clickId, same_at: 1 },

@@ -22,6 +22,7 @@ describe('programs — happy', () => {
       clickIdParam: 'rcid',
       dedupWindowSeconds: 3600,
       leaderboardEnabled: false,
+      cookieDomain: null,
       createdAt: t.now.toISOString(),
       updatedAt: t.now.toISOString(),
     });

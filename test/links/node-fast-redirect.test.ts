@@ -186,6 +186,29 @@ describe('Node fast path for cached redirects', () => {
     expect(fastHits).toBe(0);
   });
 
+  it("sets the same Domain cookie as the app for a program's cookieDomain (host in it), host-only otherwise", async () => {
+    const program = await s.json('POST', '/v1/programs', { name: 'D', currency: 'EUR', defaultUrl: 'https://a.test/d', allowedHosts: ['a.test'], cookieDomain: 'shop.test' });
+    expect(program.body.cookieDomain).toBe('shop.test');
+    const partner = await s.json('POST', `/v1/programs/${program.body.id}/partners`, { name: 'D', email: 'd@p.test' });
+    const dcode = partner.body.code;
+    const cases: [string, string][] = [
+      [`go.shop.test:${port}`, 'rcid=CLICK; Max-Age=2592000; Domain=shop.test; Path=/; HttpOnly; Secure; SameSite=Lax'],
+      ['SHOP.TEST', 'rcid=CLICK; Max-Age=2592000; Domain=shop.test; Path=/; HttpOnly; Secure; SameSite=Lax'],
+      [`notshop.test:${port}`, 'rcid=CLICK; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax'],
+      [`127.0.0.1:${port}`, 'rcid=CLICK; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax'],
+    ];
+    for (const [host, cookie] of cases) {
+      await s.json('PATCH', `/v1/links/${partner.body.defaultLink.id}`, { campaign: host }); // clears the cache: the app answers first
+      fastHits = 0;
+      const headers = { 'user-agent': CHROME, host };
+      const viaApp = await raw(port, 'GET', `/${dcode}/`, headers);
+      const viaFast = await raw(port, 'GET', `/${dcode}`, headers);
+      expect(fastHits).toBe(1);
+      expect(shape(viaFast)).toEqual(shape(viaApp));
+      expect(shape(viaFast).headers['set-cookie'], host).toEqual([cookie]);
+    }
+  });
+
   it('leaves a query the URL parser would re-encode to the app, which passes it on encoded', async () => {
     fastHits = 0;
     const res = await raw(port, 'GET', `/query-path?q="x"&n=<'>&b=\\`, { 'user-agent': CHROME });

@@ -114,6 +114,7 @@ const redirectTargetQuery = perDb((db) =>
       clickIdParam: programs.clickIdParam,
       windowDays: programs.attributionWindowDays,
       dedupWindowSeconds: programs.dedupWindowSeconds,
+      cookieDomain: programs.cookieDomain,
     })
     .from(links)
     .innerJoin(partners, eq(partners.id, links.partnerId))

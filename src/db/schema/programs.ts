@@ -15,6 +15,11 @@ export const programs = sqliteTable(
     dedupWindowSeconds: integer('dedup_window_seconds').notNull(),
     /** Show the program's leaderboard to partners in the portal (referral contests). */
     leaderboardEnabled: integer('leaderboard_enabled', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The domain the `rcid` cookie is set for (`Domain=shop.com`) when the short link's host is it or
+     * a subdomain of it (`go.shop.com`), so the merchant's backend can read it; null: host-only.
+     */
+    cookieDomain: text('cookie_domain'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
