@@ -6,11 +6,12 @@ import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findProgram } from '../db/queries/programs';
-import { findPartner, listPartners, updatePartner } from '../db/queries/partners';
+import { findPartner, listPartners } from '../db/queries/partners';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
 import { createPartnerSchema, updatePartnerSchema } from './schemas';
 import { createPartner } from './create-partner';
+import { updatePartner } from './update-partner';
 import { partnerJson } from './partner-json';
 
 export const partnerRoutes = new Hono<AppEnv>()
@@ -36,16 +37,11 @@ export const partnerRoutes = new Hono<AppEnv>()
     if (!row) throw new NotFoundError('Partner');
     return c.json(partnerJson(row));
   })
-  // PATCH /v1/partners/:partnerId — rename, change email, suspend or reactivate
+  // PATCH /v1/partners/:partnerId — rename, change email (409 email_taken when another partner of the program has it), suspend or reactivate
   .patch('/partners/:partnerId', requireScope('programs:write'), validate('json', updatePartnerSchema), async (c) => {
     const { db, clock, linkCache } = c.var.deps;
     const input = c.req.valid('json');
-    const row = await updatePartner(db, c.req.param('partnerId'), {
-      ...input,
-      ...(input.email ? { email: input.email.toLowerCase() } : {}),
-      updatedAt: clock(),
-    });
-    if (!row) throw new NotFoundError('Partner');
+    const row = await updatePartner({ db, now: clock(), id: c.req.param('partnerId'), input });
     if (input.status) linkCache.clear(); // a suspended partner's links must stop attributing now
     return c.json(partnerJson(row));
   });

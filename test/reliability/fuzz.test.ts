@@ -370,6 +370,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'POST /portal/logout', method: 'POST', path: '/portal/logout', auth: 'none', body: { csrf: 'CSRF' }, cookie: true, form: true },
     { name: 'GET /:code', method: 'GET', path: '/{jane-pro}', auth: 'none' },
     { name: 'HEAD /:code', method: 'HEAD', path: '/{jane}', auth: 'none' },
+    { name: 'GET /:code/', method: 'GET', path: '/{jane}/', auth: 'none' },
     { name: 'GET /health', method: 'GET', path: '/health', auth: 'none' },
   ];
 }

@@ -16,17 +16,17 @@ function clickIdParamStill(programId: string, clickIdParam: string): SQL {
 }
 
 /**
- * `INSERT INTO <table> SELECT <row> FROM programs WHERE id = <programId> AND click_id_param = <clickIdParam>`:
- * writes `row` only while the program's click_id_param is still what its check read (one row or none).
+ * `INSERT INTO <table> SELECT <row> FROM programs WHERE id = <programId> AND click_id_param = <clickIdParam> [AND <guard>]`:
+ * writes `row` only while the program's click_id_param is still what its check read (and `guard` holds): one row or none.
  */
-export function insertIfClickIdParam(db: Db, table: typeof links | typeof partners, row: Record<string, unknown>, programId: string, clickIdParam: string) {
+export function insertIfClickIdParam(db: Db, table: typeof links | typeof partners, row: Record<string, unknown>, programId: string, clickIdParam: string, guard?: SQL) {
   const values = Object.fromEntries(
     Object.entries(getTableColumns(table)).map(([key, col]) => {
       const v = row[key];
       return [key, (v === null ? sql`null` : sql`${sql.param(v, col)}`).as(key)];
     }),
   ) as Record<string, SQL.Aliased>;
-  const picked = db.select(values).from(programs).where(and(eq(programs.id, programId), eq(programs.clickIdParam, clickIdParam)));
+  const picked = db.select(values).from(programs).where(and(eq(programs.id, programId), eq(programs.clickIdParam, clickIdParam), guard));
   return (db.insert(table) as ReturnType<Db['insert']>).select(picked as never);
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, not, sql, type SQL } from 'drizzle-orm';
 import { rowsAffected, type Db } from '../client';
 import { insertIfClickIdParam } from './links';
 import { links, partners } from '../schema';
@@ -8,16 +8,46 @@ export type PartnerRow = typeof partners.$inferSelect;
 export type LinkRow = typeof links.$inferSelect;
 
 /**
+ * True while a partner of the program has this email (compared trimmed and
+ * lower-case, as stored; rows written before that was enforced are compared the same way).
+ */
+function emailTaken(programId: string, email: string): SQL {
+  return sql`exists (select 1 from partners as other where other.program_id = ${programId} and lower(trim(other.email)) = ${email})`;
+}
+
+/**
  * Partner and its default link are written together or not at all, and only while the program's
- * click_id_param is still `clickIdParam` (the link's url is the defaultUrl read with it): false
- * when it was renamed since, which may have moved the defaultUrl clear of the new name.
+ * click_id_param is still `clickIdParam` (the link's url is the defaultUrl read with it) and no
+ * partner of the program has the email (one statement: two concurrent sign-ups cannot both pass).
+ * False when either failed: the email is taken, or clickIdParam was renamed since (which may have
+ * moved the defaultUrl clear of the new name); the caller tells which.
  */
 export async function insertPartnerWithLink(db: Db, partner: PartnerRow, link: LinkRow, clickIdParam: string): Promise<boolean> {
   const [inserted] = await db.batch([
-    insertIfClickIdParam(db, partners, partner, partner.programId, clickIdParam),
-    insertIfClickIdParam(db, links, link, link.programId, clickIdParam),
+    insertIfClickIdParam(db, partners, partner, partner.programId, clickIdParam, not(emailTaken(partner.programId, partner.email))),
+    insertIfClickIdParam(db, links, link, link.programId, clickIdParam, sql`exists (select 1 from partners as own where own.id = ${partner.id})`),
   ]);
   return rowsAffected(inserted) === 1;
+}
+
+/** A partner of the program with this (normalised) email, or null. */
+export async function findPartnerByEmail(db: Db, programId: string, email: string) {
+  const [row] = await db
+    .select({ id: partners.id })
+    .from(partners)
+    .where(and(eq(partners.programId, programId), sql`lower(trim(${partners.email})) = ${email}`))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Applies `patch`; when it sets `email`, only while no other partner of the same program has it
+ * (in the same statement). Null when the partner is gone or the email is taken; the caller tells which.
+ */
+export async function updatePartnerIfEmailFree(db: Db, id: string, patch: Partial<PartnerRow>): Promise<PartnerRow | null> {
+  const free = patch.email === undefined ? undefined : sql`not exists (select 1 from partners as other where other.program_id = "partners"."program_id" and lower(trim(other.email)) = ${patch.email} and other.id <> "partners"."id")`;
+  const [row] = await db.update(partners).set(patch).where(and(eq(partners.id, id), free)).returning();
+  return row ?? null;
 }
 
 export async function findPartner(db: Db, id: string): Promise<PartnerRow | null> {
@@ -31,11 +61,6 @@ export async function findPartnerByExternalId(db: Db, programId: string, externa
     .from(partners)
     .where(and(eq(partners.programId, programId), eq(partners.externalId, externalId)))
     .limit(1);
-  return row ?? null;
-}
-
-export async function updatePartner(db: Db, id: string, patch: Partial<PartnerRow>): Promise<PartnerRow | null> {
-  const [row] = await db.update(partners).set(patch).where(eq(partners.id, id)).returning();
   return row ?? null;
 }
 
