@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { createNodeRuntime } from './node-runtime';
 import { createNodeServer, listen } from './node-server';
-import { ensureJwtSecret } from './node-secrets';
+import { createDatabaseFile, ensureJwtSecret } from './node-secrets';
 import { readNodeSettings } from './node-settings';
 import { randomToken } from './lib/hash';
 import { countApiKeys } from './db/queries/api-keys';
@@ -11,7 +11,9 @@ import { openNodeDb, printableDatabaseUrl } from './db/node-client';
 import type { Db } from './db/client';
 
 const { databaseUrl, authToken, hostname, port, workers, approveEveryMs } = readNodeSettings(process.env);
-const env = ensureJwtSecret(process.env, databaseUrl);
+// A new database file is created 600 first; a new one never takes an older database's jwt-secret.
+const newDatabase = createDatabaseFile(databaseUrl);
+const env = ensureJwtSecret(process.env, databaseUrl, { newDatabase });
 
 /** First run without a configured root key: mint one, show it once, keep only its hash. */
 async function ensureAdminKey(db: Db) {

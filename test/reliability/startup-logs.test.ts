@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,9 @@ describe('what `npm start` prints', () => {
       const res = await fetch(`${first.base}/v1/programs`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       expect(await first.stop('SIGTERM')).toBe(0);
-      const jwtSecret = readFileSync(join(dir, 'nested', 'jwt-secret'), 'utf8').trim();
+      const jwtSecret = readFileSync(`${file}.jwt-secret`, 'utf8').trim();
+      // The database (customer emails, key hashes) is as private as the secret beside it.
+      expect([statSync(file).mode & 0o777, statSync(`${file}.jwt-secret`).mode & 0o777]).toEqual([0o600, 0o600]);
       expect(first.output().split(key!).length - 1).toBe(1);
       expect(first.output()).not.toContain(jwtSecret);
 
