@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../../src/node-runtime';
-import { spawnServer } from '../helpers/spawn-server';
+import { SPAWN_TEST_TIMEOUT_MS, spawnServer, stopSpawnedServers } from '../helpers/spawn-server';
 import { makeApp } from '../helpers/app';
 import { readNodeSettings } from '../../src/node-settings';
 
 const env = { ADMIN_API_KEY: 'settings-test-admin-key-0123456789', VISITOR_SALT: 's' };
+afterEach(stopSpawnedServers);
 
 describe('numeric settings: a malformed value is a start-up error naming the variable, never a silent default', () => {
   it('RATE_LIMIT_PER_SECOND=abc (or -1) refuses to start instead of running without a rate limit', async () => {
@@ -89,18 +90,21 @@ describe('numeric settings: a malformed value is a start-up error naming the var
         // Each process would have its own empty database (and the key printed by the primary would open none of them).
         [{ WORKERS: '2', DATABASE_URL: ':memory:' }, 'WORKERS > 1 needs a database file or a remote DATABASE_URL, not :memory:'],
       ];
-      for (const [vars, message] of cases) {
-        // A server that starts anyway is stopped at once (and fails the check).
-        const outcome = await spawnServer({ env: { ...env, DATABASE_URL: join(dir, 'r.db'), ...vars }, tries: 60 }).then(
-          async (s) => `started: ${await s.stop('SIGKILL')}`,
-          (err: unknown) => String(err),
-        );
-        expect(outcome).toContain(message);
-      }
+      // All four at once (each is a Node start-up, seconds apart on a loaded host, not one after another).
+      // A server that starts anyway is stopped at once (and fails the check).
+      const outcomes = await Promise.all(
+        cases.map(([vars]) =>
+          spawnServer({ env: { ...env, DATABASE_URL: join(dir, 'r.db'), ...vars } }).then(
+            async (s) => `started: ${await s.stop('SIGKILL')}`,
+            (err: unknown) => String(err),
+          ),
+        ),
+      );
+      cases.forEach(([, message], i) => expect(outcomes[i]).toContain(message));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 
   it('Node: an empty DATABASE_URL or HOST is the default (./.data/reflink.db, 127.0.0.1), not a throwaway database or every interface', () => {
     expect(readNodeSettings({ DATABASE_URL: '', HOST: '', PORT: '', WORKERS: '', APPROVE_INTERVAL_SECONDS: '' })).toEqual({

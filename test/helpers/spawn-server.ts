@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A free loopback port (released before the child binds it; good enough on a quiet machine). */
+/**
+ * A free loopback port, released before its user binds it: another process may take it in
+ * between. Only for servers that cannot report the port they bound (sqld); retry on EADDRINUSE.
+ */
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -19,13 +22,25 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How long a spawned server may take to be ready. `node --import tsx` compiles and loads the app
+ * in ~1 s on an idle core but took over 20 s with both cores saturated (load average ~9), so the
+ * wait is a deadline, not a number of polls; a server that exits early fails at once.
+ */
+export const READY_TIMEOUT_MS = 60_000;
+/** Per-test timeout for a test that starts servers as processes on a loaded 2-core host. */
+export const SPAWN_TEST_TIMEOUT_MS = 120_000;
+
 export interface SpawnedServer {
   base: string;
   port: number;
   child: ChildProcess;
   /** The child's last ~8 KB of stdout + stderr, for failure messages. */
   output(): string;
-  /** Sends `signal` and resolves with the exit code once the process is gone (SIGKILL after `graceMs`). */
+  /**
+   * Sends `signal` to the server's process and resolves with its exit code once it is gone
+   * (SIGKILL after `graceMs`); then SIGKILLs whatever is left of its process group (cluster workers).
+   */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
@@ -37,54 +52,116 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Path polled until it answers below 400 (redirects not followed); default `/health`. */
   readyPath?: string;
-  /** Bounded wait: `tries` polls, `intervalMs` apart. */
-  tries?: number;
-  intervalMs?: number;
+  /** How many "… on http://127.0.0.1:<port>" lines to wait for: WORKERS=2 prints one per worker. */
+  listening?: number;
+  /** Overall readiness deadline; default READY_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+/** Every server spawned by this process and not yet gone, for stopSpawnedServers(). */
+const running = new Set<SpawnedServer>();
+
+/** SIGKILLs every spawned server still running (afterAll/afterEach: nothing outlives a failed test). */
+export async function stopSpawnedServers(): Promise<void> {
+  await Promise.all([...running].map((s) => s.stop('SIGKILL')));
+}
+
+// Last resort when the test process itself exits (a bench run, a worker torn down).
+process.once('exit', () => {
+  for (const s of running) killGroup(s.child, 'SIGKILL');
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // the group is gone already
+  }
 }
 
 /**
- * Starts a TypeScript server as its own Node process (`node --import tsx <script>`) on a free
- * loopback port (env PORT/HOST) and resolves once `readyPath` answers. Fails with the child's output
- * when it exits early or is not ready in time; the child is killed in that case.
+ * Starts a TypeScript server as its own Node process (`node --import tsx <script>`) with PORT=0:
+ * the OS picks the port and the server's own "… on http://127.0.0.1:<port>" line says which, so
+ * no other process can take it in between. Resolves once that line is printed (`listening` times)
+ * and `readyPath` answers. Fails with the child's output when it exits early or is not ready
+ * within the deadline; the child is killed in that case.
  */
 export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServer> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script ?? 'src/node.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...opts.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stop() also reaches node:cluster workers and nothing is orphaned.
+    detached: true,
   });
   let out = '';
+  let port = 0;
+  let listeners = 0;
+  let partial = '';
   const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-8000);
+    const text = chunk.toString();
+    out = (out + text).slice(-8000);
   };
-  child.stdout!.on('data', keep);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    // Whole lines only: a chunk may end in the middle of the port number.
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      const m = / on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      if (m) {
+        port ||= Number(m[1]);
+        listeners++;
+      }
+    }
+  });
   child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let gone = false;
-  void exited.then(() => (gone = true));
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000) => {
-    if (gone) return child.exitCode;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
-  };
-
-  const tries = opts.tries ?? 150;
-  for (let i = 0; i < tries; i++) {
-    if (gone) throw new Error(`server exited before it was ready:\n${out}`);
-    try {
-      const res = await fetch(base + (opts.readyPath ?? '/health'), { redirect: 'manual' });
-      if (res.status < 400) return { base, port, child, output: () => out, stop };
-    } catch {
-      // not listening yet
+    if (!gone) {
+      child.kill(signal);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
     }
-    await sleep(opts.intervalMs ?? 100);
+    killGroup(child, 'SIGKILL');
+    running.delete(server);
+    return child.exitCode;
+  };
+  const server: SpawnedServer = {
+    get base() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    child,
+    output: () => out,
+    stop,
+  };
+  running.add(server);
+  void exited.then(() => (gone = true));
+
+  const timeoutMs = opts.timeoutMs ?? READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const want = opts.listening ?? 1;
+  while (Date.now() < deadline) {
+    if (gone) {
+      await stop('SIGKILL');
+      throw new Error(`server exited (code ${child.exitCode}) before it was ready:\n${out}`);
+    }
+    if (listeners >= want) {
+      try {
+        const res = await fetch(server.base + (opts.readyPath ?? '/health'), { redirect: 'manual', signal: AbortSignal.timeout(Math.max(1, Math.min(10_000, deadline - Date.now()))) });
+        if (res.status < 400) return server;
+      } catch {
+        // not answering yet
+      }
+    }
+    await sleep(50);
   }
   await stop('SIGKILL');
-  throw new Error(`server not ready after ${tries} polls:\n${out}`);
+  throw new Error(`server not ready after ${timeoutMs} ms (${listeners} of ${want} listening lines):\n${out}`);
 }

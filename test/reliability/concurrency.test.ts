@@ -3,6 +3,7 @@ import { startServer } from '../helpers/server';
 import type { KeyedMutex } from '../../src/lib/keyed-mutex';
 import { retryStats } from '../../src/conversions/with-retry';
 import { startSqld, type Sqld } from '../helpers/sqld';
+import { SPAWN_TEST_TIMEOUT_MS } from '../helpers/spawn-server';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -68,7 +69,7 @@ describe.each([
     if (remote) sqld = await startSqld();
     s = await startServer(sqld ? { databaseUrl: sqld.url } : {});
     if (unlocked) (s.deps as { locks: Pick<KeyedMutex, 'run'> }).locks = { run: (_k, fn) => fn() };
-  });
+  }, SPAWN_TEST_TIMEOUT_MS); // sqld's start-up, on a loaded host
   afterAll(async () => {
     await s.stop();
     await sqld?.stop();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../helpers/spawn-server';
+import { SPAWN_TEST_TIMEOUT_MS, spawnServer, type SpawnedServer } from '../helpers/spawn-server';
 
 const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdefghij';
 const SALES = 400;
@@ -100,7 +100,7 @@ describe('SIGKILL while sales stream in (Node entry, libSQL file in WAL mode)', 
     expect(killed).toBe(true);
     await s.stop('SIGKILL');
     expect(s.child.signalCode).toBe('SIGKILL');
-  }, 25_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await Promise.all(children.map((c) => c.stop('SIGKILL')));
@@ -141,5 +141,5 @@ describe('SIGKILL while sales stream in (Node entry, libSQL file in WAL mode)', 
     expect([...countBy(ledger, (c) => c.eventId).values()].every((n) => n === 1)).toBe(true);
     expect(new Set(ledger.map((c) => c.eventId))).toEqual(new Set(after.map((e) => e.id)));
     expect(ledger.every((c) => c.amount === 100 && c.status === 'approved')).toBe(true);
-  }, 25_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });

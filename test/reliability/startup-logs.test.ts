@@ -1,13 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { ROOT, spawnServer } from '../helpers/spawn-server';
+import { ROOT, SPAWN_TEST_TIMEOUT_MS, spawnServer, stopSpawnedServers } from '../helpers/spawn-server';
 import { startSqld, sqldSupported } from '../helpers/sqld';
 
 // Inherited settings would change what a first start does.
 const CLEAN = { ADMIN_API_KEY: '', VISITOR_SALT: '', JWT_SECRET: '', JWT_PRIVATE_KEY: '', DATABASE_AUTH_TOKEN: '' };
+
+// A server left running by a failed assertion is killed before the next test.
+afterEach(stopSpawnedServers);
 
 describe('what `npm start` prints', () => {
   it('a first start creates the database and prints the generated admin key once; it works; a restart prints no key; the JWT secret is never printed', async () => {
@@ -34,7 +37,7 @@ describe('what `npm start` prints', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 
   it.skipIf(!sqldSupported)('a remote DATABASE_URL carrying its token (?authToken=) is printed without it', async () => {
     const sqld = await startSqld();
@@ -46,7 +49,7 @@ describe('what `npm start` prints', () => {
     } finally {
       await sqld.stop();
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });
 
 describe('what `npm run db:rebuild-rollups` prints', () => {
@@ -57,7 +60,7 @@ describe('what `npm run db:rebuild-rollups` prints', () => {
         cwd: ROOT,
         env: { ...process.env, ...CLEAN, DATABASE_URL: `${sqld.url}/?authToken=tok-secret-456` },
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: SPAWN_TEST_TIMEOUT_MS - 30_000,
       });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toContain(`rebuilt rollups of every program in ${sqld.url}/: 0 daily_rollups rows, 0 daily_commission_rollups rows`);
@@ -65,7 +68,7 @@ describe('what `npm run db:rebuild-rollups` prints', () => {
     } finally {
       await sqld.stop();
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });
 
 describe('what `npm start` says when it stops', () => {
@@ -89,5 +92,5 @@ describe('what `npm start` says when it stops', () => {
     } finally {
       if (!stopped) await sqld.stop();
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, spawnServer, type SpawnedServer } from '../helpers/spawn-server';
+import { ROOT, SPAWN_TEST_TIMEOUT_MS, spawnServer, stopSpawnedServers, type SpawnedServer } from '../helpers/spawn-server';
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 
@@ -22,12 +22,13 @@ describe('Node with WORKERS=2 on one database file', () => {
   };
 
   beforeAll(async () => {
-    s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: KEY, VISITOR_SALT: 'salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' }, tries: 900 });
-    for (let i = 0; i < 100 && !(s.output().includes('worker 0 of 2') && s.output().includes('worker 1 of 2')); i++) await new Promise((r) => setTimeout(r, 100));
+    // Ready once both workers print their listening line.
+    s = await spawnServer({ env: { DATABASE_URL: file, ADMIN_API_KEY: KEY, VISITOR_SALT: 'salt', RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' }, listening: 2 });
+    expect(s.output()).toContain('worker 0 of 2');
     expect(s.output()).toContain('worker 1 of 2');
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
   afterAll(async () => {
-    await s.stop('SIGKILL');
+    await stopSpawnedServers();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -59,20 +60,22 @@ describe('Node with WORKERS=2 on one database file', () => {
     } finally {
       db.close();
     }
-  }, 120_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });
 
 describe('Node with WORKERS=2, neither ADMIN_API_KEY nor VISITOR_SALT set (a first `npm start`)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reflink-cluster-salt-'));
   const file = join(dir, 'cluster.db');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopSpawnedServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('one visitor clicking 20 times, each on a new connection (spread over both processes), has one visitor hash', async () => {
     const env: Record<string, string> = { DATABASE_URL: file, RATE_LIMIT_PER_SECOND: '0', WORKERS: '2' };
     for (const name of ['ADMIN_API_KEY', 'VISITOR_SALT', 'JWT_SECRET', 'JWT_PRIVATE_KEY']) env[name] = '';
-    const s = await spawnServer({ env });
+    const s = await spawnServer({ env, listening: 2 });
     try {
-      for (let i = 0; i < 100 && !(s.output().includes('worker 0 of 2') && s.output().includes('worker 1 of 2')); i++) await new Promise((r) => setTimeout(r, 100));
       const key = /rk_[A-Za-z0-9_-]+/.exec(s.output())?.[0];
       expect(key, s.output()).toBeDefined();
       const call = async (method: string, path: string, body?: unknown) => {
@@ -103,7 +106,7 @@ describe('Node with WORKERS=2, neither ADMIN_API_KEY nor VISITOR_SALT set (a fir
     } finally {
       await s.stop('SIGKILL');
     }
-  }, 120_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });
 
 describe('Node with WORKERS=2 whose workers cannot start', () => {
@@ -116,11 +119,13 @@ describe('Node with WORKERS=2 whose workers cannot start', () => {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2', ADMIN_API_KEY: KEY, DATABASE_URL: join(dir, 'busy.db') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: the finally below reaches any worker left behind
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    // A primary that forks workers forever never exits: killed before the test's own timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), SPAWN_TEST_TIMEOUT_MS - 20_000);
     try {
       const code = await new Promise<number | null>((ok) => child.once('exit', (c) => ok(c)));
       expect(code, out).toBe(1);
@@ -129,8 +134,13 @@ describe('Node with WORKERS=2 whose workers cannot start', () => {
       expect(out).toContain('a worker failed to start (code 1); stopping');
     } finally {
       clearTimeout(timer);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone
+      }
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import worker, { type Env } from '../../src/worker';
 import { openNodeDb } from '../../src/db/node-client';
 import { startSqld, sqldSupported, type Sqld } from '../helpers/sqld';
+import { SPAWN_TEST_TIMEOUT_MS } from '../helpers/spawn-server';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdefghij';
 const CHROME_WINDOWS =
@@ -40,7 +41,7 @@ describe.skipIf(!sqldSupported)('worker.ts with LIBSQL_URL against a real sqld',
     // Migrations go through the Node client over HTTP (drizzle's libSQL migrator).
     await openNodeDb(sqld.url);
     env = { LIBSQL_URL: sqld.url, ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', PUBLIC_URL: 'https://ref.test' };
-  }, 30_000);
+  }, SPAWN_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await drain().catch(() => {});
