@@ -119,7 +119,9 @@ export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServe
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let gone = false;
 
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000) => {
+  // A graceful stop flushes buffered clicks in every process: a WORKERS=2 server took over 20 s on
+  // the loaded host (and was SIGKILLed, exit code null), so the grace matches the start-up deadline.
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = READY_TIMEOUT_MS) => {
     if (!gone) {
       child.kill(signal);
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
