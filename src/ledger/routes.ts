@@ -12,6 +12,9 @@ import { listCommissions, listEvents } from '../db/queries/ledger';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
 import { approveCommissions } from './approve-commissions';
 import { balanceOf } from './balance-of';
+import { voidCommission } from './void-commission';
+import { addAdjustment } from './add-adjustment';
+import { adjustmentSchema, voidSchema } from './schemas';
 
 const commissionQuery = listQuery.extend({
   partnerId: z.string().max(64).optional(),
@@ -49,6 +52,20 @@ export const ledgerRoutes = new Hono<AppEnv>()
     const partner = await findPartner(db, c.req.param('partnerId'));
     if (!partner) throw new NotFoundError('Partner');
     return c.json({ partnerId: partner.id, balances: await balanceOf(db, partner.id) });
+  })
+  // POST /v1/commissions/:commissionId/void — take a commission back in full (201; again: 200, the first void)
+  .post('/commissions/:commissionId/void', requireScope('ledger:write'), validate('json', voidSchema), async (c) => {
+    const { db } = c.var.deps;
+    const r = await voidCommission(c.var.deps, c.req.param('commissionId'), c.req.valid('json').reason);
+    const currency = (await findProgram(db, r.original.programId))!.currency;
+    return c.json({ commission: commissionJson(r.original, currency), entry: commissionJson(r.entry, currency) }, r.created ? 201 : 200);
+  })
+  // POST /v1/partners/:partnerId/adjustments — a manual bonus (> 0) or clawback (< 0) in the ledger
+  .post('/partners/:partnerId/adjustments', requireScope('ledger:write'), validate('json', adjustmentSchema), async (c) => {
+    const { db } = c.var.deps;
+    const entry = await addAdjustment(c.var.deps, c.req.param('partnerId'), c.req.valid('json'));
+    const currency = (await findProgram(db, entry.programId))!.currency;
+    return c.json(commissionJson(entry, currency), 201);
   })
   // POST /v1/jobs/approve-commissions — approve pending entries whose hold has passed (also cron)
   .post('/jobs/approve-commissions', requireScope('ledger:write'), async (c) => {

@@ -283,6 +283,7 @@ async function seed(): Promise<World> {
   await ok(admin('POST', '/v1/jobs/approve-commissions'));
   const payouts = await ok(admin('POST', `/v1/programs/${program.id}/payouts`, { minAmount: 1 }), 201);
   const key = await ok(admin('POST', '/v1/api-keys', { name: 'to revoke', scopes: ['programs:read'] }), 201);
+  const com = await ok(admin('GET', `/v1/programs/${program.id}/commissions?limit=1`));
   const partnerToken = await issueToken(h, partner.id);
   const otherProgram = await ok(admin('POST', '/v1/programs', { name: 'Other', currency: 'USD', defaultUrl: 'https://other.test/', allowedHosts: ['other.test'] }), 201);
   const otherPartner = await ok(admin('POST', `/v1/programs/${otherProgram.id}/partners`, { name: 'Uma', email: 'uma@partner.test', code: 'uma' }), 201);
@@ -299,7 +300,7 @@ async function seed(): Promise<World> {
   return {
     h,
     partnerToken,
-    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id },
+    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id },
   };
 }
 
@@ -338,6 +339,8 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'GET /v1/programs/:id/commissions', method: 'GET', path: '/v1/programs/{PRG}/commissions', auth: 'admin', query: { partnerId: ids.PTN!, status: 'pending', limit: '5' } },
     { name: 'GET /v1/events', method: 'GET', path: '/v1/events', auth: 'admin', query: { programId: PRG, customerExternalId: 'cus_1', limit: '5' } },
     { name: 'GET /v1/partners/:id/balance', method: 'GET', path: '/v1/partners/{PTN}/balance', auth: 'admin' },
+    { name: 'POST /v1/commissions/:id/void', method: 'POST', path: '/v1/commissions/{COM}/void', auth: 'admin', body: { reason: 'fraud' } },
+    { name: 'POST /v1/partners/:id/adjustments', method: 'POST', path: '/v1/partners/{PTN}/adjustments', auth: 'admin', body: { amount: -500, unit: 'EUR', reason: 'clawback', status: 'approved' } },
     { name: 'POST /v1/jobs/approve-commissions', method: 'POST', path: '/v1/jobs/approve-commissions', auth: 'admin' },
     { name: 'POST /v1/programs/:id/payouts', method: 'POST', path: '/v1/programs/{PRG}/payouts', auth: 'admin', body: { minAmount: 1000 } },
     { name: 'GET /v1/programs/:id/payouts', method: 'GET', path: '/v1/programs/{PRG}/payouts', auth: 'admin', query: { partnerId: ids.PTN!, limit: '5' } },

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { inArgs, inList, perDb, perDbAndSize } from '../prepared';
-import { commissions, rewardCounters } from '../schema';
+import { commissions, events, rewardCounters } from '../schema';
 import { chunk } from '../../lib/chunk';
 
 // A refund's reads, built once per database handle (the second once per count of originals).
@@ -75,4 +75,46 @@ export function originalsUnchangedStatements(db: Db, originalIds: readonly strin
         ),
       ),
   );
+}
+
+/** One ledger entry by id. */
+export async function findCommission(db: Db, id: string) {
+  const [row] = await db.select().from(commissions).where(eq(commissions.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The event an entry was booked on (null for a manual adjustment, which has none). */
+export async function findEventById(db: Db, id: string) {
+  const [row] = await db.select().from(events).where(eq(events.id, id)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * The void of an original, if it was voided: the one entry booked on the original's own event and
+ * rule that takes it back (a refund's entries are booked on the refund's event, so never match).
+ */
+export async function findVoidOf(db: Db, original: { id: string; eventId: string; rewardId: string }) {
+  const [row] = await db
+    .select()
+    .from(commissions)
+    .where(and(eq(commissions.reversesId, original.id), eq(commissions.eventId, original.eventId), eq(commissions.rewardId, original.rewardId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Fails a void's batch (NOT NULL on the void's own guard counter, inserted earlier in the same
+ * batch, so withConversionRetry redoes the void from fresh reads) unless the original is still where
+ * the void read it: unclaimed and pending or approved (`payoutId` null: a reversal), or in the same
+ * payout (an adjustment). A payout build, a cancel or a refund that moved it meanwhile is seen here.
+ */
+export function originalStillThereStatement(db: Db, originalId: string, payoutId: string | null, guardCounterKey: string) {
+  const there =
+    payoutId === null
+      ? sql`exists (select 1 from ${commissions} c2 where c2.id = ${originalId} and c2.payout_id is null and c2.status in ('pending', 'approved'))`
+      : sql`exists (select 1 from ${commissions} c2 where c2.id = ${originalId} and c2.payout_id = ${payoutId})`;
+  return db
+    .update(rewardCounters)
+    .set({ count: sql`null` })
+    .where(and(eq(rewardCounters.key, guardCounterKey), sql`not ${there}`));
 }
