@@ -3,6 +3,7 @@ import { findProgram } from '../db/queries/programs';
 import { linkCodes, partnerNames, sumCommissionRollups, sumRollups, type RollupFilter, type RollupGroup } from '../db/queries/reports';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { isoWeekOf, monthOf } from './date-range';
+import { clickLeadsGrouping, clickLeadsOf, CLICK_DIM } from './click-leads';
 import { addCounts, addUnit, emptyAcc, hasActivity, metricsOf, type Acc, type Metrics } from './report-rows';
 import { TIME_GROUPS, type GroupBy } from './schemas';
 
@@ -80,7 +81,14 @@ export async function buildReport({ db, programId, partnerId, query }: { db: Db;
   const filter: RollupFilter = { programId, dim: src.dim, from: query.from, to: query.to };
   if (src.key !== undefined) filter.key = src.key;
   if (partnerId !== undefined) filter.partnerId = partnerId;
-  const [counts, units] = await Promise.all([sumRollups(db, filter, [src.by]), sumCommissionRollups(db, filter, [src.by])]);
+  const clickBy = clickLeadsGrouping(query.groupBy, query.campaign);
+  const clickFilter: RollupFilter = { ...filter, dim: CLICK_DIM, keyNotEmpty: true };
+  delete clickFilter.key;
+  const [counts, units, clickRows] = await Promise.all([
+    sumRollups(db, filter, [src.by]),
+    sumCommissionRollups(db, filter, [src.by]),
+    clickBy ? sumRollups(db, clickFilter, clickBy) : null,
+  ]);
 
   const buckets = new Map<string, Acc>();
   const accOf = (key: string) => buckets.get(key) ?? buckets.set(key, emptyAcc()).get(key)!;
@@ -93,13 +101,23 @@ export async function buildReport({ db, programId, partnerId, query }: { db: Db;
     addUnit(accOf(bucketOf(query.groupBy, r)), r.unit, r.amount);
     addUnit(totals, r.unit, r.amount);
   }
+  let read: Map<string, number> | null = null;
+  if (clickRows) {
+    read = new Map();
+    for (const r of clickRows) {
+      const key = clickBy!.length > 0 ? bucketOf(query.groupBy, r) : '';
+      read.set(key, (read.get(key) ?? 0) + r.leads);
+    }
+  }
+  const clickLeads = clickLeadsOf(query.groupBy, buckets, read);
 
-  let rows: ReportRow[] = [...buckets].map(([key, acc]) => ({ key, ...metricsOf(acc) })).filter(hasActivity);
+  const metricsAt = (key: string) => metricsOf(buckets.get(key)!, clickLeads.rows.get(key) ?? null);
+  let rows: ReportRow[] = [...buckets.keys()].map((key) => ({ key, ...metricsAt(key) })).filter(hasActivity);
   if (query.groupBy === 'partner' || query.groupBy === 'link') {
     const keys = rows.map((r) => r.key);
     const labels = query.groupBy === 'partner' ? await partnerNames(db, programId, keys) : await linkCodes(db, programId, keys);
-    rows = rows.map((r) => ({ key: r.key, label: labels.get(r.key) ?? null, ...metricsOf(buckets.get(r.key)!) }));
+    rows = rows.map((r) => ({ key: r.key, label: labels.get(r.key) ?? null, ...metricsAt(r.key) }));
   }
   rows.sort(isTime(query.groupBy) ? byKey : (a, b) => b.revenue - a.revenue || byKey(a, b));
-  return { from: query.from, to: query.to, groupBy: query.groupBy, currency: program.currency, rows, totals: metricsOf(totals) };
+  return { from: query.from, to: query.to, groupBy: query.groupBy, currency: program.currency, rows, totals: metricsOf(totals, clickLeads.total) };
 }

@@ -1,17 +1,17 @@
 import { formatMinor } from '../lib/money';
 import type { Report } from './build-report';
 
+/** The fixed columns; one `commission_<unit>` column per unit follows them (see commissionUnits). */
 export const CSV_HEADER = [
   'key',
   'label',
   'clicks',
   'unique_clicks',
   'leads',
+  'click_leads',
   'sales',
   'revenue',
   'currency',
-  'commissions',
-  'commission_unit',
   'conversion_rate',
 ] as const;
 
@@ -35,25 +35,39 @@ export function csvField(s: string): string {
 export const csvLine = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
 
 /**
- * The report as RFC 4180 CSV (CRLF line ends, header first). One line per key and commission unit
- * (one line with empty commission cells when there are none); money in major units.
+ * The units that get a commission column: the program currency first (always, so the common
+ * case has one fixed layout), then every other unit in the report, sorted by code.
+ */
+export function commissionUnits(report: Report): string[] {
+  const others = new Set<string>();
+  for (const m of [...report.rows, report.totals]) for (const c of m.commissions) if (c.unit !== report.currency) others.add(c.unit);
+  return [report.currency, ...[...others].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+}
+
+/**
+ * The report as RFC 4180 CSV (CRLF line ends, header first). One line per key, so summing any
+ * column in a spreadsheet gives the total; commissions in one column per unit (0 where a key
+ * earned none in it); money in major units; a figure the rollups cannot tell (null) is empty.
+ * No totals line: it would be summed with the rows.
  */
 export function reportCsv(report: Report): string {
-  let out = csvLine(CSV_HEADER);
+  const units = commissionUnits(report);
+  let out = csvLine([...CSV_HEADER, ...units.map((u) => textCell(`commission_${u}`))]);
   for (const r of report.rows) {
-    const base = [
+    const amounts = new Map(r.commissions.map((c) => [c.unit, c.amount]));
+    out += csvLine([
       textCell(r.key),
       textCell(r.label ?? ''),
       String(r.clicks),
       String(r.uniqueClicks),
       String(r.leads),
+      r.clickLeads === null ? '' : String(r.clickLeads),
       String(r.sales),
       formatMinor(r.revenue, report.currency),
       report.currency,
-    ];
-    const rate = String(r.conversionRate);
-    const units = r.commissions.length > 0 ? r.commissions : [null];
-    for (const u of units) out += csvLine([...base, u ? formatMinor(u.amount, u.unit) : '', u ? textCell(u.unit) : '', rate]);
+      r.conversionRate === null ? '' : String(r.conversionRate),
+      ...units.map((u) => formatMinor(amounts.get(u) ?? 0, u)),
+    ]);
   }
   return out;
 }

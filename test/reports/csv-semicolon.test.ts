@@ -31,7 +31,7 @@ describe('CSV formula injection through a ; (the list separator of many spreadsh
     });
     expect(res.status).toBe(200);
     const [, line] = (await res.text()).split('\r\n');
-    expect(line).toBe("spring;'=cmd|' /C calc'!A0;x,,0,0,1,0,0.00,EUR,,,0");
+    expect(line).toBe("spring;'=cmd|' /C calc'!A0;x,,0,0,1,,0,0.00,EUR,,0.00");
     // Split as a ;-locale spreadsheet does: no piece may start a formula.
     expect(line!.split(';').filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
   });

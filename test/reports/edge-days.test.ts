@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 const eur = (amount: number) => [{ unit: 'EUR', amount }];
 const row = (key: string, leads: number, sales: number, revenue: number, commission: number) => ({
-  key, clicks: 0, uniqueClicks: 0, leads, sales, revenue, commissions: eur(commission), conversionRate: 0,
+  key, clicks: 0, uniqueClicks: 0, leads, clickLeads: 0, sales, revenue, commissions: eur(commission), conversionRate: 0,
 });
 const EXPECTED_ROWS = [
   row('2026-03-01', 1, 1, 10000, 1000), // the 23:59:59.999 sale stays on its day
@@ -43,7 +43,7 @@ describe('report numbers at UTC day edges, with refunds, reversals and customer 
   it('per day: each fact on its own UTC day; customer credits never count as commissions', async () => {
     const r = await ok(h.admin('GET', `/v1/programs/${programId}${REPORT}`));
     expect(r.rows).toEqual(EXPECTED_ROWS);
-    expect(r.totals).toEqual({ clicks: 0, uniqueClicks: 0, leads: 1, sales: 2, revenue: 5000, commissions: eur(500), conversionRate: 0 });
+    expect(r.totals).toEqual({ clicks: 0, uniqueClicks: 0, leads: 1, clickLeads: 0, sales: 2, revenue: 5000, commissions: eur(500), conversionRate: 0 });
     expect((await ok(h.admin('GET', `/v1/programs/${programId}/report?from=2026-03-02&to=2026-03-02`))).rows).toEqual([EXPECTED_ROWS[1]]);
   });
 
@@ -55,7 +55,7 @@ describe('report numbers at UTC day edges, with refunds, reversals and customer 
 
   it('KPIs: owed is only the unrefunded sale’s 5.00; the fully refunded sale’s entries are reversed', async () => {
     expect(await ok(h.admin('GET', `/v1/programs/${programId}/kpis?from=2026-03-01&to=2026-03-03`))).toEqual({
-      from: '2026-03-01', to: '2026-03-03', currency: 'EUR', activePartners: 0, referredCustomers: 1, conversionRate: 0,
+      from: '2026-03-01', to: '2026-03-03', currency: 'EUR', activePartners: 1, referredCustomers: 1, conversionRate: 0, // active by code: no click, a lead and sales
       revenue: 5000, commissionsOwed: 500, commissionsPaid: 0, payoutRatio: 0.1,
     });
   });

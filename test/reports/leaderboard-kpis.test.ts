@@ -62,7 +62,7 @@ describe('kpis', () => {
   it('on day 2 only', async () => {
     expect(await getOk(t, `/v1/programs/${s.program.id}/kpis?from=2026-03-02&to=2026-03-02`)).toEqual({
       from: '2026-03-02', to: '2026-03-02', currency: 'EUR',
-      activePartners: 1, referredCustomers: 1, conversionRate: 2, revenue: 15000,
+      activePartners: 2, referredCustomers: 1, conversionRate: 1, revenue: 15000, // A only sold (no click, no lead) that day
       commissionsOwed: 0, commissionsPaid: 1600, payoutRatio: 0.1067,
     });
   });

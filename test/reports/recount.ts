@@ -5,7 +5,7 @@ import { rawClient } from '../foundation/support';
  * The report recounted in the test from the raw clicks, events and ledger rows (never the rollups),
  * written independently of src/reports so the two can be compared.
  */
-type Fact = { partner: string; at: number; dims: Record<string, string>; clicks: number; unique: number; leads: number; sales: number; revenue: number; unit?: string; amount?: number };
+type Fact = { partner: string; at: number; dims: Record<string, string>; clicks: number; unique: number; leads: number; clickLeads: number; sales: number; revenue: number; unit?: string; amount?: number };
 
 async function rows(t: TestApp, q: string, args: (string | number)[] = []) {
   const res = await rawClient(t).execute({ sql: q, args });
@@ -41,7 +41,7 @@ export async function loadFacts(t: TestApp, programId: string): Promise<{ facts:
     os: click?.os ?? '',
     referrer: click?.referrer_host ?? '',
   });
-  const zero = { clicks: 0, unique: 0, leads: 0, sales: 0, revenue: 0 };
+  const zero = { clicks: 0, unique: 0, leads: 0, clickLeads: 0, sales: 0, revenue: 0 };
   const facts: Fact[] = clicks
     .filter((c) => !c.bot)
     .map((c) => ({ partner: c.partner_id, at: Number(c.created_at), dims: dimsOf(c.link_id, c), ...zero, clicks: 1, unique: c.is_unique ? 1 : 0 }));
@@ -49,7 +49,7 @@ export async function loadFacts(t: TestApp, programId: string): Promise<{ facts:
   const eventById = new Map(events.map((e) => [e.id, e]));
   for (const e of events) {
     const base = { partner: e.partner_id, at: Number(e.occurred_at), dims: dimsOf(e.link_id, clickById.get(e.click_id)), ...zero };
-    if (e.type === 'lead') facts.push({ ...base, leads: 1 });
+    if (e.type === 'lead') facts.push({ ...base, leads: 1, clickLeads: clickById.has(e.click_id) ? 1 : 0 });
     if (e.type === 'sale') facts.push({ ...base, sales: 1, revenue: Number(e.amount ?? 0) });
     if (e.type === 'refund') facts.push({ ...base, revenue: -Number(e.amount ?? 0) });
   }
@@ -63,14 +63,16 @@ export async function loadFacts(t: TestApp, programId: string): Promise<{ facts:
   return { facts, labels };
 }
 
-function metrics(fs: Fact[]) {
-  const s = (k: 'clicks' | 'unique' | 'leads' | 'sales' | 'revenue') => fs.reduce((n, f) => n + f[k], 0);
+/** Leads that came through a click, per row; null where the report cannot tell them from leads by code. */
+function metrics(fs: Fact[], known: boolean) {
+  const s = (k: 'clicks' | 'unique' | 'leads' | 'clickLeads' | 'sales' | 'revenue') => fs.reduce((n, f) => n + f[k], 0);
   const units = new Map<string, number>();
   for (const f of fs) if (f.unit) units.set(f.unit, (units.get(f.unit) ?? 0) + f.amount!);
   const commissions = [...units].filter(([, a]) => a !== 0).sort(([a], [b]) => a.localeCompare(b)).map(([unit, amount]) => ({ unit, amount }));
-  const [uniqueClicks, sales] = [s('unique'), s('sales')];
-  const conversionRate = uniqueClicks === 0 ? 0 : Number((sales / uniqueClicks).toFixed(4));
-  return { clicks: s('clicks'), uniqueClicks, leads: s('leads'), sales, revenue: s('revenue'), commissions, conversionRate };
+  const uniqueClicks = s('unique');
+  const clickLeads = known ? s('clickLeads') : null;
+  const conversionRate = clickLeads === null ? null : uniqueClicks === 0 ? 0 : Math.min(1, Number((clickLeads / uniqueClicks).toFixed(4)));
+  return { clicks: s('clicks'), uniqueClicks, leads: s('leads'), clickLeads, sales: s('sales'), revenue: s('revenue'), commissions, conversionRate };
 }
 
 export function recountReport(
@@ -85,9 +87,9 @@ export function recountReport(
   for (const f of facts) groups.set(keyOf(q.groupBy, f), [...(groups.get(keyOf(q.groupBy, f)) ?? []), f]);
   const labelled = q.groupBy === 'partner' || q.groupBy === 'link';
   const out = [...groups]
-    .map(([key, fs]) => ({ key, ...(labelled ? { label: all.labels.get(key) ?? null } : {}), ...metrics(fs) }))
+    .map(([key, fs]) => ({ key, ...(labelled ? { label: all.labels.get(key) ?? null } : {}), ...metrics(fs, !q.campaign && q.groupBy !== 'link' && q.groupBy !== 'campaign') }))
     .filter((r) => r.clicks || r.uniqueClicks || r.leads || r.sales || r.revenue || r.commissions.length);
   const time = ['day', 'week', 'month'].includes(q.groupBy);
   out.sort((a, b) => (time ? 0 : b.revenue - a.revenue) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { rows: out, totals: metrics(facts) };
+  return { rows: out, totals: metrics(facts, !q.campaign) };
 }

@@ -36,12 +36,15 @@ describe('csv', () => {
   it.each([['=1+1'], ['+1'], ['-1'], ['@SUM(A1)'], ['\tx'], ['\rx']])('textCell defuses %j', (s) => expect(textCell(s)).toBe(`'${s}`));
 
   it('numbers are not defused; an injected key is', () => {
-    const m = { clicks: 0, uniqueClicks: 0, leads: 0, sales: 0, revenue: -1205, commissions: [{ unit: 'JPY', amount: -7 }], conversionRate: 0 };
+    const m = { clicks: 0, uniqueClicks: 0, leads: 0, clickLeads: 0, sales: 0, revenue: -1205, commissions: [{ unit: 'JPY', amount: -7 }], conversionRate: 0 };
     const csv = reportCsv({ from: 'a', to: 'b', groupBy: 'referrer', currency: 'EUR', rows: [{ key: '=cmd|x', ...m }], totals: m });
-    expect(csv.split('\r\n')[1]).toBe("'=cmd|x,,0,0,0,0,-12.05,EUR,-7,JPY,0");
+    expect(csv.split('\r\n').slice(0, 2)).toEqual([
+      'key,label,clicks,unique_clicks,leads,click_leads,sales,revenue,currency,conversion_rate,commission_EUR,commission_JPY',
+      "'=cmd|x,,0,0,0,0,0,-12.05,EUR,0,0.00,-7",
+    ]);
   });
 
-  it('conversionRate rounds to 4 decimals and is 0 without unique clicks', () => {
-    expect([conversionRate(1, 3), conversionRate(2, 3), conversionRate(5, 0), conversionRate(3, 2)]).toEqual([0.3333, 0.6667, 0, 1.5]);
+  it('conversionRate rounds to 4 decimals, is 0 without unique clicks, at most 1, null when click leads are unknown', () => {
+    expect([conversionRate(1, 3), conversionRate(2, 3), conversionRate(5, 0), conversionRate(3, 2), conversionRate(null, 4)]).toEqual([0.3333, 0.6667, 0, 1, null]);
   });
 });

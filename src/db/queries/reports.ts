@@ -1,4 +1,4 @@
-import { and, between, countDistinct, count, eq, gt, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, between, countDistinct, count, eq, gt, gte, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, customers, dailyCommissionRollups, dailyRollups, events, links, partners } from '../schema';
 import { chunk } from '../../lib/chunk';
@@ -11,6 +11,8 @@ export interface RollupFilter {
   partnerId?: string;
   dim: string;
   key?: string;
+  /** Only rows whose key is not '' (e.g. dimension 'device': conversions that came through a click). */
+  keyNotEmpty?: boolean;
   from: string;
   to: string;
 }
@@ -27,6 +29,7 @@ function whereOf(t: RollupTable, f: RollupFilter): SQL | undefined {
     eq(t.dim, f.dim),
     between(t.day, f.from, f.to),
     f.key !== undefined ? eq(t.key, f.key) : undefined,
+    f.keyNotEmpty ? ne(t.key, '') : undefined,
     f.partnerId !== undefined ? eq(t.partnerId, f.partnerId) : undefined,
   );
 }
@@ -100,12 +103,13 @@ export async function linkCodes(db: Db, programId: string, ids: readonly string[
   return map;
 }
 
-/** Partners with at least one non-bot click on a day in range. */
+/** Partners with a non-bot click, a lead or a sale (by click or by code) on a day in range. */
 export async function countActivePartners(db: Db, programId: string, from: string, to: string): Promise<number> {
+  const r = dailyRollups;
   const [row] = await db
-    .select({ n: countDistinct(dailyRollups.partnerId) })
-    .from(dailyRollups)
-    .where(and(whereOf(dailyRollups, { programId, dim: 'all', from, to }), gt(dailyRollups.clicks, 0)));
+    .select({ n: countDistinct(r.partnerId) })
+    .from(r)
+    .where(and(whereOf(r, { programId, dim: 'all', from, to }), or(gt(r.clicks, 0), gt(r.leads, 0), gt(r.sales, 0))));
   return Number(row?.n ?? 0);
 }
 
