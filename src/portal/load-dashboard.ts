@@ -5,7 +5,9 @@ import { listPayouts } from '../db/queries/ledger';
 import { partnerDailySeries } from '../db/queries/portal';
 import { balanceOf } from '../ledger/balance-of';
 import { DAY_MS } from '../lib/time';
+import { buildLeaderboard } from '../reports/build-leaderboard';
 import { utcDay } from '../reports/rollup-deltas';
+import { leaderboardName } from './leaderboard-name';
 
 export interface DaySeries {
   day: string;
@@ -28,17 +30,27 @@ export function fillDays(rows: readonly DaySeries[], toDay: Date, days: number):
 /** How many of each list the page shows, newest first (each query reads one more to tell). */
 export const SHOWN = { links: 50, commissions: 50, payouts: 20 } as const;
 
+/**
+ * The program's sales leaderboard as partners see it (when the program enables it): suspended
+ * partners left out, others by first name and initial, the signed-in partner by its own name.
+ */
+export async function loadLeaderboard(db: Db, me: { partnerId: string; programId: string }, from: string, to: string) {
+  const board = await buildLeaderboard({ db, programId: me.programId, from, to, metric: 'sales', limit: 10, activeOnly: true });
+  return board.data.map((r) => ({ ...r, partnerName: r.partnerId === me.partnerId ? (r.partnerName ?? '—') : leaderboardName(r.partnerName) }));
+}
+
 /** Everything the portal page shows, all scoped to the signed-in partner. */
 export async function loadDashboard(db: Db, me: { partnerId: string; programId: string }, now: Date, days: number) {
   const found = await findPartnerWithProgram(db, me.partnerId, me.programId);
   if (!found) return null;
   const from = utcDay(new Date(now.getTime() - (days - 1) * DAY_MS));
-  const [links, balances, commissions, payouts, series] = await Promise.all([
+  const [links, balances, commissions, payouts, series, leaderboard] = await Promise.all([
     listLinksOfPartner(db, me.partnerId, SHOWN.links),
     balanceOf(db, me.partnerId),
     listPartnerCommissions(db, { ...me, limit: SHOWN.commissions }),
     listPayouts(db, { ...me, limit: SHOWN.payouts }),
     partnerDailySeries(db, me.programId, me.partnerId, from, utcDay(now)),
+    found.program.leaderboardEnabled ? loadLeaderboard(db, me, from, utcDay(now)) : null,
   ]);
   return {
     ...found,
@@ -49,6 +61,8 @@ export async function loadDashboard(db: Db, me: { partnerId: string; programId: 
     /** Lists with older rows than the page shows. */
     more: { links: links.length > SHOWN.links, commissions: commissions.length > SHOWN.commissions, payouts: payouts.length > SHOWN.payouts },
     series: fillDays(series, now, days),
+    /** null when the program has no leaderboard. */
+    leaderboard,
   };
 }
 

@@ -10,7 +10,6 @@ import { findPartnerWithProgram } from '../db/queries/me';
 import { revokePartnerTokens } from '../db/queries/partners';
 import { revokePartnerToken } from '../partner-auth/revoke-partner-token';
 import { buildReport } from '../reports/build-report';
-import { buildLeaderboard } from '../reports/build-leaderboard';
 import { csvFilename, reportCsv } from '../reports/report-csv';
 import { utcDay } from '../reports/rollup-deltas';
 import { confirmSignIn, dropSignInNonce, offerSignIn } from './confirm-sign-in';
@@ -131,9 +130,7 @@ export const portalRoutes = new Hono<AppEnv>()
     const now = clock();
     const d = await loadDashboard(db, session.claims, now, days);
     if (!d) return signedOut(c, 'Your partner account is no longer available.');
-    const leaderboard = d.program.leaderboardEnabled
-      ? (await buildLeaderboard({ db, programId: d.program.id, from: utcDay(new Date(now.getTime() - (days - 1) * DAY_MS)), to: utcDay(now), metric: 'sales', limit: 10 })).data.map((r) => ({ ...r, partnerName: r.partnerName ?? '—' }))
-      : null;
+    const leaderboard = d.leaderboard;
     const csrf = await csrfTokenOf(session.token);
     // Only a code of the partner's own links: the query string is anyone's to write, and the notice
     // must not let a crafted /portal?created=… put an attacker's sentence on the signed-in page.

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { findProgram } from '../db/queries/programs';
-import { partnerNames, sumCommissionRollups, sumRollups } from '../db/queries/reports';
+import { partnerNames, sumCommissionRollups, sumRollups, suspendedPartnerIds } from '../db/queries/reports';
 import { NotFoundError } from '../lib/errors';
 import { addExact } from '../lib/money';
 import type { LeaderboardMetric } from './schemas';
@@ -51,8 +51,12 @@ export function rankPartners(daily: readonly { partnerId: string; day: string; v
   );
 }
 
-/** Top partners of a program over inclusive UTC days, from the daily rollups (dimension 'all'). */
-export async function buildLeaderboard(input: { db: Db; programId: string; from: string; to: string; metric: LeaderboardMetric; limit: number }) {
+/**
+ * Top partners of a program over inclusive UTC days, from the daily rollups (dimension 'all').
+ * `activeOnly` (what partners see) leaves suspended partners out before the top is cut, so the
+ * board still lists `limit` partners when there are enough.
+ */
+export async function buildLeaderboard(input: { db: Db; programId: string; from: string; to: string; metric: LeaderboardMetric; limit: number; activeOnly?: boolean }) {
   const { db, programId, from, to, metric, limit } = input;
   const program = await findProgram(db, programId);
   if (!program) throw new NotFoundError('Program');
@@ -62,7 +66,8 @@ export async function buildLeaderboard(input: { db: Db; programId: string; from:
     metric === 'commissions'
       ? (await sumCommissionRollups(db, { ...filter, unit: program.currency }, ['partner', 'day'])).map((r) => ({ ...r, value: r.amount }))
       : (await sumRollups(db, filter, ['partner', 'day'])).map((r) => ({ ...r, value: r[metric] }));
-  const top = rankPartners(daily).slice(0, limit);
+  const suspended = input.activeOnly ? await suspendedPartnerIds(db, programId) : new Set<string>();
+  const top = rankPartners(daily).filter((s) => !suspended.has(s.partnerId)).slice(0, limit);
   const names = await partnerNames(db, programId, top.map((s) => s.partnerId));
   const data: LeaderboardEntry[] = top.map((s, i) => ({ rank: i + 1, partnerId: s.partnerId, partnerName: names.get(s.partnerId) ?? null, value: s.value }));
   return { metric, currency: program.currency, from, to, data };

@@ -90,6 +90,15 @@ export async function partnerNames(db: Db, programId: string, ids: readonly stri
   return map;
 }
 
+/** Ids of the program's suspended partners (few: a leaderboard leaves them out). */
+export async function suspendedPartnerIds(db: Db, programId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: partners.id })
+    .from(partners)
+    .where(and(eq(partners.programId, programId), eq(partners.status, 'suspended')));
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Link id → code, for links of the program only. */
 export async function linkCodes(db: Db, programId: string, ids: readonly string[]): Promise<Map<string, string>> {
   const map = new Map<string, string>();
