@@ -25,10 +25,11 @@ const noonOf = (d: string) => `${d}T12:00:00.000Z`;
 const RANGE = { from: D2, to: D0 };
 
 type Row = { key?: string; label?: string | null };
-function row(head: Row, [clicks, uniqueClicks, leads, sales, revenue]: number[], usd: number, conversionRate: number) {
-  return { ...head, clicks, uniqueClicks, leads, sales, revenue, commissions: usd === 0 ? [] : [{ unit: 'USD', amount: usd }], conversionRate };
+function row(head: Row, [clicks, uniqueClicks, leads, clickLeads, sales, revenue]: number[], usd: number, conversionRate: number) {
+  return { ...head, clicks, uniqueClicks, leads, clickLeads, sales, revenue, commissions: usd === 0 ? [] : [{ unit: 'USD', amount: usd }], conversionRate };
 }
-const TOTALS = row({}, [4, 3, 3, 3, 15050], 2405, 1);
+// conversionRate: leads that came by a click / unique clicks (code-only leads are not click conversions).
+const TOTALS = row({}, [4, 3, 3, 1, 3, 15050], 2405, 0.3333);
 
 let s: { p: any; a: any; b: any; token: string };
 
@@ -73,13 +74,13 @@ function dayReport() {
     ...RANGE,
     groupBy: 'day',
     currency: 'USD',
-    rows: [row({ key: D2 }, [0, 0, 1, 0, 0], 300, 0), row({ key: D1 }, [0, 0, 0, 1, 10000], 1000, 0), row({ key: D0 }, [4, 3, 2, 2, 5050], 1105, 0.6667)],
+    rows: [row({ key: D2 }, [0, 0, 1, 0, 0, 0], 300, 0), row({ key: D1 }, [0, 0, 0, 0, 1, 10000], 1000, 0), row({ key: D0 }, [4, 3, 2, 1, 2, 5050], 1105, 0.3333)],
     totals: TOTALS,
   };
 }
 const partnerRows = () => [
-  row({ key: s.a.id, label: 'Jane Doe' }, [3, 2, 2, 2, 10500], 1650, 1),
-  row({ key: s.b.id, label: 'Bob Builder' }, [1, 1, 1, 1, 4550], 755, 1),
+  row({ key: s.a.id, label: 'Jane Doe' }, [3, 2, 2, 1, 2, 10500], 1650, 0.5),
+  row({ key: s.b.id, label: 'Bob Builder' }, [1, 1, 1, 0, 1, 4550], 755, 0),
 ];
 
 describe('GET /v1/programs/:id/report on workerd with D1', () => {
@@ -99,16 +100,16 @@ describe('GET /v1/programs/:id/report on workerd with D1', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="report-${s.p.id}-${D2}-${D0}.csv"`);
     expect(await res.text()).toBe(
-      'key,label,clicks,unique_clicks,leads,sales,revenue,currency,commissions,commission_unit,conversion_rate\r\n' +
-        `${s.a.id},Jane Doe,3,2,2,2,105.00,USD,16.50,USD,1\r\n` +
-        `${s.b.id},Bob Builder,1,1,1,1,45.50,USD,7.55,USD,1\r\n`,
+      'key,label,clicks,unique_clicks,leads,click_leads,sales,revenue,currency,conversion_rate,commission_USD\r\n' +
+        `${s.a.id},Jane Doe,3,2,2,1,2,105.00,USD,0.5,16.50\r\n` +
+        `${s.b.id},Bob Builder,1,1,1,0,1,45.50,USD,0,7.55\r\n`,
     );
     const byDay = await self(`/v1/programs/${s.p.id}/report?${new URLSearchParams({ ...RANGE, groupBy: 'day', format: 'csv' })}`);
     expect((await byDay.text()).split('\r\n')).toEqual([
-      'key,label,clicks,unique_clicks,leads,sales,revenue,currency,commissions,commission_unit,conversion_rate',
-      `${D2},,0,0,1,0,0.00,USD,3.00,USD,0`,
-      `${D1},,0,0,0,1,100.00,USD,10.00,USD,0`,
-      `${D0},,4,3,2,2,50.50,USD,11.05,USD,0.6667`,
+      'key,label,clicks,unique_clicks,leads,click_leads,sales,revenue,currency,conversion_rate,commission_USD',
+      `${D2},,0,0,1,0,0,0.00,USD,0,3.00`,
+      `${D1},,0,0,0,0,1,100.00,USD,0,10.00`,
+      `${D0},,4,3,2,1,2,50.50,USD,0.3333,11.05`,
       '',
     ]);
   });
@@ -137,7 +138,7 @@ describe('GET /v1/programs/:id/report on workerd with D1', () => {
       currency: 'USD',
       activePartners: 2,
       referredCustomers: 3,
-      conversionRate: 1,
+      conversionRate: 0.3333,
       revenue: 15050,
       commissionsOwed: 2405,
       commissionsPaid: 0,
@@ -170,8 +171,8 @@ describe('partner tokens, /v1/me and the portal on workerd', () => {
       ...RANGE,
       groupBy: 'day',
       currency: 'USD',
-      rows: [row({ key: D2 }, [0, 0, 1, 0, 0], 300, 0), row({ key: D1 }, [0, 0, 0, 1, 10000], 1000, 0), row({ key: D0 }, [3, 2, 1, 1, 500], 350, 0.5)],
-      totals: row({}, [3, 2, 2, 2, 10500], 1650, 1),
+      rows: [row({ key: D2 }, [0, 0, 1, 0, 0, 0], 300, 0), row({ key: D1 }, [0, 0, 0, 0, 1, 10000], 1000, 0), row({ key: D0 }, [3, 2, 1, 1, 1, 500], 350, 0.5)],
+      totals: row({}, [3, 2, 2, 1, 2, 10500], 1650, 0.5),
     });
     expect(body).toEqual((await report({ groupBy: 'day', partnerId: s.a.id })).body);
     expect((await asPartner(`/v1/me/report?${new URLSearchParams({ ...RANGE, partnerId: s.b.id })}`)).status).toBe(404);
