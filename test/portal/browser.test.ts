@@ -169,10 +169,10 @@ describe('partner portal in chromium', () => {
     expect(download.suggestedFilename()).toBe(`report-${world.program.id}-${report.from}-${report.to}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('key,label,clicks,unique_clicks,leads,sales,revenue,currency,commissions,commission_unit,conversion_rate');
+    expect(lines[0]).toBe('key,label,clicks,unique_clicks,leads,click_leads,sales,revenue,currency,conversion_rate,commission_EUR');
     const today = report.rows.find((r) => r.key === report.to)!;
     const todayLine = lines.find((l) => l.startsWith(`${report.to},`))!.split(',');
-    expect([todayLine[2], todayLine[4], todayLine[5]].map(Number)).toEqual([today.clicks, today.leads, today.sales]);
+    expect([todayLine[2], todayLine[4], todayLine[6]].map(Number)).toEqual([today.clicks, today.leads, today.sales]);
     // Byte for byte what the partner API's CSV says for the same 30 days.
     const apiCsv = await (await fetch(`${s.base}/v1/me/report?groupBy=day&format=csv`, { headers: { authorization: `Bearer ${world.token}` } })).text();
     expect(csv).toBe(apiCsv);
