@@ -43,6 +43,8 @@ const ROUTES: Row[] = [
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/payouts`, needs: ['ledger:read'] },
   { method: 'GET', path: () => '/v1/payouts/pay_x', needs: ['ledger:read'] },
   { method: 'POST', path: () => '/v1/payouts/pay_x/mark-paid', needs: ['ledger:write'], body: { reference: 'R' } },
+  { method: 'POST', path: () => '/v1/commissions/com_x/void', needs: ['ledger:write'], body: { reason: 'fraud' } },
+  { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/adjustments`, needs: ['ledger:write'], body: { amount: 100, unit: 'EUR', reason: 'bonus' } },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/report`, needs: ['ledger:read'] },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/leaderboard`, needs: ['ledger:read'] },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/kpis`, needs: ['ledger:read'] },
@@ -109,7 +111,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\bpay_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });
