@@ -13,6 +13,7 @@ import { trackRoutes } from './conversions/routes';
 import { rewardRoutes } from './rewards/routes';
 import { ledgerRoutes } from './ledger/routes';
 import { payoutRoutes } from './payouts/routes';
+import { customerRoutes } from './customers/routes';
 import { idempotency } from './middleware/idempotency';
 import { reportRoutes } from './reports/routes';
 import { rateLimit } from './middleware/rate-limit';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', rewardRoutes);
   app.route('/v1', ledgerRoutes);
   app.route('/v1', payoutRoutes);
+  app.route('/v1', customerRoutes);
   app.route('/v1', reportRoutes);
   app.route('/v1', partnerTokenRoutes);
   app.route('/v1/me', meRoutes);

@@ -26,6 +26,8 @@ import { myCommissionsQuery } from './schemas';
 import { payoutStatementQuery } from '../payouts/schemas';
 import { reportQuery } from '../reports/schemas';
 import { sendReport } from '../reports/send-report';
+import { listPartnerCustomers } from '../db/queries/customers';
+import { partnerCustomerJson } from '../customers/customer-json';
 
 async function loadMe(db: Db, me: { partnerId: string; programId: string }) {
   const found = await findPartnerWithProgram(db, me.partnerId, me.programId);
@@ -66,6 +68,13 @@ export const meRoutes = new Hono<AppEnv>()
     const { partnerId, programId } = partnerAuthOf(c);
     const [rows, currency] = await Promise.all([listPartnerCommissions(c.var.deps.db, { ...q, partnerId, programId }), programCurrency(c.var.deps, programId)]);
     return c.json(page(rows, q.limit, (row) => partnerCommissionJson(row, currency)));
+  })
+  // GET /v1/me/customers — the customers the partner has now, newest first; ids only, never who they are
+  .get('/customers', validate('query', listQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const { partnerId, programId } = partnerAuthOf(c);
+    const rows = await listPartnerCustomers(c.var.deps.db, { programId, partnerId, limit, cursor });
+    return c.json(page(rows, limit, partnerCustomerJson));
   })
   // GET /v1/me/payouts
   .get('/payouts', validate('query', listQuery), async (c) => {
