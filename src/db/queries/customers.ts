@@ -64,7 +64,9 @@ const eventsOf = (programId: string, externalId: string) => and(eq(events.progra
 function creditsWhere(db: Db, c: { id: string; programId: string; externalId: string }) {
   return and(
     inArray(commissions.eventId, db.select({ id: events.id }).from(events).where(eventsOf(c.programId, c.externalId))),
-    eq(commissions.programId, c.programId),
+    // The events are the program's; `+` keeps the planner off the program-wide ledger indexes
+    // (without statistics it preferred walking every entry of the program to the event probes).
+    sql`+${commissions.programId} = ${c.programId}`,
     eq(commissions.recipient, 'customer'),
     eq(commissions.customerId, c.id),
   );
