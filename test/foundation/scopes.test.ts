@@ -37,6 +37,8 @@ const ROUTES: Row[] = [
   { method: 'PATCH', path: (w) => `/v1/programs/${w.programId}/rewards/${w.rewardId}`, needs: ['programs:write'], body: { amount: 999 } },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/commissions`, needs: ['ledger:read'] },
   { method: 'GET', path: () => '/v1/events', needs: ['ledger:read'] },
+  { method: 'GET', path: (w) => `/v1/programs/${w.programId}/customers`, needs: ['ledger:read'] },
+  { method: 'GET', path: (w) => `/v1/programs/${w.programId}/customers/cus_x`, needs: ['ledger:read'] },
   { method: 'GET', path: (w) => `/v1/partners/${w.partnerId}/balance`, needs: ['ledger:read'] },
   { method: 'POST', path: () => '/v1/jobs/approve-commissions', needs: ['ledger:write'] },
   { method: 'POST', path: (w) => `/v1/programs/${w.programId}/payouts`, needs: ['ledger:write'], body: {} },
@@ -111,7 +113,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/(pay|com|cus)_x/, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });

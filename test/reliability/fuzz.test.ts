@@ -277,7 +277,7 @@ async function seed(): Promise<World> {
   const other = await ok(admin('POST', `/v1/programs/${program.id}/partners`, { name: 'Olga', email: 'olga@partner.test' }), 201);
   const link = await ok(admin('POST', `/v1/partners/${partner.id}/links`, { url: 'https://shop.acme.test/pricing', code: 'jane-pro' }), 201);
   const reward = await ok(admin('POST', `/v1/programs/${program.id}/rewards`, { event: 'sale', type: 'fixed', amount: 500 }), 201);
-  await ok(admin('POST', '/v1/track/lead', { code: 'jane', customer: { externalId: 'cus_1', email: 'bob@example.org' } }));
+  const lead = await ok(admin('POST', '/v1/track/lead', { code: 'jane', customer: { externalId: 'cus_1', email: 'bob@example.org' } }));
   await ok(admin('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 4900, currency: 'EUR' }));
   h.t.advance(60_000);
   await ok(admin('POST', '/v1/jobs/approve-commissions'));
@@ -300,7 +300,7 @@ async function seed(): Promise<World> {
   return {
     h,
     partnerToken,
-    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id },
+    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id, CUS: lead.customer.id },
   };
 }
 
@@ -338,6 +338,8 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'PATCH /v1/programs/:id/rewards/:id', method: 'PATCH', path: '/v1/programs/{PRG}/rewards/{RWD}', auth: 'admin', body: { amount: 500, active: true, windowDays: null, holdDays: 0, conditions: [{ field: 'amount', op: 'gte', value: 1 }], caps: null, startsAt: null, endsAt: null } },
     { name: 'GET /v1/programs/:id/commissions', method: 'GET', path: '/v1/programs/{PRG}/commissions', auth: 'admin', query: { partnerId: ids.PTN!, status: 'pending', limit: '5' } },
     { name: 'GET /v1/events', method: 'GET', path: '/v1/events', auth: 'admin', query: { programId: PRG, customerExternalId: 'cus_1', limit: '5' } },
+    { name: 'GET /v1/programs/:id/customers', method: 'GET', path: '/v1/programs/{PRG}/customers', auth: 'admin', query: { partnerId: ids.PTN!, externalId: 'cus_1', email: 'bob@example.org', limit: '5' } },
+    { name: 'GET /v1/programs/:id/customers/:customerId', method: 'GET', path: '/v1/programs/{PRG}/customers/{CUS}', auth: 'admin' },
     { name: 'GET /v1/partners/:id/balance', method: 'GET', path: '/v1/partners/{PTN}/balance', auth: 'admin' },
     { name: 'POST /v1/commissions/:id/void', method: 'POST', path: '/v1/commissions/{COM}/void', auth: 'admin', body: { reason: 'fraud' } },
     { name: 'POST /v1/partners/:id/adjustments', method: 'POST', path: '/v1/partners/{PTN}/adjustments', auth: 'admin', body: { amount: -500, unit: 'EUR', reason: 'clawback', status: 'approved' } },
@@ -357,6 +359,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'POST /v1/me/links', method: 'POST', path: '/v1/me/links', auth: 'partner', body: { ...link, code: 'fuzz-me' } },
     { name: 'GET /v1/me/commissions', method: 'GET', path: '/v1/me/commissions', auth: 'partner', query: { status: 'paid', limit: '5' } },
     { name: 'GET /v1/me/payouts', method: 'GET', path: '/v1/me/payouts', auth: 'partner', query: { limit: '5' } },
+    { name: 'GET /v1/me/customers', method: 'GET', path: '/v1/me/customers', auth: 'partner', query: { limit: '5' } },
     { name: 'GET /v1/me/payouts/:id', method: 'GET', path: '/v1/me/payouts/{PAY}', auth: 'partner', query: { limit: '5', format: 'csv' } },
     { name: 'GET /v1/me/report', method: 'GET', path: '/v1/me/report', auth: 'partner', query: report },
     { name: 'GET /v1/me/balance', method: 'GET', path: '/v1/me/balance', auth: 'partner' },
@@ -453,7 +456,7 @@ describe('fuzz: generated hostile input on every route', () => {
     }
   }
 
-  const table = routes({ PRG: 'PRG', PTN: 'PTN', PTN2: 'PTN2', LNK: 'LNK', RWD: 'RWD', PAY: 'PAY', KEY: 'KEY' });
+  const table = routes({ PRG: 'PRG', PTN: 'PTN', PTN2: 'PTN2', LNK: 'LNK', RWD: 'RWD', PAY: 'PAY', KEY: 'KEY', CUS: 'CUS' });
   it('covers every route the app mounts (a new route fails here until it is in the table)', () => {
     const mounted = new Set(w.h.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\{.*\}$/, '')}`));
     // `/v1/programs/{PRG}/rewards/{RWD}` → `/v1/programs/:programId/rewards/:rewardId`, as Hono lists it.
