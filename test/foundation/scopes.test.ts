@@ -113,7 +113,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/(pay|com|cus)_x/, ':id').replace(TOKEN_ID_X, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com|cus)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });
