@@ -44,10 +44,12 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP INDEX idempotency_keys_created_at_idx'); // 0010
   await t.sql('DROP TABLE revoked_partner_tokens'); // 0011 (and 0013's index on it)
   await t.sql('DROP TABLE attribution_history'); // 0014 (the upgrade backfills it from customers)
+  await t.sql('DROP INDEX customers_program_created_idx'); // 0016
+  await t.sql('DROP INDEX customers_email_idx'); // 0016
   await t.sql('DROP INDEX commissions_payout_created_idx'); // 0012, and the index it replaced (0006)
   await t.sql('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL');
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(16);
+  expect(applied.length).toBe(17);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -105,7 +107,9 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(16);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(17);
+    // 0016: the customers API's two indexes are back.
+    expect((await u.sql(`select name from sqlite_master where type = 'index' and name in ('customers_email_idx', 'customers_program_created_idx') order by name`)).map((r) => r.name)).toEqual(['customers_email_idx', 'customers_program_created_idx']);
     // 0015: existing programs keep a host-only rcid cookie.
     expect(await u.sql('select cookie_domain from programs')).toEqual([{ cookie_domain: null }]);
     // 0014 starts each attributed customer's history with its current touch: cus:1, the click's.

@@ -17,10 +17,12 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP TABLE event_names'),
     env.DB.prepare('DROP INDEX idempotency_keys_created_at_idx'), // 0010
     env.DB.prepare('DROP TABLE revoked_partner_tokens'), // 0011
+    env.DB.prepare('DROP INDEX customers_program_created_idx'), // 0016
+    env.DB.prepare('DROP INDEX customers_email_idx'), // 0016
     env.DB.prepare('DROP INDEX commissions_payout_created_idx'), // 0012, and the index it replaced (0006)
     env.DB.prepare('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL'),
     env.DB.prepare(
-      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql')`,
+      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql', '0016_customers_list_indexes.sql')`,
     ),
   ]);
 }
@@ -76,7 +78,7 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     // Likewise 0015's column (this code reads programs with it).
     await env.DB.prepare('ALTER TABLE programs DROP COLUMN cookie_domain').run();
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(16);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(17);
     expect(await rows('select cookie_domain from programs')).toEqual([{ cookie_domain: null }]);
     // 0014 starts each attributed customer's history with its current touch: cus:1, the click's.
     expect(await rows('select h.partner_id, h.link_id, h.click_id, h.at = c.attributed_at as same_at from attribution_history h join customers c on c.id = h.customer_id')).toEqual([

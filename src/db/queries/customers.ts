@@ -26,7 +26,7 @@ export async function listCustomers(
     .leftJoin(partners, eq(partners.id, customers.partnerId))
     .where(
       and(
-        eq(customers.programId, f.programId),
+        f.partnerId !== undefined || f.email !== undefined ? notIndexed(customers.programId, f.programId) : eq(customers.programId, f.programId),
         f.partnerId !== undefined ? eq(customers.partnerId, f.partnerId) : undefined,
         f.externalId !== undefined ? eq(customers.externalId, f.externalId) : undefined,
         f.email !== undefined ? sql`lower(${customers.email}) = lower(${f.email})` : undefined,
@@ -36,6 +36,13 @@ export async function listCustomers(
     .orderBy(...newestFirst(customers.createdAt, customers.id))
     .limit(f.limit + 1);
 }
+
+/**
+ * `+program_id = ?`: the program still filters, but no index is chosen for it, so SQLite starts
+ * from the partner's or the email's index (a few rows) instead of walking the whole program through
+ * customers_program_created_idx because that one already has the page order.
+ */
+const notIndexed = (column: typeof customers.programId, programId: string) => sql`+${column} = ${programId}`;
 
 /** One customer of the program with its current partner's name, or null (another program's too). */
 export async function findProgramCustomer(db: Db, programId: string, customerId: string): Promise<CustomerWithPartner | null> {
@@ -127,7 +134,7 @@ export async function listPartnerCustomers(db: Db, f: { programId: string; partn
   return db
     .select({ id: customers.id, linkId: customers.linkId, attributedAt: customers.attributedAt, createdAt: customers.createdAt })
     .from(customers)
-    .where(and(eq(customers.partnerId, f.partnerId), eq(customers.programId, f.programId), cursorWhere(f.cursor, customers.createdAt, customers.id)))
+    .where(and(eq(customers.partnerId, f.partnerId), notIndexed(customers.programId, f.programId), cursorWhere(f.cursor, customers.createdAt, customers.id)))
     .orderBy(...newestFirst(customers.createdAt, customers.id))
     .limit(f.limit + 1);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** A referred (or not yet referred) customer of a program, with its current attribution. */
@@ -19,5 +20,9 @@ export const customers = sqliteTable(
   (t) => [
     uniqueIndex('customers_program_external_uq').on(t.programId, t.externalId),
     index('customers_partner_idx').on(t.partnerId, t.createdAt),
+    // The customers API: a program's list newest first, and its email filter (any ASCII case; the
+    // program is checked on the few rows of one email).
+    index('customers_program_created_idx').on(t.programId, t.createdAt, t.id),
+    index('customers_email_idx').on(sql`lower(${t.email})`),
   ],
 );
