@@ -23,6 +23,7 @@ import { commissionJson, customerJson, eventJson } from './conversion-json';
 import type { Touch } from './resolve-attribution';
 import { eventRollupStatements } from '../reports/event-rollups';
 import type { DimFacts } from '../reports/rollup-deltas';
+import { reattributeIfAttributedMeanwhile } from './reattribute-early-events';
 
 export interface ConversionPlan {
   program: ProgramRow;
@@ -176,5 +177,6 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   }
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
   await executeBatch(db, statements); // one conversion's writes, all or nothing
-  return result;
+  // Early event (reattribute-early-events.ts): a lead may have attributed its customer meanwhile.
+  return ((await reattributeIfAttributedMeanwhile(deps, plan.program, event)) ?? result) as typeof result;
 }

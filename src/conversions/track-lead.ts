@@ -12,6 +12,7 @@ import { chooseAttribution, clickCandidate, laterTouch, mayRecordOlderTouch, nee
 import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
 import { withConversionRetry } from './with-retry';
+import { reattributeEarlyEvents } from './reattribute-early-events';
 
 /**
  * How long after its redirect a click may still be on its way to the database: in a Workers queue
@@ -65,7 +66,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
   if (!program) throw new NotFoundError('Program');
   const leadKey = dedupeKey('lead', input.customer.externalId, input.eventName);
 
-  return withConversionRetry(async () => {
+  const result = await withConversionRetry(async () => {
     const replay = await replayOrConflict(db, program.id, leadKey, requestHash);
     if (replay) return replay;
     const now = deps.clock();
@@ -160,4 +161,8 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
       }),
     );
   });
+  // Early events (reattribute-early-events.ts): a sale that beat this sign-up is decided now that the
+  // customer has a partner; a replay resumes a pass that was cut short.
+  if ((result as { customer?: { partnerId?: string | null } }).customer?.partnerId) await reattributeEarlyEvents(deps, program, input.customer.externalId);
+  return result;
 }

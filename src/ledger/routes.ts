@@ -15,6 +15,7 @@ import { balanceOf } from './balance-of';
 import { voidCommission } from './void-commission';
 import { addAdjustment } from './add-adjustment';
 import { adjustmentSchema, voidSchema } from './schemas';
+import { reattributeEventById } from '../conversions/reattribute-event-by-id';
 
 const commissionQuery = listQuery.extend({
   partnerId: z.string().max(64).optional(),
@@ -46,6 +47,8 @@ export const ledgerRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     return c.json(page(await listEvents(c.var.deps.db, q), q.limit, eventJson));
   })
+  // POST /v1/events/:eventId/attribute — decide an event recorded before its customer had a partner again
+  .post('/events/:eventId/attribute', requireScope('conversions:write'), async (c) => c.json(await reattributeEventById(c.var.deps, c.req.param('eventId'))))
   // GET /v1/partners/:partnerId/balance — per unit: pending, approved, paid
   .get('/partners/:partnerId/balance', requireScope('ledger:read'), async (c) => {
     const { db } = c.var.deps;

@@ -217,3 +217,61 @@ export function insertCommissionsStatements(db: Db, rows: CommissionRow[]): Stat
   }
   return out;
 }
+
+// --- Early events: conversions recorded before their customer was attributed (reattribute-*.ts) ---
+
+/**
+ * Why an event was left unattributed when its customer had no partner yet: never seen
+ * (`unknown_customer`) or seen without a referral (`no_referral`). Only these are picked up when
+ * the customer is attributed later; every other reason was decided against an attribution.
+ */
+export const EARLY_REASONS = ['unknown_customer', 'no_referral'] as const;
+
+const earlyEventsQuery = perDb((db) =>
+  db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.programId, sql.placeholder('programId')),
+        eq(events.customerExternalId, sql.placeholder('customerExternalId')),
+        eq(events.status, 'unattributed'),
+        inArray(events.reason, [...EARLY_REASONS]),
+        sql`${events.type} <> 'refund'`,
+      ),
+    )
+    .orderBy(events.occurredAt, events.createdAt, events.id)
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
+/** The customer's early events (oldest first, at most `limit`): on the events_customer_idx index. */
+export async function findEarlyEvents(db: Db, programId: string, customerExternalId: string, limit: number): Promise<EventRow[]> {
+  return earlyEventsQuery(db).all({ programId, customerExternalId, limit });
+}
+
+/** One event of a program by id, or null. */
+export async function findProgramEvent(db: Db, programId: string, id: string): Promise<EventRow | null> {
+  const [row] = await db.select().from(events).where(and(eq(events.id, id), eq(events.programId, programId))).limit(1);
+  return row ?? null;
+}
+
+/** A sale's refunds in the order they were recorded (events_sale_idx). */
+export async function findRefundsOfSale(db: Db, saleEventId: string): Promise<EventRow[]> {
+  return db.select().from(events).where(eq(events.saleEventId, saleEventId)).orderBy(events.createdAt, events.id);
+}
+
+/**
+ * Rewrites an event's attribution, only while it is still as read (`status` and `reason`): a
+ * concurrent writer that moved it makes this a no-op (the batch's once-only counter fails first).
+ */
+export function reattributeEventStatement(
+  db: Db,
+  read: Pick<EventRow, 'id' | 'status' | 'reason'>,
+  patch: Pick<EventRow, 'status' | 'reason' | 'partnerId' | 'linkId' | 'clickId' | 'result'>,
+) {
+  return db
+    .update(events)
+    .set(patch)
+    .where(and(eq(events.id, read.id), eq(events.status, read.status), read.reason === null ? isNull(events.reason) : eq(events.reason, read.reason)));
+}
