@@ -39,6 +39,7 @@ const ROUTES: Row[] = [
   { method: 'GET', path: () => '/v1/events', needs: ['ledger:read'] },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/customers`, needs: ['ledger:read'] },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/customers/cus_x`, needs: ['ledger:read'] },
+  { method: 'POST', path: () => '/v1/events/evt_x/attribute', needs: ['conversions:write'] },
   { method: 'GET', path: (w) => `/v1/partners/${w.partnerId}/balance`, needs: ['ledger:read'] },
   { method: 'POST', path: () => '/v1/jobs/approve-commissions', needs: ['ledger:write'] },
   { method: 'POST', path: (w) => `/v1/programs/${w.programId}/payouts`, needs: ['ledger:write'], body: {} },
@@ -113,7 +114,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com|cus)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com|cus|evt)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });

@@ -278,7 +278,7 @@ async function seed(): Promise<World> {
   const link = await ok(admin('POST', `/v1/partners/${partner.id}/links`, { url: 'https://shop.acme.test/pricing', code: 'jane-pro' }), 201);
   const reward = await ok(admin('POST', `/v1/programs/${program.id}/rewards`, { event: 'sale', type: 'fixed', amount: 500 }), 201);
   const lead = await ok(admin('POST', '/v1/track/lead', { code: 'jane', customer: { externalId: 'cus_1', email: 'bob@example.org' } }));
-  await ok(admin('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 4900, currency: 'EUR' }));
+  const sold = await ok(admin('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 4900, currency: 'EUR' }));
   h.t.advance(60_000);
   await ok(admin('POST', '/v1/jobs/approve-commissions'));
   const payouts = await ok(admin('POST', `/v1/programs/${program.id}/payouts`, { minAmount: 1 }), 201);
@@ -300,7 +300,7 @@ async function seed(): Promise<World> {
   return {
     h,
     partnerToken,
-    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id, CUS: lead.customer.id },
+    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id, CUS: lead.customer.id, EVT: sold.event.id },
   };
 }
 
@@ -340,6 +340,7 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'GET /v1/events', method: 'GET', path: '/v1/events', auth: 'admin', query: { programId: PRG, customerExternalId: 'cus_1', limit: '5' } },
     { name: 'GET /v1/programs/:id/customers', method: 'GET', path: '/v1/programs/{PRG}/customers', auth: 'admin', query: { partnerId: ids.PTN!, externalId: 'cus_1', email: 'bob@example.org', limit: '5' } },
     { name: 'GET /v1/programs/:id/customers/:customerId', method: 'GET', path: '/v1/programs/{PRG}/customers/{CUS}', auth: 'admin' },
+    { name: 'POST /v1/events/:id/attribute', method: 'POST', path: '/v1/events/{EVT}/attribute', auth: 'admin' },
     { name: 'GET /v1/partners/:id/balance', method: 'GET', path: '/v1/partners/{PTN}/balance', auth: 'admin' },
     { name: 'POST /v1/commissions/:id/void', method: 'POST', path: '/v1/commissions/{COM}/void', auth: 'admin', body: { reason: 'fraud' } },
     { name: 'POST /v1/partners/:id/adjustments', method: 'POST', path: '/v1/partners/{PTN}/adjustments', auth: 'admin', body: { amount: -500, unit: 'EUR', reason: 'clawback', status: 'approved' } },
