@@ -6,7 +6,7 @@ import { clientOf } from './support';
 import { commissions } from '../../src/db/schema';
 import { findRedirectTarget, linkStats, linksMaybeNaming, listLinksOfPartner } from '../../src/db/queries/links';
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
-import { activeRewardsFor, findClick, findCustomer, findEventByDedupeKey, findLinkByCode, readCounters } from '../../src/db/queries/conversions';
+import { activeRewardsFor, findClick, findCustomer, findEarlyEvents, findEventByDedupeKey, findLinkByCode, findProgramEvent, findRefundsOfSale, readCounters } from '../../src/db/queries/conversions';
 import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, markPayoutPaid, partnerBalance } from '../../src/db/queries/ledger';
 import { payableGroups } from '../../src/db/queries/payout-builds';
 import { readPayoutStatement, readPayoutStatementPage } from '../../src/db/queries/payout-statements';
@@ -144,6 +144,9 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findTouchAt (last_click conversion older than the current touch)', (w) => findTouchAt(w.t.db, w.program, 'cus_any', new Date())],
   ['findEventByDedupeKey', (w) => findEventByDedupeKey(w.t.db, w.program, 'sale:ord_1')],
   ['activeRewardsFor', (w) => activeRewardsFor(w.t.db, w.program, 'sale')],
+  ['findEarlyEvents (every lead of an attributed customer)', (w) => findEarlyEvents(w.t.db, w.program, 'cus_1', 50)],
+  ['findProgramEvent (an early event decided again)', (w) => findProgramEvent(w.t.db, w.program, 'evt_x')],
+  ['findRefundsOfSale (an early sale decided again)', (w) => findRefundsOfSale(w.t.db, w.sale)],
   ['readCounters', (w) => readCounters(w.t.db, ['refund|x', 'tier|y'])],
   ['commissionsOfSale (both queries)', (w) => commissionsOfSale(w.t.db, w.sale)],
   ['approveDue (the UPDATE itself)', (w) => approveDue(w.t.db, w.t.now)],
