@@ -21,7 +21,7 @@ describe('early sale on workerd with D1', () => {
 
     const leads = await Promise.all(Array.from({ length: 5 }, () => json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'late1' } })));
     expect(leads.map((l) => l.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(leads[0].body.event).toMatchObject({ status: 'attributed', partnerId: partner.id });
+    expect(leads[0]!.body.event).toMatchObject({ status: 'attributed', partnerId: partner.id });
 
     const ledger = await commissions(p.id);
     expect(ledger.map((c: any) => [c.kind, c.amount, c.status]).sort()).toEqual([
