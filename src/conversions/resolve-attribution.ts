@@ -11,15 +11,17 @@ export interface Touch {
 export type Candidate = { touch: Touch } | { rejected: string } | null;
 
 /**
- * Decides whether a click can attribute a conversion at `occurredAt`: only from the moment of the
- * click up to `windowDays` later.
+ * Decides whether a click can attribute a conversion at `occurredAt`: only a person's click (one
+ * flagged `bot` — a crawler, a link preview, no user agent — referred nobody, whoever passes its id
+ * on), and only from the moment of the click up to `windowDays` later.
  */
 export function clickCandidate(
-  click: { id: string; partnerId: string; linkId: string; createdAt: Date } | null,
+  click: { id: string; partnerId: string; linkId: string; createdAt: Date; bot: boolean } | null,
   occurredAt: Date,
   windowDays: number,
 ): Candidate {
   if (!click) return { rejected: 'unknown_click' };
+  if (click.bot) return { rejected: 'bot_click' };
   const age = occurredAt.getTime() - click.createdAt.getTime();
   if (age < 0 || age > windowDays * DAY_MS) return { rejected: 'outside_window' };
   return { touch: { partnerId: click.partnerId, linkId: click.linkId, clickId: click.id, at: click.createdAt } };

@@ -75,8 +75,9 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
 
     let candidate: Candidate = null;
     if (input.clickId) candidate = clickCandidate(click, occurredAt, program.attributionWindowDays);
-    // A click that cannot attribute (unknown, outside the window) gives way to a code sent with it;
-    // an unknown code then leaves the click's reason.
+    // A click that cannot attribute (unknown, a bot's, outside the window) gives way to a code sent
+    // with it; an unknown code then leaves the click's reason. Without a code the customer's earlier
+    // attribution, if any, stands (chooseAttribution).
     if (input.code && !(candidate && 'touch' in candidate)) {
       if (codeLink && codeLink.programId === program.id) candidate = { touch: { partnerId: codeLink.partnerId, linkId: codeLink.linkId, clickId: null, at: occurredAt } };
       else candidate ??= { rejected: 'unknown_code' };

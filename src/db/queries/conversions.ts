@@ -14,13 +14,14 @@ export type CounterRow = typeof rewardCounters.$inferSelect;
 
 const clickQuery = perDb((db) =>
   db
-    .select({ id: clicks.id, programId: clicks.programId, partnerId: clicks.partnerId, linkId: clicks.linkId, createdAt: clicks.createdAt })
+    .select({ id: clicks.id, programId: clicks.programId, partnerId: clicks.partnerId, linkId: clicks.linkId, createdAt: clicks.createdAt, bot: clicks.bot })
     .from(clicks)
     .where(eq(clicks.id, sql.placeholder('id')))
     .limit(1)
     .prepare(),
 );
 
+/** A click by id with what attribution needs (its partner, link, time and whether a bot made it), or null. */
 export async function findClick(db: Db, id: string) {
   const [row] = await clickQuery(db).all({ id });
   return row ?? null;
