@@ -23,3 +23,16 @@ export function checkOccurredAt(occurredAt: Date | undefined, now: Date): Date {
   }
   return occurredAt;
 }
+
+/**
+ * A refund cannot happen before the sale it refunds: dated earlier, it would sit in a report day or
+ * payout period before its sale's and reverse a commission before it was earned — a caller's bug
+ * (a wrong field, a time zone). Without an occurredAt a refund is dated now, or at its sale when that
+ * sale is dated a little ahead (within FUTURE_SKEW_MS of a caller's clock), so it is never refused.
+ */
+export function checkRefundOccurredAt(occurredAt: Date | undefined, saleOccurredAt: Date, now: Date): Date {
+  const at = checkOccurredAt(occurredAt, now);
+  if (at.getTime() >= saleOccurredAt.getTime()) return at;
+  if (!occurredAt) return saleOccurredAt;
+  throw new ValidationError('occurredAt', `must not be before the sale it refunds (${saleOccurredAt.toISOString()})`, 'occurred_before_sale');
+}

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../env';
-import { checkOccurredAt } from '../conversions/check-occurred-at';
+import { checkRefundOccurredAt } from '../conversions/check-occurred-at';
 import {
   bumpCounterStatement,
   findEventByDedupeKey,
@@ -51,7 +51,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
     if (amount > remaining) throw new ValidationError('amount', `exceeds the refundable remainder ${remaining}`, 'refund_exceeds_sale');
 
     const now = deps.clock();
-    const occurredAt = checkOccurredAt(input.occurredAt, now);
+    const occurredAt = checkRefundOccurredAt(input.occurredAt, sale.occurredAt, now);
     const eventId = newSortableId('evt');
     const originals = await commissionsOfSale(db, sale.id);
     const planned = planReversals(

@@ -379,6 +379,7 @@ function cases(s: Seed): Case[] {
     { name: 'refund: float amount', method: 'POST', path: '/v1/track/refund', body: { ...refund, amount: 1.5 }, status: 422 },
     { name: 'refund: amount "all"', method: 'POST', path: '/v1/track/refund', body: { ...refund, amount: 'all' }, status: 422 },
     { name: 'refund: more than the sale', method: 'POST', path: '/v1/track/refund', body: { ...refund, amount: 4901 }, status: 422 },
+    { name: 'refund: dated before its sale', method: 'POST', path: '/v1/track/refund', body: { ...refund, occurredAt: '2020-01-01T00:00:00Z' }, status: 422 },
     { name: 'refund: unknown sale', method: 'POST', path: '/v1/track/refund', body: { ...refund, saleExternalId: 'ord_nope' }, status: 404 },
     { name: "refund: another program's sale", method: 'POST', path: '/v1/track/refund', body: { ...refund, programId: s.otherProgramId }, status: 404 },
     { name: 'refund: empty externalId', method: 'POST', path: '/v1/track/refund', body: { ...refund, externalId: '' }, status: 422 },
