@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencySchema, isoDate, minorAmount } from '../lib/schemas';
+import { normalizeEmail } from './normalize-email';
 
 const externalId = z.string().trim().min(1).max(200);
 const eventName = z
@@ -27,7 +28,8 @@ export const trackLeadSchema = z.strictObject({
   programId: id.optional(),
   customer: z.strictObject({
     externalId,
-    email: z.email().max(320).optional(),
+    // Stored trimmed, its domain lower-case (normalize-email.ts).
+    email: z.string().trim().max(320).pipe(z.email()).transform(normalizeEmail).optional(),
     name: z.string().trim().min(1).max(200).optional(),
   }),
   // A lead named "sale" would be evaluated against the sale rules without a sale amount.
@@ -41,7 +43,8 @@ export const trackSaleSchema = z.strictObject({
   customerExternalId: externalId,
   externalId,
   amount: minorAmount,
-  currency: currencySchema,
+  // Any case ("eur" is EUR); omitted, the program's currency (trackSale).
+  currency: z.string().toUpperCase().pipe(currencySchema).optional(),
   quantity: z.number().int().min(1).max(1_000_000).default(1),
   // A sale named "lead" would earn the per-referral lead rules once per order.
   eventName: eventName.refine((n) => n !== 'lead', { message: 'use /v1/track/lead for leads' }).default('sale'),

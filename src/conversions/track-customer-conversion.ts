@@ -6,6 +6,7 @@ import type { ProgramRow } from '../db/queries/programs';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
+import type { RequestHashes } from './request-hash';
 import { needsEarlierTouch, touchAtOccurrence } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import { withConversionRetry } from './with-retry';
@@ -32,14 +33,14 @@ export interface CustomerConversionInput {
  * known after the referral). An unknown customer is recorded (unattributed, `unknown_customer`) so
  * a later lead cannot claim events that happened before it.
  */
-export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, requestHash: string) {
+export async function trackCustomerConversion(deps: AppDeps, input: CustomerConversionInput, hashes: RequestHashes) {
   const { db } = deps;
   const { program } = input;
   return withConversionRetry(async (attempt) => {
     // Most calls are new events, so the first attempt skips the replay read: a replay fails the
     // batch on the events dedupe index instead, and the retry answers it from the stored event.
     if (attempt > 1) {
-      const replay = await replayOrConflict(db, program.id, input.dedupeKey, requestHash);
+      const replay = await replayOrConflict(db, program.id, input.dedupeKey, hashes);
       if (replay) return replay;
     }
     const now = deps.clock();
@@ -71,7 +72,7 @@ export async function trackCustomerConversion(deps: AppDeps, input: CustomerConv
         type: input.type,
         name: input.name,
         dedupeKey: input.dedupeKey,
-        requestHash,
+        requestHash: hashes[0],
         externalId: input.externalId,
         customer,
         customerIsNew: !existing,

@@ -8,6 +8,7 @@ import { clickIdTime } from '../lib/ids';
 import { commitConversion } from './commit-conversion';
 import { newCustomer, touchOf } from './load-customer';
 import { replayOrConflict } from './replay-or-conflict';
+import { normalLead, requestHashes, type TrackingRequest } from './request-hash';
 import { chooseAttribution, clickCandidate, laterTouch, mayRecordOlderTouch, needsEarlierTouch, olderTouchToRecord, touchAtOccurrence, type Candidate } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
 import type { TrackLeadInput } from './schemas';
@@ -51,8 +52,9 @@ async function lookupClick(deps: AppDeps, clickId: string) {
  * older than the customer's current one is recorded in the customer's history (see
  * olderTouchToRecord). Idempotent per customer+eventName.
  */
-export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHash: string) {
+export async function trackLead(deps: AppDeps, input: TrackLeadInput, request: TrackingRequest) {
   const { db } = deps;
+  const hashes = await requestHashes(request, normalLead(request.body, input.customer.email));
   const click = input.clickId ? await lookupClick(deps, input.clickId) : null;
   const codeLink = input.code ? await findLinkByCode(db, input.code.toLowerCase()) : null;
   const programId = click?.programId ?? codeLink?.programId ?? input.programId;
@@ -67,7 +69,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
   const leadKey = dedupeKey('lead', input.customer.externalId, input.eventName);
 
   const result = await withConversionRetry(async () => {
-    const replay = await replayOrConflict(db, program.id, leadKey, requestHash);
+    const replay = await replayOrConflict(db, program.id, leadKey, hashes);
     if (replay) return replay;
     const now = deps.clock();
     const occurredAt = checkOccurredAt(input.occurredAt, now);
@@ -142,7 +144,7 @@ export async function trackLead(deps: AppDeps, input: TrackLeadInput, requestHas
         type: 'lead',
         name: input.eventName,
         dedupeKey: leadKey,
-        requestHash,
+        requestHash: hashes[0],
         externalId: null,
         customer,
         customerIsNew: !existing,

@@ -2,6 +2,7 @@ import type { AppDeps } from '../env';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import type { TrackEventInput, TrackSaleInput } from './schemas';
 import { dedupeKey } from './dedupe-key';
+import { normalSale, requestHashes, type TrackingRequest } from './request-hash';
 import { trackCustomerConversion } from './track-customer-conversion';
 
 async function programOrThrow(deps: AppDeps, id: string) {
@@ -10,10 +11,14 @@ async function programOrThrow(deps: AppDeps, id: string) {
   return program;
 }
 
-/** A sale (order/invoice) in the program's currency; unique per program by externalId. */
-export async function trackSale(deps: AppDeps, input: TrackSaleInput, requestHash: string) {
+/**
+ * A sale (order/invoice) in the program's currency — sent in any case ("eur" is EUR) or omitted —
+ * unique per program by externalId; replays compare the sale with its currency resolved.
+ */
+export async function trackSale(deps: AppDeps, input: TrackSaleInput, request: TrackingRequest) {
   const program = await programOrThrow(deps, input.programId);
-  if (input.currency !== program.currency) {
+  const currency = input.currency ?? program.currency;
+  if (currency !== program.currency) {
     throw new ValidationError('currency', `must be the program currency ${program.currency}`, 'currency_mismatch');
   }
   return trackCustomerConversion(
@@ -26,12 +31,12 @@ export async function trackSale(deps: AppDeps, input: TrackSaleInput, requestHas
       externalId: input.externalId,
       customerExternalId: input.customerExternalId,
       amount: input.amount,
-      currency: input.currency,
+      currency,
       quantity: input.quantity,
       occurredAt: input.occurredAt,
       metadata: input.metadata ?? null,
     },
-    requestHash,
+    await requestHashes(request, normalSale(request.body, currency)),
   );
 }
 
@@ -39,7 +44,7 @@ export async function trackSale(deps: AppDeps, input: TrackSaleInput, requestHas
  * A custom funnel step ("demo_requested"). With an externalId it is unique by that id; without,
  * a step happens once per customer (replays of the same step are the same event).
  */
-export async function trackEvent(deps: AppDeps, input: TrackEventInput, requestHash: string) {
+export async function trackEvent(deps: AppDeps, input: TrackEventInput, request: TrackingRequest) {
   const program = await programOrThrow(deps, input.programId);
   return trackCustomerConversion(
     deps,
@@ -56,6 +61,6 @@ export async function trackEvent(deps: AppDeps, input: TrackEventInput, requestH
       occurredAt: input.occurredAt,
       metadata: input.metadata ?? null,
     },
-    requestHash,
+    await requestHashes(request),
   );
 }

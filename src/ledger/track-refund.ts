@@ -16,6 +16,7 @@ import { NotFoundError, ValidationError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
 import { replayOrConflict } from '../conversions/replay-or-conflict';
+import { requestHashes, type TrackingRequest } from '../conversions/request-hash';
 import { withConversionRetry } from '../conversions/with-retry';
 import type { TrackRefundInput } from '../conversions/schemas';
 import { planReversals } from './plan-reversals';
@@ -27,14 +28,15 @@ import { eventRollupStatements } from '../reports/event-rollups';
  * The sale's refunded total is a versioned counter, so concurrent refunds can never take back more
  * than the sale.
  */
-export async function trackRefund(deps: AppDeps, input: TrackRefundInput, requestHash: string) {
+export async function trackRefund(deps: AppDeps, input: TrackRefundInput, request: TrackingRequest) {
   const { db } = deps;
+  const hashes = await requestHashes(request);
   const program = await deps.programCache.program(db, input.programId);
   if (!program) throw new NotFoundError('Program');
   const dedupeKey = `refund:${input.externalId}`;
 
   return withConversionRetry(async () => {
-    const replay = await replayOrConflict(db, program.id, dedupeKey, requestHash);
+    const replay = await replayOrConflict(db, program.id, dedupeKey, hashes);
     if (replay) return replay;
     const sale = await findEventByDedupeKey(db, program.id, `sale:${input.saleExternalId}`);
     if (!sale) throw new NotFoundError('Sale');
@@ -93,7 +95,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       type: 'refund',
       name: 'refund',
       dedupeKey,
-      requestHash,
+      requestHash: hashes[0],
       externalId: input.externalId,
       customerId: sale.customerId,
       customerExternalId: sale.customerExternalId,
