@@ -56,7 +56,7 @@ describe('GET /v1/programs/:programId/customers/:customerId', () => {
       id: u1,
       programId: program.id,
       externalId: 'u_1',
-      email: 'Ann@Example.org',
+      email: 'Ann@example.org', // sent as Ann@Example.org: the domain is stored lower-case
       partnerId: bob.id,
       partnerName: 'Bob Roe',
       linkId: bob.defaultLink.id,

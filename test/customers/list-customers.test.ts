@@ -48,7 +48,7 @@ describe('GET /v1/programs/:programId/customers', () => {
       id: ids.u_1,
       programId: program.id,
       externalId: 'u_1',
-      email: 'Ann.Lee@Example.org',
+      email: 'Ann.Lee@example.org', // sent as Ann.Lee@Example.org: the domain is stored lower-case
       name: 'Ann Lee',
       partnerId: jane.id,
       partnerName: 'Jane Doe',
