@@ -1,12 +1,9 @@
 import type { AppDeps } from '../env';
 import {
-  bumpCounterStatement,
   insertCommissionsStatements,
   insertCustomerStatement,
   insertEventStatement,
-  readCounters,
   updateCustomerStatement,
-  type CommissionRow,
   type CustomerRow,
   type EventRow,
   type Statement,
@@ -15,15 +12,12 @@ import { executeBatch } from '../db/statements';
 import { insertAttributionHistoryStatement, insertOlderTouchStatement } from '../db/queries/attribution-history';
 import type { ProgramRow } from '../db/queries/programs';
 import { newSortableId } from '../lib/ids';
-import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
-import { toRule } from '../rewards/to-rule';
-import { partnerExplanation } from '../rewards/partner-explanation';
-import type { ConversionFacts } from '../rewards/engine';
 import { commissionJson, customerJson, eventJson } from './conversion-json';
 import type { Touch } from './resolve-attribution';
 import { eventRollupStatements } from '../reports/event-rollups';
 import type { DimFacts } from '../reports/rollup-deltas';
 import { reattributeIfAttributedMeanwhile } from './reattribute-early-events';
+import { evaluateCommissions } from './evaluate-commissions';
 
 export interface ConversionPlan {
   program: ProgramRow;
@@ -58,78 +52,22 @@ export interface ConversionPlan {
 }
 
 /**
- * Evaluates the program's rules for an attributed conversion and writes customer, event, counters
- * and commissions in ONE batch. Counter writes are conditional on the versions read here, so a
- * concurrent writer makes the batch fail as a whole (and the caller retries from scratch).
+ * Evaluates the program's rules for an attributed conversion (evaluate-commissions.ts) and writes
+ * customer, event, counters and commissions in ONE batch. Counter writes are conditional on the
+ * versions read there, so a concurrent writer makes the batch fail as a whole (and the caller
+ * retries from scratch).
  */
 export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
   const { db } = deps;
   const now = deps.clock();
   const eventId = newSortableId('evt');
-  const commissions: CommissionRow[] = [];
-  const skipped: { rewardId: string; reason: string; explanation: string; explanationFormatted: string }[] = [];
   const currency = plan.program.currency;
-  const statements: Statement[] = [];
-
-  if (plan.status === 'attributed' && plan.attribution) {
-    const partnerId = plan.attribution.partnerId;
-    const rules = (await deps.programCache.activeRewards(db, plan.program.id, plan.name)).map(toRule);
-    const unitOf = new Map(rules.map((r) => [r.id, r.unit]));
-    const facts: ConversionFacts = {
-      eventName: plan.name,
-      occurredAt: plan.occurredAt,
-      amount: plan.amount,
-      quantity: plan.quantity,
-      metadata: plan.metadata ?? {},
-      attributedAt: plan.attribution.at, // reward windows count from the touch this event belongs to
-      programHoldDays: plan.program.holdDays,
-    };
-    const keys = rules.flatMap((r) => Object.values(counterKeys(r, facts, partnerId, plan.customer.id)).filter((k): k is string => k !== null));
-    const stored = await readCounters(db, keys);
-    const { outcomes, writes } = evaluateConversion({
-      rules,
-      facts,
-      partnerId,
-      customerId: plan.customer.id,
-      counters: (key) => {
-        const row = stored.get(key);
-        return row ? { count: row.count, total: row.total, version: row.version } : { count: 0, total: 0, version: null };
-      },
-      now,
-    });
-    for (const w of writes) statements.push(bumpCounterStatement(db, w.key, w.expectedVersion, w.count, w.total, crypto.randomUUID()));
-    for (const o of outcomes) {
-      if (o.kind === 'skipped') {
-        if (o.reason !== 'event_mismatch') {
-          // as the partner would read an entry: amounts in the rule's unit (sales in the currency) as money
-          const explanationFormatted = partnerExplanation(o.explanation, unitOf.get(o.rewardId)!, currency);
-          skipped.push({ rewardId: o.rewardId, reason: o.reason, explanation: o.explanation, explanationFormatted });
-        }
-        continue;
-      }
-      const approved = o.holdUntil.getTime() <= now.getTime();
-      commissions.push({
-        id: newSortableId('com'),
-        programId: plan.program.id,
-        kind: 'commission',
-        recipient: o.recipient,
-        partnerId,
-        customerId: plan.customer.id,
-        rewardId: o.rewardId,
-        eventId,
-        reversesId: null,
-        amount: o.amount,
-        unit: o.unit,
-        status: approved ? 'approved' : 'pending',
-        holdUntil: o.holdUntil,
-        explanation: o.explanation,
-        payoutId: null,
-        createdAt: now,
-        approvedAt: approved ? now : null,
-        paidAt: null,
-      });
-    }
-  }
+  const evaluated =
+    plan.status === 'attributed' && plan.attribution
+      ? await evaluateCommissions(deps, plan.program, { eventId, name: plan.name, occurredAt: plan.occurredAt, amount: plan.amount, quantity: plan.quantity, metadata: plan.metadata, customerId: plan.customer.id }, plan.attribution, now)
+      : { commissions: [], skipped: [], statements: [] };
+  const { commissions, skipped } = evaluated;
+  const statements: Statement[] = [...evaluated.statements];
 
   const event: EventRow = {
     id: eventId,

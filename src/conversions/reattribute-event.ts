@@ -17,7 +17,7 @@ import { executeBatch } from '../db/statements';
 import { eventRollupStatements } from '../reports/event-rollups';
 import { commissionJson, customerJson, eventJson } from './conversion-json';
 import { touchOf } from './load-customer';
-import { evaluateEarlyEvent } from './reattribute-commissions';
+import { evaluateCommissions } from './evaluate-commissions';
 import { reversalsOfEarlyRefunds } from './reattribute-refunds';
 import { needsEarlierTouch, touchAtOccurrence } from './resolve-attribution';
 import { isSelfReferral } from './self-referral';
@@ -75,7 +75,7 @@ export async function reattributeEvent(deps: AppDeps, program: ProgramRow, event
     if (counters.has(onceKey)) return { event: (await findProgramEvent(db, program.id, eventId)) ?? event, changed: false };
 
     const commit = async () => {
-      const evaluated = attributed ? await evaluateEarlyEvent(deps, program, event, attributed, now) : { commissions: [], skipped: [], statements: [] };
+      const evaluated = attributed ? await evaluateCommissions(deps, program, { ...event, eventId: event.id, customerId: event.customerId! }, attributed, now) : { commissions: [], skipped: [], statements: [] };
       const reversals = reversalsOfEarlyRefunds(event, evaluated.commissions, refunds, now);
       const dims = earlier ? earlier.dims : found!.dims;
       moved.result = {

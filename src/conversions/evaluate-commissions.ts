@@ -1,5 +1,5 @@
 import type { AppDeps } from '../env';
-import { bumpCounterStatement, readCounters, type CommissionRow, type EventRow, type Statement } from '../db/queries/conversions';
+import { bumpCounterStatement, readCounters, type CommissionRow, type Statement } from '../db/queries/conversions';
 import type { ProgramRow } from '../db/queries/programs';
 import { newSortableId } from '../lib/ids';
 import { counterKeys, evaluateConversion } from '../rewards/evaluate-conversion';
@@ -15,13 +15,25 @@ export interface Skipped {
   explanationFormatted: string;
 }
 
+/** What a conversion is, as the reward rules read it. */
+export interface ConversionToEvaluate {
+  eventId: string;
+  name: string;
+  occurredAt: Date;
+  amount: number | null;
+  quantity: number;
+  metadata: Record<string, unknown> | null;
+  customerId: string;
+}
+
 /**
- * The commissions an early event earns now that it belongs to `touch`, exactly as commitConversion
- * evaluates a new conversion (same rules, counters, windows from `touch.at`, holds from the event's
- * occurredAt), and the versioned counter writes that go in the same batch (a concurrent conversion
- * of the partner fails the batch, which is then redone from fresh reads).
+ * The commissions a conversion earns when it belongs to `touch` (reward windows count from
+ * `touch.at`, holds from its occurredAt), with its skipped rules, and the versioned counter writes
+ * that go in the same batch: a concurrent conversion of the partner fails the batch, which the
+ * caller redoes from fresh reads. Used for a new conversion (commitConversion) and for an early
+ * event re-decided by a lead (reattributeEvent), so both evaluate exactly alike.
  */
-export async function evaluateEarlyEvent(deps: AppDeps, program: ProgramRow, event: EventRow, touch: Touch, now: Date) {
+export async function evaluateCommissions(deps: AppDeps, program: ProgramRow, event: ConversionToEvaluate, touch: Touch, now: Date) {
   const rules = (await deps.programCache.activeRewards(deps.db, program.id, event.name)).map(toRule);
   const unitOf = new Map(rules.map((r) => [r.id, r.unit]));
   const facts: ConversionFacts = {
@@ -34,7 +46,7 @@ export async function evaluateEarlyEvent(deps: AppDeps, program: ProgramRow, eve
     programHoldDays: program.holdDays,
   };
   const partnerId = touch.partnerId;
-  const customerId = event.customerId!;
+  const customerId = event.customerId;
   const keys = rules.flatMap((r) => Object.values(counterKeys(r, facts, partnerId, customerId)).filter((k): k is string => k !== null));
   const stored = await readCounters(deps.db, keys);
   const { outcomes, writes } = evaluateConversion({
@@ -54,6 +66,7 @@ export async function evaluateEarlyEvent(deps: AppDeps, program: ProgramRow, eve
   for (const o of outcomes) {
     if (o.kind === 'skipped') {
       if (o.reason !== 'event_mismatch') {
+        // as the partner would read an entry: amounts in the rule's unit (sales in the currency) as money
         skipped.push({ rewardId: o.rewardId, reason: o.reason, explanation: o.explanation, explanationFormatted: partnerExplanation(o.explanation, unitOf.get(o.rewardId)!, program.currency) });
       }
       continue;
@@ -67,7 +80,7 @@ export async function evaluateEarlyEvent(deps: AppDeps, program: ProgramRow, eve
       partnerId,
       customerId,
       rewardId: o.rewardId,
-      eventId: event.id,
+      eventId: event.eventId,
       reversesId: null,
       amount: o.amount,
       unit: o.unit,
