@@ -2,12 +2,17 @@
  * The structured form of a ledger entry's stored `explanation`. The ledger is append-only and keeps
  * the text the reward engine (src/rewards/engine) and the refund (src/ledger/track-refund.ts) wrote,
  * with amounts as bare minor units ("20% of 12000 = 2400"); this reads that text back into steps so
- * a partner can be shown money as money. It reads every row ever written: the formats have not
- * changed since the first one, and test/rewards/explanation.test.ts runs the engine to keep it so.
+ * a partner can be shown money as money. It reads every row ever written — the tier step has two
+ * forms: "tier 2 (after 5 qualifying sales): 2500" since it names what the tiers count, "tier 2 of 2
+ * after 5 referrals: 2500" before — and test/rewards/explanation.test.ts runs the engine to keep it so.
  * Amounts are integers in minor units: `sale` ones in the program currency, the rest in the entry's unit.
  */
 export type ExplanationStep =
-  | { step: 'tier'; index: number; count: number; after: number; rate: number; bps: boolean }
+  /**
+   * `counted` as written after the number ("qualifying sales", "qualifying demo_requested event");
+   * `of` (the number of tiers) only in the older form, whose `counted` is "referral(s)" whatever the event
+   */
+  | { step: 'tier'; index: number; of: number | null; after: number; counted: string; rate: number; bps: boolean }
   | { step: 'fixed'; amount: number }
   | { step: 'per_unit'; rate: number; quantity: number; amount: number }
   /** `percent` as the engine wrote it ("20%", "12.5%") */
@@ -22,7 +27,14 @@ export type ExplanationStep =
 
 const N = '(\\d{1,15})'; // at most 15 digits: every such number is exact as a JS number
 const PATTERNS: [RegExp, (m: string[]) => ExplanationStep][] = [
-  [new RegExp(`^tier ${N} of ${N} after ${N} referrals?: ${N}( bps)?$`), (m) => ({ step: 'tier', index: +m[1]!, count: +m[2]!, after: +m[3]!, rate: +m[4]!, bps: m[5] !== undefined })],
+  [
+    new RegExp(`^tier ${N} \\(after ${N} (qualifying [a-z][a-z0-9_.:\\- ]{0,79})\\): ${N}( bps)?$`),
+    (m) => ({ step: 'tier', index: +m[1]!, of: null, after: +m[2]!, counted: m[3]!, rate: +m[4]!, bps: m[5] !== undefined }),
+  ],
+  [
+    new RegExp(`^tier ${N} of ${N} after ${N} (referrals?): ${N}( bps)?$`),
+    (m) => ({ step: 'tier', index: +m[1]!, of: +m[2]!, after: +m[3]!, counted: m[4]!, rate: +m[5]!, bps: m[6] !== undefined }),
+  ],
   [new RegExp(`^fixed ${N}$`), (m) => ({ step: 'fixed', amount: +m[1]! })],
   [new RegExp(`^per_unit ${N} x ${N} units? = ${N}$`), (m) => ({ step: 'per_unit', rate: +m[1]!, quantity: +m[2]!, amount: +m[3]! })],
   [new RegExp(`^(\\d{1,15}(?:\\.\\d{1,2})?%) of ${N} = ${N}$`), (m) => ({ step: 'percent', percent: m[1]!, sale: +m[2]!, amount: +m[3]! })],

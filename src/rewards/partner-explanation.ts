@@ -20,8 +20,11 @@ export function partnerExplanation(explanation: string, unit: string, currency: 
 
 function renderStep(s: ExplanationStep, money: (n: number) => string, sale: (n: number) => string): string {
   switch (s.step) {
-    case 'tier':
-      return `tier ${s.index} of ${s.count} after ${plural(s.after, 'referral')}: ${s.bps ? formatBps(s.rate) : money(s.rate)}`;
+    case 'tier': {
+      const rate = s.bps ? formatBps(s.rate) : money(s.rate);
+      // An older entry keeps its own words: it does not say which event its tiers counted.
+      return s.of === null ? `tier ${s.index} (after ${s.after} ${s.counted}): ${rate}` : `tier ${s.index} of ${s.of} after ${s.after} ${s.counted}: ${rate}`;
+    }
     case 'fixed':
       return `fixed ${money(s.amount)}`;
     case 'per_unit':

@@ -25,9 +25,7 @@ export function computeBaseAmount(
   if (tier) {
     rate = tier.amount;
     const suffix = rule.type === 'percent' ? ' bps' : '';
-    steps.push(
-      `tier ${tier.index} of ${tier.count} after ${plural(tierCount, 'referral')}: ${rate}${suffix}`,
-    );
+    steps.push(`tier ${tier.index} (after ${plural(tierCount, `qualifying ${countedNoun(rule.event)}`)}): ${rate}${suffix}`);
   }
 
   switch (rule.type) {
@@ -84,6 +82,14 @@ function safeAmount(value: number): number {
   if (Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER) return MAX_AMOUNT;
   // `|| 0` also turns -0 (e.g. 0 x -1) into 0.
   return isSafeNonNegativeInteger(value) ? value || 0 : 0;
+}
+
+/**
+ * What a rule's tiers count: its own event's conversions that reached the amount stage (not skipped
+ * by conditions, window, dates or the per-customer limit), so the explanation names them.
+ */
+function countedNoun(event: string): string {
+  return event === 'sale' || event === 'lead' ? event : `${event} event`;
 }
 
 function plural(count: number, noun: string): string {

@@ -93,7 +93,7 @@ describe('business examples', () => {
     ).flat();
     expect(results(all)).toEqual([1000, 1000, 1000, 1000, 1000, 2500, 2500]);
     expect(earned(all)).toBe(10000);
-    expect(all[5]?.explanation).toBe('tier 2 of 2 after 5 referrals: 2500');
+    expect(all[5]?.explanation).toBe('tier 2 (after 5 qualifying sales): 2500');
     // A repeat sale by a paid customer neither pays nor advances the tier.
     const repeat = convert({ customerId: 'c1', eventName: 'sale', occurredAt: at('2026-02-01T00:00:00Z') });
     expect(results(repeat)).toEqual(['customer_limit_reached']);

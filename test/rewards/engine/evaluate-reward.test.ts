@@ -144,25 +144,28 @@ describe('evaluateReward — tiers', () => {
   const tiers = [{ upTo: 5, amount: 1000 }, { amount: 2500 }];
   const bounded = [{ upTo: 2, amount: 100 }, { upTo: 4, amount: 200 }, { upTo: 6, amount: 300 }];
   const cases: [string, Partial<RewardRule>, Partial<ConversionFacts>, number, number, string][] = [
-    ['1st referral', { tiers }, {}, 0, 1000, 'tier 1 of 2 after 0 referrals: 1000'],
-    ['2nd referral', { tiers }, {}, 1, 1000, 'tier 1 of 2 after 1 referral: 1000'],
-    ['5th referral is the last of tier 1', { tiers }, {}, 4, 1000, 'tier 1 of 2 after 4 referrals: 1000'],
-    ['6th referral starts tier 2', { tiers }, {}, 5, 2500, 'tier 2 of 2 after 5 referrals: 2500'],
-    ['100th referral', { tiers }, {}, 99, 2500, 'tier 2 of 2 after 99 referrals: 2500'],
-    ['tiers replace amount', { tiers, amount: 99999 }, {}, 0, 1000, 'tier 1 of 2 after 0 referrals: 1000'],
-    ['bounded 2nd', { tiers: bounded }, {}, 1, 100, 'tier 1 of 3 after 1 referral: 100'],
-    ['bounded 3rd', { tiers: bounded }, {}, 2, 200, 'tier 2 of 3 after 2 referrals: 200'],
-    ['bounded 6th', { tiers: bounded }, {}, 5, 300, 'tier 3 of 3 after 5 referrals: 300'],
-    ['past the last bounded tier keeps the last', { tiers: bounded }, {}, 10, 300, 'tier 3 of 3 after 10 referrals: 300'],
+    ['1st referral', { tiers }, {}, 0, 1000, 'tier 1 (after 0 qualifying sales): 1000'],
+    ['2nd referral', { tiers }, {}, 1, 1000, 'tier 1 (after 1 qualifying sale): 1000'],
+    ['5th referral is the last of tier 1', { tiers }, {}, 4, 1000, 'tier 1 (after 4 qualifying sales): 1000'],
+    ['6th referral starts tier 2', { tiers }, {}, 5, 2500, 'tier 2 (after 5 qualifying sales): 2500'],
+    ['100th referral', { tiers }, {}, 99, 2500, 'tier 2 (after 99 qualifying sales): 2500'],
+    ['tiers replace amount', { tiers, amount: 99999 }, {}, 0, 1000, 'tier 1 (after 0 qualifying sales): 1000'],
+    ['bounded 2nd', { tiers: bounded }, {}, 1, 100, 'tier 1 (after 1 qualifying sale): 100'],
+    ['bounded 3rd', { tiers: bounded }, {}, 2, 200, 'tier 2 (after 2 qualifying sales): 200'],
+    ['bounded 6th', { tiers: bounded }, {}, 5, 300, 'tier 3 (after 5 qualifying sales): 300'],
+    ['past the last bounded tier keeps the last', { tiers: bounded }, {}, 10, 300, 'tier 3 (after 10 qualifying sales): 300'],
+    ['lead tiers count leads', { event: 'lead', tiers }, { eventName: 'lead' }, 5, 2500, 'tier 2 (after 5 qualifying leads): 2500'],
+    ['one lead', { event: 'lead', tiers }, { eventName: 'lead' }, 1, 1000, 'tier 1 (after 1 qualifying lead): 1000'],
+    ['custom-event tiers name the event', { event: 'demo_requested', tiers }, { eventName: 'demo_requested' }, 7, 2500, 'tier 2 (after 7 qualifying demo_requested events): 2500'],
     ['empty tiers fall back to amount', { tiers: [] }, {}, 7, 500, 'fixed 500'],
-    ['null upTo is unbounded', { tiers: [{ upTo: 1, amount: 10 }, { upTo: null, amount: 20 }] }, {}, 3, 20, 'tier 2 of 2 after 3 referrals: 20'],
+    ['null upTo is unbounded', { tiers: [{ upTo: 1, amount: 10 }, { upTo: null, amount: 20 }] }, {}, 3, 20, 'tier 2 (after 3 qualifying sales): 20'],
     [
       'per_unit tiers',
       { type: 'per_unit', tiers: [{ upTo: 1, amount: 800 }, { amount: 1000 }] },
       { quantity: 3 },
       1,
       3000,
-      'tier 2 of 2 after 1 referral: 1000; per_unit 1000 x 3 units = 3000',
+      'tier 2 (after 1 qualifying sale): 1000; per_unit 1000 x 3 units = 3000',
     ],
     [
       'percent tiers',
@@ -170,7 +173,7 @@ describe('evaluateReward — tiers', () => {
       { amount: 10000 },
       10,
       2000,
-      'tier 2 of 2 after 10 referrals: 2000 bps; 20% of 10000 = 2000',
+      'tier 2 (after 10 qualifying sales): 2000 bps; 20% of 10000 = 2000',
     ],
   ];
   it.each(cases)('%s', (_name, r, f, tierCount, amount, explanation) => {
@@ -198,7 +201,7 @@ describe('evaluateReward — partner caps', () => {
       { tiers: [{ upTo: 5, amount: 1000 }, { amount: 2500 }], caps: yearly },
       49000,
       1000,
-      'tier 2 of 2 after 5 referrals: 2500; yearly cap 50000, 1000 left → 1000',
+      'tier 2 (after 5 qualifying sales): 2500; yearly cap 50000, 1000 left → 1000',
       5,
     ],
   ];
