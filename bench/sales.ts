@@ -13,7 +13,6 @@ const CAP = 5_000_000;
 export const SALE_RULE = {
   event: 'sale',
   type: 'fixed',
-  amount: 1000,
   tiers: [{ upTo: 50, amount: 1000 }, { amount: 2500 }],
   caps: { perPartner: { amount: CAP, period: 'month' } },
 };

@@ -16,7 +16,7 @@ type Checked = Pick<RewardRow, 'event' | 'type' | 'unit' | 'amount' | 'tiers' | 
  * with the patch applied), `sent` the fields of the request. Values only a request can bring
  * (a date out of range, a 0 amount) are checked when sent, so a rule stored before a check existed
  * can still be patched, e.g. set inactive; what depends on two fields (endsAt after startsAt,
- * amount without tiers) is checked on the result whenever one of them is sent.
+ * amount without tiers, no amount beside tiers) is checked on the result whenever one of them is sent.
  * A percentage is of a sale in the program currency, so it pays in that currency, and is at most
  * MAX_PERCENT_BPS, tiers included (a fixed reward patched to percent keeps its amount).
  */
@@ -27,6 +27,10 @@ export function checkRule(row: Checked, program: ProgramRow, sent: Partial<Check
   // A lead carries no amount (track-lead.ts): a percentage of it is 0 on every lead.
   if (row.type === 'percent' && row.event === 'lead' && (sent.type !== undefined || sent.event !== undefined)) {
     throw new ValidationError(sent.type !== undefined ? 'type' : 'event', 'a lead has no amount, so a percent rule would never pay; use fixed for leads, percent for sales');
+  }
+  // A tiered rule pays its tiers' amounts; an amount beside them would read as a rate it never pays.
+  if (sent.amount !== undefined && sent.amount !== 0 && (row.tiers ?? []).length > 0) {
+    throw new ValidationError('amount', `a rule with tiers pays the tier amounts; leave amount out or send 0 (${sent.amount} was sent), or send "tiers":null to pay amount`);
   }
   if (row.type === 'percent') {
     if (row.amount > MAX_PERCENT_BPS) throw new ValidationError('amount', PERCENT_MESSAGE);

@@ -29,7 +29,7 @@ export async function createReward({ db, now, program, input }: { db: Db; now: D
     event: input.event,
     recipient: input.recipient,
     type: input.type,
-    amount: input.amount,
+    amount: input.amount ?? 0,
     unit: input.unit ?? program.currency,
     tiers: input.tiers ?? null,
     tierPeriod: input.tierPeriod,
@@ -63,6 +63,7 @@ function countedInChanges(current: RewardRow, patch: Partial<RewardRow>): string
 
 /**
  * Changes apply to conversions recorded from now on; commissions already booked never change.
+ * Tiers sent without an amount set the stored amount to 0 (a rule's tiers replace it).
  * Event, recipient, unit, tier period and partner cap period are fixed once the rule has counted
  * a conversion (409 reward_in_use).
  */
@@ -71,6 +72,8 @@ export async function patchReward({ db, now, program, id, input }: { db: Db; now
   if (!current) throw new NotFoundError('Reward');
   const patch: Partial<RewardRow> = { updatedAt: now };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (patch as Record<string, unknown>)[k] = v;
+  // New tiers replace the amount: one kept beside them would read as a second, unused rate.
+  if (patch.tiers && patch.tiers.length > 0 && patch.amount === undefined && current.amount !== 0) patch.amount = 0;
   // Switching a rule off is always allowed, even one stored before a check it would now fail.
   const onlySwitchesOff = patch.active === false && Object.keys(patch).every((k) => k === 'active' || k === 'updatedAt');
   if (!onlySwitchesOff) checkRule({ ...current, ...patch }, program, patch);

@@ -80,10 +80,18 @@ function tiersAscending(tiers: { upTo?: number | null }[] | null | undefined): b
   return true;
 }
 
+// `amount` may be left out when `tiers` replace it (stored as 0); check-rule.ts refuses both at once.
 export const createRewardSchema = z
-  .strictObject({ ...ruleFields, recipient: recipient.default('partner'), tierPeriod: period.default('lifetime'), active: ruleFields.active.default(true) })
+  .strictObject({
+    ...ruleFields,
+    amount: minorAmount.optional(),
+    recipient: recipient.default('partner'),
+    tierPeriod: period.default('lifetime'),
+    active: ruleFields.active.default(true),
+  })
+  .refine((r) => r.amount !== undefined || (r.tiers ?? []).length > 0, { message: 'required (minor units, or basis points for percent), unless tiers are sent', path: ['amount'] })
   .refine((r) => tiersAscending(r.tiers), { message: 'tiers need increasing upTo; only the last may omit it', path: ['tiers'] })
-  .refine((r) => r.type !== 'percent' || r.amount <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] });
+  .refine((r) => r.type !== 'percent' || (r.amount ?? 0) <= MAX_PERCENT_BPS, { message: PERCENT_MESSAGE, path: ['amount'] });
 // Dates (range, endsAt after startsAt) and a rule of 0 are checked on the stored result: check-rule.ts.
 
 export const updateRewardSchema = z

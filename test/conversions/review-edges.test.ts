@@ -180,7 +180,7 @@ describe('many rules for one event', () => {
     const { t, program, partner } = await setup();
     await leadByCode(t, partner.code, 'cus_1');
     for (let i = 1; i <= 40; i++) {
-      await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: i, tiers: [{ upTo: 1, amount: i }, { amount: 2 * i }], caps: { perPartner: { amount: 100000, period: 'month' }, perCustomer: { count: 5 } } });
+      await addReward(t, program.id, { event: 'sale', type: 'fixed', tiers: [{ upTo: 1, amount: i }, { amount: 2 * i }], caps: { perPartner: { amount: 100000, period: 'month' }, perCustomer: { count: 5 } } });
     }
     const s = await sale(t, program.id, 'cus_1', 5000);
     expect(s.commissions).toHaveLength(40);

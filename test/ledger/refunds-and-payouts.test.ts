@@ -281,7 +281,7 @@ describe('refunds and rule limits', () => {
     const { t, program, partner } = await setup({ holdDays: 0 });
     await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 500, caps: { perCustomer: { count: 1 } } });
     await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 700, caps: { perPartner: { amount: 1000, period: 'lifetime' } } });
-    await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 100, tiers: [{ upTo: 1, amount: 100 }, { amount: 300 }] });
+    await addReward(t, program.id, { event: 'sale', type: 'fixed', tiers: [{ upTo: 1, amount: 100 }, { amount: 300 }] });
     await leadByCode(t, partner.code, 'cus_1');
     const first = await sale(t, program.id, 'cus_1', 10000, { externalId: 'ord_a' });
     expect(first.commissions.map((c: any) => c.amount).sort((a: number, b: number) => a - b)).toEqual([100, 500, 700]);

@@ -307,7 +307,7 @@ async function seed(): Promise<World> {
 function routes(ids: Record<string, string>): Route[] {
   const PRG = ids.PRG!;
   const program = { name: 'P2', currency: 'EUR', defaultUrl: 'https://acme.test/', allowedHosts: ['acme.test'], attribution: { model: 'first_click', windowDays: 30 }, holdDays: 30, clickIdParam: 'rcid', dedupWindowSeconds: 3600, leaderboardEnabled: false };
-  const rule = { event: 'sale', recipient: 'partner', type: 'fixed', amount: 500, unit: 'EUR', tiers: [{ upTo: 5, amount: 500 }, { amount: 700 }], tierPeriod: 'year', conditions: [{ field: 'metadata.plan', op: 'eq', value: 'pro' }], caps: { perPartner: { amount: 5000, period: 'month' }, perCustomer: { count: 1 } }, windowDays: 30, holdDays: 0, startsAt: '2026-01-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z', active: true };
+  const rule = { event: 'sale', recipient: 'partner', type: 'fixed', amount: 0, unit: 'EUR', tiers: [{ upTo: 5, amount: 500 }, { amount: 700 }], tierPeriod: 'year', conditions: [{ field: 'metadata.plan', op: 'eq', value: 'pro' }], caps: { perPartner: { amount: 5000, period: 'month' }, perCustomer: { count: 1 } }, windowDays: 30, holdDays: 0, startsAt: '2026-01-01T00:00:00Z', endsAt: '2027-01-01T00:00:00Z', active: true };
   const link = { url: 'https://shop.acme.test/x?a=1', code: 'fuzz-1', campaign: 'spring', utm: { source: 'news', medium: 'email', campaign: 'spring', term: 't', content: 'c' } };
   const report = { from: '2026-02-01', to: '2026-03-01', groupBy: 'partner', partnerId: ids.PTN!, campaign: 'spring', format: 'csv' };
   const at = '2026-03-01T11:00:00Z';

@@ -19,7 +19,7 @@ describe('reward rules that could never pay', () => {
       [{ type: 'fixed', amount: 500, caps: { perPartner: { amount: 0, period: 'year' } } }, 'caps.perPartner.amount', `caps.perPartner.amount: must be at least 1; ${PAUSE}`],
       [{ type: 'fixed', amount: 500, caps: { perPartner: { amount: -1, period: 'year' } } }, 'caps.perPartner.amount', `caps.perPartner.amount: must be at least 1; ${PAUSE}`],
       [{ type: 'fixed', amount: -1 }, 'amount', ''],
-      [{ type: 'fixed', amount: 1, tiers: [{ amount: -5 }] }, 'tiers.0.amount', ''],
+      [{ type: 'fixed', amount: 0, tiers: [{ amount: -5 }] }, 'tiers.0.amount', ''],
       [{ type: 'fixed', amount: 500, caps: { perCustomer: { count: 0 } } }, 'caps.perCustomer.count', ''],
       [{ type: 'fixed', amount: 500, windowDays: 0 }, 'windowDays', 'windowDays: must be at least 1 day; send null (or leave it out) for no window'],
       [{ type: 'fixed', amount: 500, conditions: [{ field: 'metadata.plan', op: 'in', value: [] }] }, 'conditions.0.value', 'conditions.0.value: in takes a list of at least one value (an empty list never matches)'],

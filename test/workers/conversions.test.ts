@@ -100,7 +100,7 @@ describe('reward rules and tracking on workerd with D1', () => {
       await addReward(p.id, { event: 'sale', recipient: 'customer', type: 'fixed', amount: 500, caps: { perCustomer: { count: 1 } } }),
       await addReward(p.id, { event: 'sale', type: 'percent', amount: 1000 }),
       await addReward(p.id, { event: 'sale', type: 'per_unit', amount: 150 }),
-      await addReward(p.id, { event: 'sale', type: 'fixed', amount: 1000, tiers: [{ upTo: 1, amount: 700 }, { amount: 900 }] }),
+      await addReward(p.id, { event: 'sale', type: 'fixed', tiers: [{ upTo: 1, amount: 700 }, { amount: 900 }] }),
       await addReward(p.id, { event: 'sale', type: 'fixed', amount: 300, caps: { perPartner: { amount: 100000, period: 'month' } } }),
       await addReward(p.id, { event: 'sale', recipient: 'customer', type: 'percent', amount: 250 }),
     ];

@@ -9,13 +9,13 @@ describe('PATCH of a counted rule’s tierPeriod or cap period', () => {
     const { t, program, partner } = await setup();
     const base = `/v1/programs/${program.id}/rewards`;
     const rule = await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 0, tiers: [{ upTo: 2, amount: 1000 }, { amount: 2500 }] });
-    const unused = await addReward(t, program.id, { event: 'demo_requested', type: 'fixed', amount: 100, tiers: [{ upTo: 1, amount: 100 }, { amount: 200 }] });
+    const unused = await addReward(t, program.id, { event: 'demo_requested', type: 'fixed', tiers: [{ upTo: 1, amount: 100 }, { amount: 200 }] });
     await leadByCode(t, partner.code, 'c1');
     expect((await sale(t, program.id, 'c1', 5000)).commissions.map((c: any) => c.amount)).toEqual([1000]);
     expect((await sale(t, program.id, 'c1', 5000)).commissions.map((c: any) => c.amount)).toEqual([1000]);
 
     for (const tierPeriod of ['month', 'year']) {
-      const r = await t.json('PATCH', `${base}/${rule.id}`, { tierPeriod, amount: 5 });
+      const r = await t.json('PATCH', `${base}/${rule.id}`, { tierPeriod, holdDays: 5 });
       expect(r.status, JSON.stringify(r.body)).toBe(409);
       expect(r.body.error).toMatchObject({ code: 'conflict', reason: 'reward_in_use' });
       expect(r.body.error.message).toBe(
@@ -23,7 +23,7 @@ describe('PATCH of a counted rule’s tierPeriod or cap period', () => {
       );
     }
     const stored = (await t.json('GET', `${base}/${rule.id}`)).body;
-    expect([stored.tierPeriod, stored.amount, stored.updatedAt]).toEqual(['lifetime', 0, rule.updatedAt]);
+    expect([stored.tierPeriod, stored.holdDays, stored.updatedAt]).toEqual(['lifetime', null, rule.updatedAt]);
     // The same period is no change.
     expect((await t.json('PATCH', `${base}/${rule.id}`, { tierPeriod: 'lifetime' })).status).toBe(200);
 

@@ -6,7 +6,7 @@ describe('reward rule limits', () => {
   it('refuses a percent above 100000 bps in amount or in any tier, on create and on PATCH, and stores nothing', async () => {
     const { t, program } = await setup();
     const base = `/v1/programs/${program.id}/rewards`;
-    const tier = await t.json('POST', base, { event: 'sale', type: 'percent', amount: 1000, tiers: [{ upTo: 5, amount: 2000 }, { amount: 1_000_000_000 }] });
+    const tier = await t.json('POST', base, { event: 'sale', type: 'percent', tiers: [{ upTo: 5, amount: 2000 }, { amount: 1_000_000_000 }] });
     expect(tier.status).toBe(422);
     expect(tier.body.error.code).toBe('validation_failed');
     expect(tier.body.error.message).toBe('tiers.1.amount: percent is in basis points (10000 = 100%), at most 100000');
