@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY } from '../helpers/app';
 import { startServer } from '../helpers/server';
-import { JWT_SECRET } from '../me/helpers';
+import { JWT_SECRET, ok } from '../me/helpers';
 import { launchChromium, me, seedWorld, type Server } from './browser-support';
 
 // The partner portal in a real browser (Debian chromium via playwright-core) against the real Node
@@ -18,6 +18,8 @@ interface Link { code: string; url: string; shortUrl: string }
 interface ReportRow { key: string; clicks: number; leads: number; sales: number }
 interface Report { from: string; to: string; rows: ReportRow[] }
 /** The page's navigator (tsc here knows the WebWorker lib, not the DOM's Clipboard API). */
+/** The page's window, for the same reason. */
+type PageWindow = { getComputedStyle(el: unknown): { strokeDasharray: string } };
 type PageNavigator = { clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> } };
 
 describe('partner portal in chromium', () => {
@@ -26,7 +28,7 @@ describe('partner portal in chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let world: Awaited<ReturnType<typeof seedWorld>>;
-  /** CSP violations and script errors the page reported (the favicon's 404 is not one). */
+  /** CSP violations and script errors the page reported (a page answered with a 4xx is not one). */
   const pageErrors: string[] = [];
   const api = <T = any>(path: string) => me<T>(s, world.token, path);
 
@@ -143,6 +145,11 @@ describe('partner portal in chromium', () => {
     expect(today).toMatchObject({ clicks: 3, leads: 2, sales: 2 });
     const polyline = await page.locator('polyline[data-series="clicks"]').getAttribute('points');
     expect(polyline?.split(' ')).toHaveLength(30);
+    // Sales are dashed (told apart without colour), as the browser draws them under the strict CSP.
+    const dashes = await page.locator('polyline[data-series]').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-series'), (globalThis as unknown as PageWindow).getComputedStyle(l).strokeDasharray]));
+    expect(dashes).toEqual([['clicks', 'none'], ['leads', 'none'], ['sales', '6px, 4px']]);
+    // The icon is inline and empty: nothing for the browser to fetch from /favicon.ico.
+    expect(await page.locator('head link[rel="icon"]').evaluateAll((ls) => ls.map((l) => (l as unknown as { href: string }).href))).toEqual(['data:,']);
 
     // Leaderboard by sales: Jane (2) before Max (1), as the admin leaderboard ranks them.
     const board = (await s.json('GET', `/v1/programs/${world.program.id}/leaderboard?metric=sales`)).body.data as { rank: number; partnerName: string; value: number }[];
@@ -198,6 +205,22 @@ describe('partner portal in chromium', () => {
     expect(refused.status()).toBe(422);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Link not created');
     expect((await api<{ data: Link[] }>('/v1/me/links')).data.map((l) => l.url)).not.toContain('https://evil.test/x');
+  });
+
+  it('an archived link shows no Copy button and says it is archived; live links keep theirs', async () => {
+    const created = await ok(s.json('POST', `/v1/partners/${world.jane.id}/links`, { url: 'https://shop.acme.test/old', campaign: 'winter' }), 201);
+    await ok(s.json('PATCH', `/v1/links/${created.id}`, { archived: true }));
+    await page.goto(`${s.base}/portal`);
+    const row = page.locator(`.link-row[data-link="${created.code}"]`);
+    expect(await row.getAttribute('data-archived')).toBe('true');
+    expect(await row.getByRole('button').count()).toBe(0);
+    expect(await row.locator('.tag').textContent()).toBe('Archived');
+    expect(await row.locator('span.muted').textContent()).toBe('→ https://shop.acme.test/old · winter · no longer records clicks');
+    expect(await row.getByRole('textbox', { name: `Archived URL for ${created.code}` }).inputValue()).toBe(created.shortUrl);
+    // Every other row still copies.
+    const live = await page.locator('.link-row[data-link]:not([data-archived])').evaluateAll((rs) => rs.map((r) => r.querySelector('button[data-copy]')?.textContent));
+    expect(live.length).toBeGreaterThan(1);
+    expect(new Set(live)).toEqual(new Set(['Copy']));
   });
 
   it('renders a screenshot, and fits a 390 px phone without horizontal scrolling', async () => {

@@ -3,10 +3,11 @@ import type { DaySeries } from '../load-dashboard';
 const W = 640;
 const H = 200;
 const PAD = { l: 36, r: 8, t: 10, b: 24 };
+// Sales are dashed, so the lines differ without colour (colour blindness, a grey print).
 const SERIES = [
-  { key: 'clicks', label: 'Clicks', color: '#2457d6' },
-  { key: 'leads', label: 'Leads', color: '#d68a24' },
-  { key: 'sales', label: 'Sales', color: '#1f9d55' },
+  { key: 'clicks', label: 'Clicks', color: '#2457d6', dash: undefined },
+  { key: 'leads', label: 'Leads', color: '#d68a24', dash: undefined },
+  { key: 'sales', label: 'Sales', color: '#1f9d55', dash: '6 4' },
 ] as const;
 
 /** Clicks, leads and sales per day as an inline SVG line chart, with the numbers as a table too. */
@@ -32,15 +33,16 @@ export function DailyChart({ series }: { series: DaySeries[] }) {
             fill="none"
             stroke={s.color}
             stroke-width="2"
+            stroke-dasharray={s.dash}
             points={series.map((d, i) => `${x(i).toFixed(1)},${y(d[s.key]).toFixed(1)}`).join(' ')}
           />
         ))}
       </svg>
       <figcaption class="muted">
         {SERIES.map((s) => (
-          // The swatch is SVG so its colour is an attribute: the CSP refuses inline style attributes.
+          // The swatch is SVG so its colour and dash are attributes: the CSP refuses inline style attributes.
           <span class="key">
-            <svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill={s.color} /></svg> {s.label}
+            <svg width="20" height="10" aria-hidden="true"><line x1="0" y1="5" x2="20" y2="5" stroke={s.color} stroke-width="2" stroke-dasharray={s.dash ? '4 3' : undefined} /></svg> {s.label}
           </span>
         ))}
       </figcaption>

@@ -54,13 +54,19 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           <h2 id="links">Your links</h2>
           {d.links.map((l) => {
             const share = `${baseUrl}/${encodeURIComponent(l.code)}`;
+            // An archived link sends visitors to the program's page without recording a click: nothing to share.
+            const archived = l.archivedAt !== null;
             return (
-              <div class="link-row" data-link={l.code}>
-                <label class="sr-only" for={`share-${l.id}`}>Share URL for {l.code}</label>
+              <div class="link-row" data-link={l.code} data-archived={archived ? 'true' : undefined}>
+                <label class="sr-only" for={`share-${l.id}`}>{archived ? 'Archived URL' : 'Share URL'} for {l.code}</label>
                 <input id={`share-${l.id}`} value={share} readonly />
-                {/* live from the start, so screen readers announce the change to "Copied" */}
-                <button type="button" data-copy={`share-${l.id}`} aria-live="polite">Copy</button>
-                <span class="muted">→ {l.url}{l.campaign ? ` · ${l.campaign}` : ''}{l.archivedAt ? ' · archived' : ''}</span>
+                {archived ? (
+                  <span class="tag">Archived</span>
+                ) : (
+                  // live from the start, so screen readers announce the change to "Copied"
+                  <button type="button" data-copy={`share-${l.id}`} aria-live="polite">Copy</button>
+                )}
+                <span class="muted">→ {l.url}{l.campaign ? ` · ${l.campaign}` : ''}{archived ? ' · no longer records clicks' : ''}</span>
               </div>
             );
           })}

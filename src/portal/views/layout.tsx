@@ -13,6 +13,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .card b,.card dd[data-balance]{display:block;font-size:1.3rem;font-weight:bold}dl.card,dl.card dd{margin:0}dl.card dt{color:var(--muted);font-size:.9rem}dl.card dd.muted{margin-top:.25rem}.muted{color:var(--muted);font-size:.9rem}
 button,.button{font:inherit;padding:.35rem .8rem;border-radius:.3rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 .link-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}input{font:inherit;padding:.35rem;border:1px solid var(--line);border-radius:.3rem;min-width:0;flex:1 1 14rem}.new-link{margin-top:1rem}
+.tag{font-size:.8rem;padding:.1rem .5rem;border:1px solid var(--muted);border-radius:1rem;color:var(--muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 figure{margin:0}.key{margin-right:1rem}td:first-child,td.num{white-space:nowrap}
 svg text{fill:var(--muted);font-size:11px}nav a,form.signout{margin-left:.75rem;color:var(--accent)}form.signout{display:inline}nav form.signout button{background:none;border:0;padding:0;color:inherit;text-decoration:underline}
@@ -31,6 +32,8 @@ export function Layout(props: { title: string; nonce: string; referrer?: Referre
             The sign-in page, whose URL holds the token, is no-referrer (its form accepts `Origin: null`). */}
         <meta name="referrer" content={props.referrer ?? 'same-origin'} />
         <title>{props.title}</title>
+        {/* An empty icon: browsers then ask for no /favicon.ico (a 404 page on every portal visit). */}
+        <link rel="icon" href="data:," />
         <style nonce={props.nonce}>{css}</style>
       </head>
       <body>{props.children}</body>
