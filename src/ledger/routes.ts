@@ -8,6 +8,7 @@ import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findPartner } from '../db/queries/partners';
 import { findProgram } from '../db/queries/programs';
+import { findProgramCustomer } from '../db/queries/customers';
 import { listCommissions, listEvents } from '../db/queries/ledger';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
 import { approveCommissions } from './approve-commissions';
@@ -17,8 +18,12 @@ import { addAdjustment } from './add-adjustment';
 import { adjustmentSchema, voidSchema } from './schemas';
 import { reattributeEventById } from '../conversions/reattribute-event-by-id';
 
+// customerId: the entries booked on that customer's events (its partner's commissions, its own
+// credits, their reversals), a customer of the program or 404 as partnerId is. An empty filter is
+// a mistake (422), not a request for every entry.
 const commissionQuery = listQuery.extend({
-  partnerId: z.string().max(64).optional(),
+  partnerId: z.string().min(1).max(64).optional(),
+  customerId: z.string().min(1).max(64).optional(),
   status: z.enum(['pending', 'approved', 'paid', 'reversed']).optional(),
 });
 // Tracking trims a customerExternalId before storing it, so the filter does too; an empty filter is
@@ -29,7 +34,7 @@ const eventQuery = listQuery.extend({
 });
 
 export const ledgerRoutes = new Hono<AppEnv>()
-  // GET /v1/programs/:programId/commissions?partnerId&status — the ledger, newest first
+  // GET /v1/programs/:programId/commissions?partnerId&customerId&status — the ledger, newest first
   .get('/programs/:programId/commissions', requireScope('ledger:read'), validate('query', commissionQuery), async (c) => {
     const { db } = c.var.deps;
     const q = c.req.valid('query');
@@ -39,7 +44,9 @@ export const ledgerRoutes = new Hono<AppEnv>()
       const partner = await findPartner(db, q.partnerId);
       if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
     }
-    const rows = await listCommissions(db, { ...q, programId: program.id });
+    const customer = q.customerId === undefined ? undefined : await findProgramCustomer(db, program.id, q.customerId);
+    if (customer === null) throw new NotFoundError('Customer');
+    const rows = await listCommissions(db, { ...q, programId: program.id, customer });
     return c.json(page(rows, q.limit, (row) => commissionJson(row, program.currency)));
   })
   // GET /v1/events?programId&customerExternalId — recorded conversions

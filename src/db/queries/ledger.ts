@@ -49,18 +49,43 @@ export async function approveDue(db: Db, now: Date, chunk = APPROVE_CHUNK): Prom
   }
 }
 
+/**
+ * A page of the ledger, newest first (limit + 1 rows). By customer it starts from the customer's
+ * events (events_customer_idx) and their entries (commissions_event_reward_uq), as the customer
+ * detail's credits do: the ledger has no customer index. Every entry carrying a customer is booked
+ * on one of its events (a commission on the event, a reversal on its refund, a void on the
+ * original's event); the `+` keep the planner from walking the program's (or a status's) entries.
+ */
 export async function listCommissions(
   db: Db,
-  f: { programId?: string; partnerId?: string; status?: CommissionRow['status']; limit: number; cursor?: string },
+  f: {
+    programId?: string;
+    partnerId?: string;
+    customer?: { id: string; programId: string; externalId: string };
+    status?: CommissionRow['status'];
+    limit: number;
+    cursor?: string;
+  },
 ) {
+  const c = f.customer;
   return db
     .select()
     .from(commissions)
     .where(
       and(
-        f.programId ? eq(commissions.programId, f.programId) : undefined,
-        f.partnerId ? eq(commissions.partnerId, f.partnerId) : undefined,
-        f.status ? eq(commissions.status, f.status) : undefined,
+        f.programId ? (c ? sql`+${commissions.programId} = ${f.programId}` : eq(commissions.programId, f.programId)) : undefined,
+        c
+          ? inArray(
+              commissions.eventId,
+              db
+                .select({ id: events.id })
+                .from(events)
+                .where(and(eq(events.programId, c.programId), eq(events.customerExternalId, c.externalId))),
+            )
+          : undefined,
+        c ? eq(commissions.customerId, c.id) : undefined,
+        f.partnerId ? (c ? sql`+${commissions.partnerId} = ${f.partnerId}` : eq(commissions.partnerId, f.partnerId)) : undefined,
+        f.status ? (c ? sql`+${commissions.status} = ${f.status}` : eq(commissions.status, f.status)) : undefined,
         cursorWhere(f.cursor, commissions.createdAt, commissions.id),
       ),
     )
