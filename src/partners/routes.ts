@@ -2,14 +2,13 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
-import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findProgram } from '../db/queries/programs';
 import { findPartner, listPartners } from '../db/queries/partners';
 import { linkJson } from '../links/link-json';
 import { baseUrlOf } from '../links/base-url';
-import { createPartnerSchema, updatePartnerSchema } from './schemas';
+import { createPartnerSchema, partnerListQuery, updatePartnerSchema } from './schemas';
 import { createPartner } from './create-partner';
 import { updatePartner } from './update-partner';
 import { partnerJson } from './partner-json';
@@ -24,12 +23,12 @@ export const partnerRoutes = new Hono<AppEnv>()
     linkCache.forget(link.codeKey); // a redirect may have cached this code as a miss
     return c.json({ ...partnerJson(partner), defaultLink: linkJson(link, baseUrlOf(c)) }, 201);
   })
-  // GET /v1/programs/:programId/partners — list a program's partners
-  .get('/programs/:programId/partners', requireScope('programs:read'), validate('query', listQuery), async (c) => {
+  // GET /v1/programs/:programId/partners?email&status — list a program's partners, newest first
+  .get('/programs/:programId/partners', requireScope('programs:read'), validate('query', partnerListQuery), async (c) => {
     const { db } = c.var.deps;
     if (!(await findProgram(db, c.req.param('programId')))) throw new NotFoundError('Program');
-    const { limit, cursor } = c.req.valid('query');
-    return c.json(page(await listPartners(db, c.req.param('programId'), limit, cursor), limit, partnerJson));
+    const q = c.req.valid('query');
+    return c.json(page(await listPartners(db, { ...q, programId: c.req.param('programId') }), q.limit, partnerJson));
   })
   // GET /v1/partners/:partnerId
   .get('/partners/:partnerId', requireScope('programs:read'), async (c) => {

@@ -78,11 +78,26 @@ export async function revokePartnerTokens(db: Db, id: string, programId: string 
   return rows.length > 0;
 }
 
-export async function listPartners(db: Db, programId: string, limit: number, cursor?: string) {
+/**
+ * A program's partners, newest first (limit + 1 rows). `email` is normalised (trimmed, lower-case)
+ * and compared as emailTaken compares; `email` and `status` filter the program's partners read in
+ * page order (partners_program_created_idx): there is no index on either.
+ */
+export async function listPartners(
+  db: Db,
+  f: { programId: string; email?: string; status?: PartnerRow['status']; limit: number; cursor?: string },
+) {
   return db
     .select()
     .from(partners)
-    .where(and(eq(partners.programId, programId), cursorWhere(cursor, partners.createdAt, partners.id)))
+    .where(
+      and(
+        eq(partners.programId, f.programId),
+        f.email !== undefined ? sql`lower(trim(${partners.email})) = ${f.email}` : undefined,
+        f.status !== undefined ? eq(partners.status, f.status) : undefined,
+        cursorWhere(f.cursor, partners.createdAt, partners.id),
+      ),
+    )
     .orderBy(...newestFirst(partners.createdAt, partners.id))
-    .limit(limit + 1);
+    .limit(f.limit + 1);
 }
