@@ -18,6 +18,7 @@ import { idempotency } from './middleware/idempotency';
 import { reportRoutes } from './reports/routes';
 import { rateLimit } from './middleware/rate-limit';
 import { limitBody } from './middleware/body-limit';
+import { refuseUnvalidatedQuery } from './middleware/refuse-unvalidated-query';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
 import { portalBodyTooLarge, portalRoutes, portalTooManyRequests } from './portal/routes';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/v1/*', rateLimit());
   app.use('/portal/*', limitPortalRequests(portalTooManyRequests));
+  app.use('/v1/*', refuseUnvalidatedQuery);
   app.use('/v1/*', idempotency);
 
   app.route('/health', healthRoutes);

@@ -134,13 +134,17 @@ describe('IDOR — /v1/me* with A’s token sees only A', () => {
     for (const id of foreign()) expect(text, id).not.toContain(id);
   });
 
-  it('query parameters naming another partner or program are ignored', async () => {
+  it('query parameters naming another partner or program are refused (422 unknown_parameter), never applied', async () => {
     const qs = `partnerId=${w.B.id}&programId=${w.globex.id}&limit=200`;
-    expect((await ok(asA('GET', `/v1/me/commissions?${qs}`))).data.map((c: any) => c.id).sort()).toEqual(w.A.commissionIds);
-    expect((await ok(asA('GET', `/v1/me/payouts?${qs}`))).data.map((p: any) => p.id)).toEqual([w.A.payout.id]);
-    expect((await ok(asA('GET', `/v1/me/links?${qs}`))).data).toHaveLength(2);
-    expect((await ok(asA('GET', `/v1/me?${qs}`))).id).toBe(w.A.id);
-    expect((await ok(asA('GET', `/v1/me/balance?${qs}`))).partnerId).toBe(w.A.id);
+    for (const path of ['/v1/me/commissions', '/v1/me/payouts', '/v1/me/links', '/v1/me/customers', '/v1/me', '/v1/me/balance']) {
+      const r = await asA('GET', `${path}?${qs}`);
+      expect(r.status, path).toBe(422);
+      expect(r.body.error, path).toMatchObject({ code: 'validation_failed', reason: 'unknown_parameter', field: 'partnerId' });
+      for (const id of foreign()) expect(JSON.stringify(r.body), `${path} ${id}`).not.toContain(id.slice(4));
+    }
+    // /v1/me/report takes partnerId (the program report language): only A's own, another's is a 404
+    expect((await asA('GET', `/v1/me/report?partnerId=${w.B.id}`)).status).toBe(404);
+    expect((await asA('GET', `/v1/me/report?partnerId=${w.A.id}`)).status).toBe(200);
   });
 
   it('B (same program) and C (other program) each see only their own', async () => {
