@@ -17,6 +17,7 @@ import { deleteTokenRevocationsBefore, findPartnerTokenAccess } from '../../src/
 import { findActiveKeyByHash } from '../../src/db/queries/api-keys';
 import { findTouchAt } from '../../src/db/queries/attribution-history';
 import { deleteIdempotencyKeysBefore, findIdempotencyKey } from '../../src/db/queries/idempotency';
+import { listPartners } from '../../src/db/queries/partners';
 
 /**
  * EXPLAIN QUERY PLAN for the hot queries. The SQL and its arguments are captured from the real
@@ -405,5 +406,52 @@ describe('query plans of whole hot requests', () => {
       if (knownGap(q.sql)) continue;
       expectIndexed(`${name} — ${q.sql.slice(0, 160)}`, await planOf(q));
     }
+  });
+});
+
+/**
+ * The list filters of GET /v1/programs/:id/commissions?customerId and /partners?email&status.
+ * By customer the ledger is read as the customer detail's credits are: the customer's events
+ * (events_customer_idx), then each event's entries (commissions_event_reward_uq) — the ledger has
+ * no customer index, and none is needed. The partner filters have no index of their own: they
+ * filter the program's partners read in page order (partners_program_created_idx), left so
+ * (a program's partners are few next to its ledger; see README, Performance).
+ */
+describe('query plans of the list filters', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+  const CURSOR = 'MTc3MjM2NjQwMDAwMDpjb21feg'; // 1772366400000:com_z
+  const one = async (run: () => Promise<unknown>) => {
+    const [q, ...more] = lookups(await capture(w.t, run));
+    expect(more).toEqual([]);
+    return planOf(q!);
+  };
+
+  it.each([
+    ['customerId', {}],
+    ['customerId + partnerId', { partnerId: 'ptn_x' }],
+    ['customerId + status', { status: 'approved' as const }],
+    ['customerId + partnerId + status + cursor', { partnerId: 'ptn_x', status: 'pending' as const, cursor: CURSOR }],
+  ])('commissions by %s: the customer\'s events, then their entries; only those are sorted', async (_name, extra) => {
+    const plan = await one(() => listCommissions(w.t.db, { programId: w.program, customer: { id: 'cus_x', programId: w.program, externalId: 'cus_1' }, limit: 50, ...extra }));
+    expect(plan).toEqual([
+      'SEARCH commissions USING INDEX commissions_event_reward_uq (event_id=?)',
+      'LIST SUBQUERY 1',
+      'SEARCH events USING INDEX events_customer_idx (program_id=? AND customer_external_id=?)',
+      'USE TEMP B-TREE FOR ORDER BY',
+    ]);
+  });
+
+  it.each([
+    ['email', { email: 'jane@partner.test' }],
+    ['status', { status: 'suspended' as const }],
+    ['email + status + cursor', { email: 'jane@partner.test', status: 'active' as const, cursor: CURSOR }],
+    ['no filter', {}],
+  ])('partners by %s: the program\'s partners in page order — no index on email or status', async (_name, extra) => {
+    const plan = await one(() => listPartners(w.t.db, { programId: w.program, limit: 50, ...extra }));
+    expect(plan).toHaveLength(1);
+    expect(plan[0]).toMatch(/^SEARCH partners USING INDEX partners_program_created_idx \(program_id=\?( AND created_at<\?)?\)$/);
   });
 });
