@@ -11,7 +11,7 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
-import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements } from '../db/queries/refunds';
+import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements, takenBackByAdjustment } from '../db/queries/refunds';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
@@ -60,7 +60,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       saleAmount,
       refundedBefore,
       amount,
-      originals.map((o) => ({ id: o.row.id, amount: o.row.amount, status: o.row.status, inPayout: o.row.payoutId !== null, reversedSoFar: o.reversedSoFar })),
+      originals.map((o) => ({ id: o.row.id, amount: o.row.amount, status: o.row.status, inPayout: takenBackByAdjustment(o), reversedSoFar: o.reversedSoFar })),
     );
     const byId = new Map(originals.map((o) => [o.row.id, o.row]));
     const entries: CommissionRow[] = planned.map((p) => {

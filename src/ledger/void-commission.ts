@@ -1,6 +1,6 @@
 import type { AppDeps } from '../env';
 import { bumpCounterStatement, insertCommissionsStatements, readCounters, type CommissionRow, type Statement } from '../db/queries/conversions';
-import { closeReversedStatements, commissionsOfSale, findCommission, findEventById, findVoidOf, originalStillThereStatement } from '../db/queries/refunds';
+import { closeReversedStatements, commissionsOfSale, findCommission, findEventById, findVoidOf, originalStillThereStatement, takenBackByAdjustment } from '../db/queries/refunds';
 import { executeBatch } from '../db/statements';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
@@ -35,12 +35,14 @@ export async function voidCommission(deps: AppDeps, commissionId: string, reason
     if (original.kind !== 'commission') {
       throw new ConflictError(`A ${original.kind} cannot be voided; void the commission it takes back (${original.reversesId})`, 'not_a_commission');
     }
-    const taken = (await commissionsOfSale(db, original.eventId)).find((o) => o.row.id === original.id)?.reversedSoFar ?? 0;
+    const ofSale = (await commissionsOfSale(db, original.eventId)).find((o) => o.row.id === original.id);
+    const taken = ofSale?.reversedSoFar ?? 0;
     const take = original.amount - taken;
     if (original.status === 'reversed' || take <= 0) throw new ConflictError('The commission is already taken back in full (refunded)', 'already_reversed');
 
     const now = deps.clock();
-    const inPayout = original.payoutId !== null;
+    // In a payout, or released by a canceled one after a refund took part of it back by adjustment.
+    const inPayout = takenBackByAdjustment({ row: original, adjusted: ofSale?.adjusted ?? false });
     const entry: CommissionRow = {
       id: newSortableId('com'),
       programId: original.programId,

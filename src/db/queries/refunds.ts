@@ -14,24 +14,41 @@ const originalsQuery = perDb((db) =>
 );
 const takenQuery = perDbAndSize((db, n) =>
   db
-    .select({ reversesId: commissions.reversesId, total: sql<number>`sum(-${commissions.amount})` })
+    .select({
+      reversesId: commissions.reversesId,
+      total: sql<number>`sum(-${commissions.amount})`,
+      adjusted: sql<number>`max(${commissions.kind} = 'adjustment')`,
+    })
     .from(commissions)
     .where(inArray(commissions.reversesId, inList(n)))
     .groupBy(commissions.reversesId)
     .prepare(),
 );
 
-/** A sale's original commissions with what refunds already took back from each. */
+/**
+ * A sale's original commissions with what refunds (and a void) already took back from each, and
+ * whether any of that was an `adjustment`: an original taken back by an adjustment while it was in
+ * a payout keeps being taken back by adjustments after the payout is canceled and releases it (a
+ * reversal would close it and its reversals while the adjustment stayed in the balance, taking
+ * that part back twice). See `takenBackByAdjustment`.
+ */
 export async function commissionsOfSale(db: Db, saleEventId: string) {
   const originals = await originalsQuery(db).all({ eventId: saleEventId });
   if (originals.length === 0) return [];
   // A sale can earn on any number of rules; D1 binds at most 100 parameters a statement.
-  const byId = new Map<string | null, number>();
+  const byId = new Map<string | null, { total: number; adjusted: boolean }>();
   for (const part of chunk(originals.map((o) => o.id), 90)) {
-    for (const t of await takenQuery(db, part.length).all(inArgs(part))) byId.set(t.reversesId, Number(t.total));
+    for (const t of await takenQuery(db, part.length).all(inArgs(part))) byId.set(t.reversesId, { total: Number(t.total), adjusted: Number(t.adjusted) === 1 });
   }
-  return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id) ?? 0 }));
+  return originals.map((o) => ({ row: o, reversedSoFar: byId.get(o.id)?.total ?? 0, adjusted: byId.get(o.id)?.adjusted ?? false }));
 }
+
+/**
+ * Whether what is still to take back from an original must be an `adjustment` (approved, netted by
+ * the next payout) rather than a `reversal` that closes it: it is in a payout now, or was when an
+ * earlier refund or void took part of it back (the payout was canceled since).
+ */
+export const takenBackByAdjustment = (o: { row: { payoutId: string | null }; adjusted: boolean }) => o.row.payoutId !== null || o.adjusted;
 
 /**
  * Closes a fully reversed, unpaid original and its earlier partial reversals. If the original was
