@@ -19,6 +19,8 @@ export function payoutJson(p: PayoutRow) {
     reference: p.reference,
     createdAt: p.createdAt.toISOString(),
     paidAt: p.paidAt?.toISOString() ?? null,
+    canceledAt: p.canceledAt?.toISOString() ?? null,
+    cancelReason: p.cancelReason,
   };
 }
 

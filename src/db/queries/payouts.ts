@@ -4,25 +4,50 @@ import { commissions, payouts } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 
 export type PayoutRow = typeof payouts.$inferSelect;
+export type PayoutStatus = PayoutRow['status'];
 
 export async function findPayout(db: Db, id: string): Promise<PayoutRow | null> {
   const [row] = await db.select().from(payouts).where(eq(payouts.id, id)).limit(1);
   return row ?? null;
 }
 
-/** Marks a payout and all its entries paid, together. */
+/** The payout's status as its batch's later statements see it (the first one may just have moved it). */
+const statusNow = (id: string) => sql`(select p.status from ${payouts} p where p.id = ${id})`;
+
+/**
+ * Marks a pending payout and all its entries paid, together. A payout no longer pending (paid, or
+ * canceled by a cancel that won the race) is left as it is: the caller reads back which.
+ */
 export async function markPayoutPaid(db: Db, id: string, reference: string, now: Date) {
   await db.batch([
     db.update(payouts).set({ status: 'paid', reference, paidAt: now }).where(and(eq(payouts.id, id), eq(payouts.status, 'pending'))),
     db
       .update(commissions)
       .set({ status: 'paid', paidAt: now })
-      .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`(select p.status from ${payouts} p where p.id = ${id}) = 'paid'`)),
+      .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`${statusNow(id)} = 'paid'`)),
   ]);
   return findPayout(db, id);
 }
 
-export async function listPayouts(db: Db, f: { programId?: string; partnerId?: string; limit: number; cursor?: string }) {
+/**
+ * Cancels a pending payout and releases its entries in one transaction: they stay `approved` and
+ * lose their `payout_id`, so the next build takes them again. Both statements are conditional: the
+ * payout moves only from `pending`, and entries are released only while it is `canceled` — so a
+ * cancel and a mark-paid racing each other end in exactly one of them, whichever commits first.
+ * The caller reads back which.
+ */
+export async function cancelPayout(db: Db, id: string, reason: string | null, now: Date) {
+  await db.batch([
+    db.update(payouts).set({ status: 'canceled', canceledAt: now, cancelReason: reason }).where(and(eq(payouts.id, id), eq(payouts.status, 'pending'))),
+    db
+      .update(commissions)
+      .set({ payoutId: null })
+      .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`${statusNow(id)} = 'canceled'`)),
+  ]);
+  return findPayout(db, id);
+}
+
+export async function listPayouts(db: Db, f: { programId?: string; partnerId?: string; status?: PayoutStatus; limit: number; cursor?: string }) {
   return db
     .select()
     .from(payouts)
@@ -30,6 +55,7 @@ export async function listPayouts(db: Db, f: { programId?: string; partnerId?: s
       and(
         f.programId ? eq(payouts.programId, f.programId) : undefined,
         f.partnerId ? eq(payouts.partnerId, f.partnerId) : undefined,
+        f.status ? eq(payouts.status, f.status) : undefined,
         cursorWhere(f.cursor, payouts.createdAt, payouts.id),
       ),
     )

@@ -55,10 +55,14 @@ export const payouts = sqliteTable(
     unit: text('unit').notNull(),
     amount: integer('amount').notNull(),
     entryCount: integer('entry_count').notNull(),
-    status: text('status', { enum: ['pending', 'paid'] }).notNull(),
+    // Plain text in SQLite (no CHECK): 'canceled' needed no migration.
+    status: text('status', { enum: ['pending', 'paid', 'canceled'] }).notNull(),
     reference: text('reference'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
+    // A canceled payout keeps amount and entry_count as built; its entries went back to approved (0017).
+    canceledAt: integer('canceled_at', { mode: 'timestamp_ms' }),
+    cancelReason: text('cancel_reason'),
   },
   (t) => [index('payouts_program_partner_idx').on(t.programId, t.partnerId, t.createdAt)],
 );

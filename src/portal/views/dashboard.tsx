@@ -112,7 +112,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
                     <td><a href={`/portal/payouts/${p.id}`}>{day(p.createdAt)}</a></td>
                     <td class="num">{formatMoney(p.amount, p.unit)}</td>
                     <td class="num">{p.entryCount}</td>
-                    <td>{p.status}{p.paidAt ? ` ${day(p.paidAt)}` : ''}{p.reference ? ` · ${p.reference}` : ''}</td>
+                    <td>{p.status}{p.paidAt ? ` ${day(p.paidAt)}` : ''}{p.canceledAt ? ` ${day(p.canceledAt)}` : ''}{p.reference ? ` · ${p.reference}` : ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -37,6 +37,11 @@ export function PayoutStatementPage(props: { s: PayoutStatementRows; nonce: stri
             <div class="card"><span class="muted">Commissions</span><b data-summary="entries">{p.entryCount}</b></div>
           </div>
           {p.reference ? <p>Transfer reference: <b data-summary="reference">{p.reference}</b></p> : null}
+          {p.status === 'canceled' ? (
+            <p data-summary="canceled">
+              Canceled on {p.canceledAt ? day(p.canceledAt) : '—'}{p.cancelReason ? `: ${p.cancelReason}` : ''}. Nothing was paid: its commissions are back in your approved balance and go into a later payout.
+            </p>
+          ) : null}
           {s.period ? <p class="muted">Earned from {day(s.period.from)} to {day(s.period.to)} (UTC days).</p> : null}
         </section>
         <section aria-labelledby="entries">
@@ -48,7 +53,10 @@ export function PayoutStatementPage(props: { s: PayoutStatementRows; nonce: stri
                 <tr data-entry={e.id}><td>{day(e.createdAt)}</td><td>{e.kind}</td><td class="num">{money(e.amount)}</td><td>{e.linkCode ?? '—'}{e.campaign ? ` · ${e.campaign}` : ''}</td><td>{e.explanation}</td></tr>
               ))}
             </tbody>
-            <tfoot><tr><th scope="row" colspan={2}>Total</th><td class="num" data-total>{money(p.amount)}</td><td colspan={2}></td></tr></tfoot>
+            {/* A canceled payout has no entries left (they were released); its amount is what it was built for. */}
+            {p.status === 'canceled' ? null : (
+              <tfoot><tr><th scope="row" colspan={2}>Total</th><td class="num" data-total>{money(p.amount)}</td><td colspan={2}></td></tr></tfoot>
+            )}
           </table>
           {s.entries.length > STATEMENT_SHOWN ? (
             <p class="muted" data-more="entries">Showing the newest {STATEMENT_SHOWN} of {p.entryCount} commissions; the CSV has them all.</p>
