@@ -46,6 +46,7 @@ const ROUTES: Row[] = [
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/payouts`, needs: ['ledger:read'] },
   { method: 'GET', path: () => '/v1/payouts/pay_x', needs: ['ledger:read'] },
   { method: 'POST', path: () => '/v1/payouts/pay_x/mark-paid', needs: ['ledger:write'], body: { reference: 'R' } },
+  { method: 'POST', path: () => '/v1/payouts/pay_x/cancel', needs: ['ledger:write'], body: { reason: 'wrong IBAN' } },
   { method: 'POST', path: () => '/v1/commissions/com_x/void', needs: ['ledger:write'], body: { reason: 'fraud' } },
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/adjustments`, needs: ['ledger:write'], body: { amount: 100, unit: 'EUR', reason: 'bonus' } },
   { method: 'GET', path: (w) => `/v1/programs/${w.programId}/report`, needs: ['ledger:read'] },

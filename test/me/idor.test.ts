@@ -60,10 +60,12 @@ function adminRoutes(w: World): [string, string, unknown?][] {
     ['GET', `/v1/programs/${P1}/commissions?partnerId=${B}`],
     ['GET', `/v1/programs/${P2}/commissions`],
     ['GET', `/v1/programs/${P1}/payouts`],
+    ['GET', `/v1/programs/${P1}/payouts?status=canceled`],
     ['POST', `/v1/programs/${P1}/payouts`, { minAmount: 1 }],
     ['GET', `/v1/payouts/${w.B.payout.id}`],
     ['GET', `/v1/payouts/${w.A.payout.id}`],
     ['POST', `/v1/payouts/${w.B.payout.id}/mark-paid`, { reference: 'STOLEN' }],
+    ['POST', `/v1/payouts/${w.B.payout.id}/cancel`, { reason: 'STOLEN' }],
     ['GET', `/v1/partners/${B}/balance`],
     ['GET', `/v1/partners/${A}/balance`],
     ['GET', `/v1/events?programId=${P1}`],
@@ -85,7 +87,7 @@ function adminRoutes(w: World): [string, string, unknown?][] {
 describe('IDOR — a partner token (A) on every admin route', () => {
   it('every admin route answers 401 and nothing changes (with or without Idempotency-Key)', async () => {
     const routes = adminRoutes(w);
-    expect(routes).toHaveLength(58);
+    expect(routes).toHaveLength(60);
     const before = await snapshot(h.t);
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining(['api_keys', 'commissions', 'customers', 'events', 'idempotency_keys', 'links', 'partners', 'payouts', 'programs', 'reward_counters', 'rewards']),

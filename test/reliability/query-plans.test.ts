@@ -8,7 +8,8 @@ import { findRedirectTarget, linkStats, linksMaybeNaming, listLinksOfPartner } f
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
 import { activeRewardsFor, findClick, findCustomer, findEarlyEvents, findEventByDedupeKey, findLinkByCode, findProgramEvent, findRefundsOfSale, readCounters } from '../../src/db/queries/conversions';
 import { approveDue, commissionsOfSale, listCommissions, listEvents, listPayouts, markPayoutPaid, partnerBalance } from '../../src/db/queries/ledger';
-import { payableGroups } from '../../src/db/queries/payout-builds';
+import { cancelPayout } from '../../src/db/queries/payouts';
+import { knownUnits, payableGroups } from '../../src/db/queries/payout-builds';
 import { readPayoutStatement, readPayoutStatementPage } from '../../src/db/queries/payout-statements';
 import { countActivePartners, ledgerTotalsByStatus, sumCommissionRollups, sumRollups } from '../../src/db/queries/reports';
 import { partnerDailySeries } from '../../src/db/queries/portal';
@@ -151,7 +152,8 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['readCounters', (w) => readCounters(w.t.db, ['refund|x', 'tier|y'])],
   ['commissionsOfSale (both queries)', (w) => commissionsOfSale(w.t.db, w.sale)],
   ['approveDue (the UPDATE itself)', (w) => approveDue(w.t.db, w.t.now)],
-  ['payableGroups', (w) => payableGroups(w.t.db, w.program)],
+  ['payableGroups', (w) => payableGroups(w.t.db, { programId: w.program })],
+  ['payableGroups of one partner', (w) => payableGroups(w.t.db, { programId: w.program, partnerId: w.partner })],
   ['listCommissions by program', (w) => listCommissions(w.t.db, { programId: w.program, limit: 50 })],
   ['listCommissions by program + partner', (w) => listCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listEvents by program + customerExternalId', (w) => listEvents(w.t.db, { programId: w.program, customerExternalId: 'cus_1', limit: 50 })],
@@ -170,6 +172,9 @@ const indexed: [string, (w: World) => Promise<unknown>][] = [
   ['findPartnerWithProgram', (w) => findPartnerWithProgram(w.t.db, w.partner, w.program)],
   ['listPartnerCommissions (/v1/me/commissions)', (w) => listPartnerCommissions(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
   ['listPayouts', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, limit: 50 })],
+  ['listPayouts by status', (w) => listPayouts(w.t.db, { programId: w.program, status: 'canceled', limit: 50 })],
+  ['listPayouts by partner + status', (w) => listPayouts(w.t.db, { programId: w.program, partnerId: w.partner, status: 'pending', limit: 50 })],
+  ['knownUnits (a build\'s per-unit minimums)', (w) => knownUnits(w.t.db, w.program, ['points', 'MB'])],
   ['readPayoutStatement admin (GET /v1/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, 'admin', { limit: 50 })],
   ['readPayoutStatementPage (a statement CSV page, one batch)', (w) => readPayoutStatementPage(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 500, cursor: 'MTc3MjM2NjQwMDAwMDpjb21feg' })],
   ['readPayoutStatement (GET /v1/me/payouts/:id, one batch with the link join)', (w) => readPayoutStatement(w.t.db, w.payout, { partnerId: w.partner, programId: w.program }, { limit: 50 })],
@@ -360,6 +365,18 @@ describe('payout statements and every payout_id lookup use commissions_payout_cr
       'SEARCH c USING COVERING INDEX commissions_payout_created_idx (payout_id=?)',
     ]);
   });
+
+  it('a cancel releases the payout\'s entries through it, and moves the payout by id', async () => {
+    const sale = await w.t.json('POST', '/v1/track/sale', { programId: w.program, customerExternalId: 'cus_1', externalId: 'ord_cancel', amount: 2000, currency: 'EUR' });
+    expect(sale.status).toBe(200);
+    w.t.advance(60_000);
+    expect((await w.t.json('POST', '/v1/jobs/approve-commissions')).status).toBe(200);
+    const [p] = (await w.t.json('POST', `/v1/programs/${w.program}/payouts`, { partnerId: w.partner })).body.data;
+    const plans = await plansOf(() => cancelPayout(w.t.db, p.id, null, w.t.now));
+    const [payout, release] = plans.filter((q) => /^update /.test(q.sql));
+    expect(payout!.plan).toEqual(['SEARCH payouts USING INDEX sqlite_autoindex_payouts_1 (id=?)']);
+    expect(release!.plan).toEqual(['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=?)', 'SCALAR SUBQUERY 1', 'SEARCH p USING INDEX sqlite_autoindex_payouts_1 (id=?)']);
+  });
 });
 
 /**
@@ -388,7 +405,9 @@ describe('query plans of whole hot requests', () => {
       return w.t.json('POST', '/v1/jobs/approve-commissions');
     }],
     ['payouts', (w) => w.t.json('POST', `/v1/programs/${w.program}/payouts`, { minAmount: 1 })],
+    ['payouts of one partner, per-unit minimum', (w) => w.t.json('POST', `/v1/programs/${w.program}/payouts`, { partnerId: w.partner, minAmount: { EUR: 1 } })],
     ['mark paid', (w) => w.t.json('POST', `/v1/payouts/${w.payout}/mark-paid`, { reference: 'SEPA-1' })],
+    ['payouts list by status', (w) => w.t.json('GET', `/v1/programs/${w.program}/payouts?status=paid`)],
     ['report by partner', (w) => w.t.json('GET', `/v1/programs/${w.program}/report?groupBy=partner`)],
     ['report by campaign', (w) => w.t.json('GET', `/v1/programs/${w.program}/report?groupBy=campaign`)],
     ['kpis', (w) => w.t.json('GET', `/v1/programs/${w.program}/kpis`)],
