@@ -49,7 +49,7 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP INDEX commissions_payout_created_idx'); // 0012, and the index it replaced (0006)
   await t.sql('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL');
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(17);
+  expect(applied.length).toBe(18);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -103,11 +103,16 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
     expect([payout.amount, payout.entryCount]).toEqual([2200, 5]);
     // 0015 (the code above reads programs with it; the upgrade adds it back, null)
     await t.sql('ALTER TABLE programs DROP COLUMN cookie_domain');
+    // 0017 likewise (the build above wrote payouts with its columns; the upgrade adds them back, null)
+    await t.sql('ALTER TABLE payouts DROP COLUMN canceled_at');
+    await t.sql('ALTER TABLE payouts DROP COLUMN cancel_reason');
     await t.close();
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(17);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(18);
+    // 0017: the payout built before it is pending, never canceled.
+    expect(await u.sql('select status, canceled_at, cancel_reason from payouts')).toEqual([{ status: 'pending', canceled_at: null, cancel_reason: null }]);
     // 0016: the customers API's two indexes are back.
     expect((await u.sql(`select name from sqlite_master where type = 'index' and name in ('customers_email_idx', 'customers_program_created_idx') order by name`)).map((r) => r.name)).toEqual(['customers_email_idx', 'customers_program_created_idx']);
     // 0015: existing programs keep a host-only rcid cookie.
@@ -134,6 +139,11 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
     expect(new Set(entries.map((e: any) => e.id)).size).toBe(5);
     expect(entries.every((e: any) => e.payoutId === payout.id)).toBe(true);
     expect(pages[0].period).toEqual({ from: entries[4].createdAt, to: entries[0].createdAt });
+    // ...and can be canceled after the upgrade: its five entries are approved and unclaimed again.
+    const canceled = await u.json('POST', `/v1/payouts/${payout.id}/cancel`, { reason: 'after the upgrade' });
+    expect(canceled.status, JSON.stringify(canceled.body)).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled', amount: 2200, entryCount: 5, cancelReason: 'after the upgrade' });
+    expect(await u.sql(`select status, count(*) as n from commissions where payout_id is null group by status`)).toEqual([{ status: 'approved', n: 5 }]);
     expect((await u.sql('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',

@@ -22,7 +22,7 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP INDEX commissions_payout_created_idx'), // 0012, and the index it replaced (0006)
     env.DB.prepare('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL'),
     env.DB.prepare(
-      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql', '0016_customers_list_indexes.sql')`,
+      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql', '0016_customers_list_indexes.sql', '0017_payout_cancel.sql')`,
     ),
   ]);
 }
@@ -77,8 +77,11 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     await env.DB.prepare('DROP TABLE attribution_history').run();
     // Likewise 0015's column (this code reads programs with it).
     await env.DB.prepare('ALTER TABLE programs DROP COLUMN cookie_domain').run();
+    // And 0017's payout columns (the build above wrote them).
+    await env.DB.batch([env.DB.prepare('ALTER TABLE payouts DROP COLUMN canceled_at'), env.DB.prepare('ALTER TABLE payouts DROP COLUMN cancel_reason')]);
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(17);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(18);
+    expect(await rows('select status, canceled_at, cancel_reason from payouts')).toEqual([{ status: 'pending', canceled_at: null, cancel_reason: null }]);
     expect(await rows('select cookie_domain from programs')).toEqual([{ cookie_domain: null }]);
     // 0014 starts each attributed customer's history with its current touch: cus:1, the click's.
     expect(await rows('select h.partner_id, h.link_id, h.click_id, h.at = c.attributed_at as same_at from attribution_history h join customers c on c.id = h.customer_id')).toEqual([
@@ -101,6 +104,11 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     expect(entries.map((e: any) => e.amount).sort((a: number, b: number) => a - b)).toEqual([200, 200, 300, 500, 1000]);
     expect(new Set(entries.map((e: any) => e.id)).size).toBe(5);
     expect(pages[0].period).toEqual({ from: entries[4].createdAt, to: entries[0].createdAt });
+    // The payout built before 0017 can be canceled on D1: its five entries are approved and unclaimed again.
+    const canceled = await json('POST', `/v1/payouts/${payout.id}/cancel`, { reason: 'after the upgrade' });
+    expect(canceled.status, JSON.stringify(canceled.body)).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled', amount: 2200, entryCount: 5, cancelReason: 'after the upgrade' });
+    expect(await rows(`select status, count(*) as n from commissions where payout_id is null group by status`)).toEqual([{ status: 'approved', n: 5 }]);
     expect((await rows('select dedupe_key from events order by dedupe_key')).map((r) => r.dedupe_key)).toEqual([
       'event:demo:customer:cus%3A1',
       'event:step%3Atwo:customer:cus%3A1',
