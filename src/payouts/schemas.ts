@@ -20,7 +20,9 @@ const unitKey = z
  */
 export const createPayoutsSchema = z.strictObject({
   minAmount: z
-    .union([minorAmount, z.record(unitKey, minorAmount).refine((m) => Object.keys(m).length <= 50, 'names at most 50 units')])
+    .union([minorAmount, z.record(unitKey, minorAmount).refine((m) => Object.keys(m).length <= 50, 'names at most 50 units')], {
+      error: 'must be an integer in minor units (0 to 10^12), or one per unit such as {"EUR":5000,"points":100} (at most 50 units, currency codes in upper case)',
+    })
     .default(1),
   partnerId: z.string().min(1).max(64).optional(),
 });
