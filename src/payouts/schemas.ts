@@ -34,6 +34,6 @@ export const markPaidSchema = z.strictObject({ reference: z.string().trim().min(
 
 /** GET /v1/programs/:id/payouts — newest first, optionally one partner's and/or one status. */
 export const payoutListQuery = listQuery.extend({
-  partnerId: z.string().max(64).optional(),
+  partnerId: z.string().min(1).max(64).optional(),
   status: z.enum(['pending', 'paid', 'canceled']).optional(),
 });

@@ -14,7 +14,7 @@ const TAKES: Record<string, string[]> = {
   'GET /v1/programs/:id/rewards': ['limit', 'cursor'],
   'GET /v1/programs/:id/commissions': ['limit', 'cursor', 'partnerId', 'customerId', 'status'],
   'GET /v1/events': ['limit', 'cursor', 'programId', 'customerExternalId'],
-  'GET /v1/programs/:id/payouts': ['limit', 'cursor', 'partnerId'],
+  'GET /v1/programs/:id/payouts': ['limit', 'cursor', 'partnerId', 'status'],
   'GET /v1/payouts/:id': ['limit', 'cursor', 'format'],
   'GET /v1/programs/:id/customers': ['limit', 'cursor', 'partnerId', 'externalId', 'email'],
   'GET /v1/programs/:id/report': ['from', 'to', 'groupBy', 'partnerId', 'campaign', 'format'],

@@ -142,5 +142,7 @@ describe('GET /v1/programs/:id/payouts?status=', () => {
     for (const bad of ['approved', 'PAID', '', 'cancelled']) {
       expectApiError(await t.json('GET', `/v1/programs/${program.id}/payouts?status=${bad}`), 422, 'validation_failed', 'status');
     }
+    // An empty partner filter is refused like the commissions list's (it was a 404 Partner).
+    expectApiError(await t.json('GET', `/v1/programs/${program.id}/payouts?partnerId=`), 422, 'validation_failed', 'partnerId');
   });
 });
