@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
+import { throwIfNotProgramPartner } from '../partners/throw-if-not-program-partner';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
 import { findProgram } from '../db/queries/programs';
-import { findPartner } from '../db/queries/partners';
 import { listCustomers } from '../db/queries/customers';
 import { customerListQuery } from './schemas';
 import { adminCustomerJson } from './customer-json';
@@ -20,10 +20,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
-    if (q.partnerId !== undefined) {
-      const partner = await findPartner(db, q.partnerId);
-      if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
-    }
+    await throwIfNotProgramPartner(db, program.id, q.partnerId);
     const rows = await listCustomers(db, { ...q, programId: program.id });
     return c.json(page(rows, q.limit, adminCustomerJson));
   })

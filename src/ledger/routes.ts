@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
+import { throwIfNotProgramPartner } from '../partners/throw-if-not-program-partner';
 import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
@@ -40,10 +41,7 @@ export const ledgerRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
-    if (q.partnerId !== undefined) {
-      const partner = await findPartner(db, q.partnerId);
-      if (!partner || partner.programId !== program.id) throw new NotFoundError('Partner');
-    }
+    await throwIfNotProgramPartner(db, program.id, q.partnerId);
     const customer = q.customerId === undefined ? undefined : await findProgramCustomer(db, program.id, q.customerId);
     if (customer === null) throw new NotFoundError('Customer');
     const rows = await listCommissions(db, { ...q, programId: program.id, customer });

@@ -5,7 +5,7 @@ import { requireScope } from '../middleware/auth';
 import { validate } from '../lib/validate';
 import { page } from '../lib/pagination';
 import { NotFoundError } from '../lib/errors';
-import { findPartner } from '../db/queries/partners';
+import { throwIfNotProgramPartner } from '../partners/throw-if-not-program-partner';
 import { findProgram } from '../db/queries/programs';
 import { listPayouts } from '../db/queries/payouts';
 import { readPayoutStatement } from '../db/queries/payout-statements';
@@ -18,13 +18,6 @@ import { programCurrency } from '../programs/program-currency';
 import { cancelPayoutSchema, createPayoutsSchema, markPaidSchema, payoutListQuery, payoutStatementQuery } from './schemas';
 import { sendStatementCsv, streamStatementCsv } from './statement-csv';
 
-/** The program's partner named by a build or list filter: 404 when unknown or another program's. */
-async function partnerOfProgram(db: Db, programId: string, partnerId: string | undefined) {
-  if (partnerId === undefined) return;
-  const partner = await findPartner(db, partnerId);
-  if (!partner || partner.programId !== programId) throw new NotFoundError('Partner');
-}
-
 export const payoutRoutes = new Hono<AppEnv>()
   // POST /v1/programs/:programId/payouts — build payouts from approved, unpaid entries (all partners or
   // one); say what was held back
@@ -33,7 +26,7 @@ export const payoutRoutes = new Hono<AppEnv>()
     const { minAmount, partnerId } = c.req.valid('json');
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
-    await partnerOfProgram(db, program.id, partnerId);
+    await throwIfNotProgramPartner(db, program.id, partnerId);
     const scope = { programId: program.id, partnerId };
     const { created, skipped } = await createPayouts({ db, now: clock(), scope, currency: program.currency, minAmount });
     return c.json({ data: created.map(payoutJson), skipped: skipped.map(skippedPayoutJson) }, 201);
@@ -44,7 +37,7 @@ export const payoutRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const program = await findProgram(db, c.req.param('programId'));
     if (!program) throw new NotFoundError('Program');
-    await partnerOfProgram(db, program.id, q.partnerId);
+    await throwIfNotProgramPartner(db, program.id, q.partnerId);
     const rows = await listPayouts(db, { ...q, programId: program.id });
     return c.json(page(rows, q.limit, payoutJson));
   })

@@ -1,7 +1,6 @@
-import type { InArgs, InStatement } from '@libsql/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app';
-import { clientOf } from '../reliability/support';
+import { captureStatements, clientOf } from '../reliability/support';
 import { listCustomers, listPartnerCustomers, findProgramCustomer, readCustomerDetail } from '../../src/db/queries/customers';
 
 /**
@@ -9,38 +8,11 @@ import { listCustomers, listPartnerCustomers, findProgramCustomer, readCustomerD
  * test/reliability/query-plans.test.ts does for the hot paths). Plans are read on an empty database
  * with the same migrations; without ANALYZE statistics SQLite plans from the schema alone.
  */
-interface Captured {
-  sql: string;
-  args: InArgs;
-}
-
-async function capture(t: TestApp, fn: () => Promise<unknown>): Promise<Captured[]> {
-  const client = clientOf(t);
-  const { execute, batch } = client;
-  const seen: Captured[] = [];
-  const record = (stmt: InStatement, args?: InArgs) => seen.push(typeof stmt === 'string' ? { sql: stmt, args: args ?? [] } : { sql: stmt.sql, args: stmt.args ?? [] });
-  Object.assign(client, {
-    execute: (stmt: InStatement, args?: InArgs) => {
-      record(stmt, args);
-      return execute.call(client, stmt as never, args as never);
-    },
-    batch: (stmts: InStatement[], mode?: unknown) => {
-      for (const s of stmts) record(s);
-      return batch.call(client, stmts, mode as never);
-    },
-  });
-  try {
-    await fn();
-  } finally {
-    Object.assign(client, { execute, batch });
-  }
-  return seen.filter((q) => !/^\s*(begin|commit|rollback|pragma)\b/i.test(q.sql));
-}
 
 let t: TestApp;
 let planner: TestApp;
 async function plansOf(fn: () => Promise<unknown>, on?: TestApp): Promise<string[][]> {
-  const qs = await capture(t, fn);
+  const qs = (await captureStatements(t, fn)).filter((q) => !/^\s*(begin|commit|rollback|pragma)\b/i.test(q.sql));
   expect(qs.length).toBeGreaterThan(0);
   return Promise.all(qs.map(async (q) => (await clientOf(on ?? planner).execute({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, args: q.args })).rows.map((r) => String(r.detail))));
 }

@@ -1,8 +1,8 @@
-import type { InArgs, InStatement } from '@libsql/client';
+import type { InArgs } from '@libsql/client';
 import { and, eq, lte } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app';
-import { clientOf } from './support';
+import { captureStatements as capture, clientOf, type Captured } from './support';
 import { commissions } from '../../src/db/schema';
 import { findRedirectTarget, linkStats, linksMaybeNaming, listLinksOfPartner } from '../../src/db/queries/links';
 import { lastUniqueClicks } from '../../src/db/queries/clicks';
@@ -28,34 +28,6 @@ import { listPartners } from '../../src/db/queries/partners';
  * entry of `i`, which is no better than a table scan for a lookup).
  */
 
-interface Captured {
-  sql: string;
-  args: InArgs;
-}
-
-/** Runs `fn` against the real database and returns every statement it sent (execute and batch). */
-async function capture(t: TestApp, fn: () => Promise<unknown>): Promise<Captured[]> {
-  const client = clientOf(t);
-  const { execute, batch } = client;
-  const seen: Captured[] = [];
-  const record = (stmt: InStatement, args?: InArgs) => seen.push(typeof stmt === 'string' ? { sql: stmt, args: args ?? [] } : { sql: stmt.sql, args: stmt.args ?? [] });
-  Object.assign(client, {
-    execute: (stmt: InStatement, args?: InArgs) => {
-      record(stmt, args);
-      return execute.call(client, stmt as never, args as never);
-    },
-    batch: (stmts: InStatement[], mode?: unknown) => {
-      for (const s of stmts) record(s);
-      return batch.call(client, stmts, mode as never);
-    },
-  });
-  try {
-    await fn();
-  } finally {
-    Object.assign(client, { execute, batch });
-  }
-  return seen;
-}
 
 /** Reads and writes that can use an index; inserts and transaction control have no plan to check. */
 const lookups = (qs: Captured[]) => qs.filter((q) => !/^\s*(insert|begin|commit|rollback|pragma)\b/i.test(q.sql));

@@ -1,4 +1,4 @@
-import type { Client } from '@libsql/client';
+import type { Client, InArgs, InStatement } from '@libsql/client';
 import { expect } from 'vitest';
 import type { TestApp } from '../helpers/app';
 
@@ -57,4 +57,34 @@ export function expectErrorShape(label: string, body: any, code: string | undefi
   for (const k of Object.keys(err)) expect(['code', 'message', 'requestId', 'reason', 'field'], `${label}: key ${k}`).toContain(k);
   const rid = res.headers.get('x-request-id');
   if (rid) expect(err.requestId, label).toBe(rid);
+}
+
+export interface Captured {
+  sql: string;
+  args: InArgs;
+}
+
+/** Runs `fn` against the real database and returns every statement it sent (execute and batch). */
+/** Runs `fn` against the real database and returns every statement it sent (execute and batch). */
+export async function captureStatements(t: TestApp, fn: () => Promise<unknown>): Promise<Captured[]> {
+  const client = clientOf(t);
+  const { execute, batch } = client;
+  const seen: Captured[] = [];
+  const record = (stmt: InStatement, args?: InArgs) => seen.push(typeof stmt === 'string' ? { sql: stmt, args: args ?? [] } : { sql: stmt.sql, args: stmt.args ?? [] });
+  Object.assign(client, {
+    execute: (stmt: InStatement, args?: InArgs) => {
+      record(stmt, args);
+      return execute.call(client, stmt as never, args as never);
+    },
+    batch: (stmts: InStatement[], mode?: unknown) => {
+      for (const s of stmts) record(s);
+      return batch.call(client, stmts, mode as never);
+    },
+  });
+  try {
+    await fn();
+  } finally {
+    Object.assign(client, { execute, batch });
+  }
+  return seen;
 }
