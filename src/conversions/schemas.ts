@@ -43,8 +43,8 @@ export const trackSaleSchema = z.strictObject({
   customerExternalId: externalId,
   externalId,
   amount: minorAmount,
-  // Any case ("eur" is EUR); omitted, the program's currency (trackSale).
-  currency: z.string().toUpperCase().pipe(currencySchema).optional(),
+  // Any case ("eur" is EUR: lib/schemas.ts); omitted, the program's currency (trackSale).
+  currency: currencySchema.optional(),
   quantity: z.number().int().min(1).max(1_000_000).default(1),
   // A sale named "lead" would earn the per-referral lead rules once per order.
   eventName: eventName.refine((n) => n !== 'lead', { message: 'use /v1/track/lead for leads' }).default('sale'),

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { isCurrency, MAX_AMOUNT } from '../lib/money';
-import { shortText } from '../lib/schemas';
+import { MAX_AMOUNT } from '../lib/money';
+import { shortText, unitSchema } from '../lib/schemas';
 
 /** POST /v1/commissions/:id/void — the reason shows in the void entry's explanation. */
 export const voidSchema = z.strictObject({ reason: shortText(200).optional() });
 
-// A unit as reward rules spell it: a currency code (upper case) or a name such as points or MB.
-const unit = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points')
-  .refine((u) => u === u.toUpperCase() || !isCurrency(u.toUpperCase()), { message: 'write currency codes in upper case (e.g. EUR)' });
+// A unit as reward rules spell it: a currency code in any case ("eur" is EUR) or a name such as points or MB.
+const unit = unitSchema;
 
 /** POST /v1/partners/:id/adjustments — a signed, non-zero amount in minor units. */
 export const adjustmentSchema = z.strictObject({

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { listQuery, minorAmount } from '../lib/schemas';
-import { isCurrency } from '../lib/money';
+import { listQuery, minorAmount, normalizeUnit, unitAsSent } from '../lib/schemas';
 
 /** A payout statement (admin and partner API): entries page like any list; `format=csv` is the whole statement. */
 export const payoutStatementQuery = listQuery.extend({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-// A unit as reward rules and adjustments spell it (ledger/schemas.ts): a currency code in upper case or a name.
-const unitKey = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points')
-  .refine((u) => u === u.toUpperCase() || !isCurrency(u.toUpperCase()), { message: 'write currency codes in upper case (e.g. EUR)' });
+// Units as reward rules and adjustments spell them (lib/schemas.ts): {"eur":100} is EUR's minimum;
+// {"eur":100,"EUR":200} names one unit twice, which would silently keep the last.
+const perUnitMinimum = z
+  .record(unitAsSent(), minorAmount)
+  .refine((m) => Object.keys(m).length <= 50, 'names at most 50 units')
+  .refine((m) => new Set(Object.keys(m).map(normalizeUnit)).size === Object.keys(m).length, 'names a unit twice (currency codes are read in any case)')
+  .transform((m) => Object.fromEntries(Object.entries(m).map(([unit, amount]) => [normalizeUnit(unit), amount])));
 
 /**
  * POST /v1/programs/:id/payouts — `minAmount` one minimum for every unit (default 1), or one per unit
@@ -20,8 +21,8 @@ const unitKey = z
  */
 export const createPayoutsSchema = z.strictObject({
   minAmount: z
-    .union([minorAmount, z.record(unitKey, minorAmount).refine((m) => Object.keys(m).length <= 50, 'names at most 50 units')], {
-      error: 'must be an integer in minor units (0 to 10^12), or one per unit such as {"EUR":5000,"points":100} (at most 50 units, currency codes in upper case)',
+    .union([minorAmount, perUnitMinimum], {
+      error: 'must be an integer in minor units (0 to 10^12), or one per unit such as {"EUR":5000,"points":100} (at most 50 units, each once; currency codes in any case)',
     })
     .default(1),
   partnerId: z.string().min(1).max(64).optional(),

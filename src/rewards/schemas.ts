@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isCurrency, MAX_AMOUNT } from '../lib/money';
-import { isoDate, minorAmount } from '../lib/schemas';
+import { MAX_AMOUNT } from '../lib/money';
+import { isoDate, minorAmount, unitSchema } from '../lib/schemas';
 
 /** Percent rewards are in basis points (10000 = 100%); more than 1000% of a sale is refused. */
 export const MAX_PERCENT_BPS = 100_000;
@@ -9,11 +9,8 @@ export const PERCENT_MESSAGE = `percent is in basis points (10000 = 100%), at mo
 export const PAUSE_HINT = 'to stop paying, set the rule inactive ({"active":false})';
 
 const period = z.enum(['lifetime', 'year', 'month']);
-const unit = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a currency code or a unit name such as MB or points')
-  // "eur" would be a separate non-cash unit beside EUR (0 decimals, its own payout group).
-  .refine((u) => u === u.toUpperCase() || !isCurrency(u.toUpperCase()), { message: 'write currency codes in upper case (e.g. EUR)' });
+// A currency code in any case ("eur" is EUR) or a name such as points: lib/schemas.ts.
+const unit = unitSchema;
 
 /** What each op can compare with (match-conditions.ts): any other value never matches (neq: always). */
 function valueFitsOp(op: string, value: unknown): string | null {

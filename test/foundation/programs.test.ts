@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeApp, programInput, type TestApp } from '../helpers/app';
-import { countRows, expectApiError } from './support';
+import { countRows, expectApiError, rawRows } from './support';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -50,6 +50,15 @@ describe('programs — happy', () => {
       clickIdParam: 'ref_id',
       dedupWindowSeconds: 60,
     });
+  });
+
+  it('currency in any case is stored upper case ("eur" is EUR); PATCH still cannot change it', async () => {
+    const eur = await t.json('POST', '/v1/programs', { ...programInput, currency: 'eur' });
+    const jpy = await t.json('POST', '/v1/programs', { ...programInput, currency: 'jPy' });
+    expect([eur.status, eur.body.currency, jpy.status, jpy.body.currency]).toEqual([201, 'EUR', 201, 'JPY']);
+    expect((await rawRows(t, 'programs')).map((p) => p.currency).sort()).toEqual(['EUR', 'JPY']);
+    expect((await t.json('GET', `/v1/programs/${eur.body.id}`)).body.currency).toBe('EUR');
+    expectApiError(await t.json('PATCH', `/v1/programs/${eur.body.id}`, { currency: 'usd' }), 422, 'validation_failed');
   });
 
   it('attribution.windowDays defaults to 30 when only the model is given', async () => {
@@ -112,7 +121,7 @@ describe('programs — happy', () => {
 });
 
 describe('programs — errors', () => {
-  it.each(['XYZ', 'eur', 'EURO', '', 'BTC'])('unknown currency %j → 422 field currency, nothing stored', async (currency) => {
+  it.each(['XYZ', 'xyz', 'EURO', 'euro', '', 'BTC', ' EUR', 'EUR ', '\u0131sk', 'E\u200bUR'])('unknown currency %j → 422 field currency, nothing stored', async (currency) => {
     expectApiError(await t.json('POST', '/v1/programs', { ...programInput, currency }), 422, 'validation_failed', 'currency');
     expect(await countRows(t, 'programs')).toBe(0);
   });

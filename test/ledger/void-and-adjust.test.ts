@@ -108,7 +108,7 @@ describe('manual adjustments', () => {
 
   it('bad input is 4xx with no write', async () => {
     const { t, program, partner } = await percentProgram(0);
-    for (const body of [{ amount: 0, reason: 'x' }, { amount: 1.5, reason: 'x' }, { amount: 1e13, reason: 'x' }, { amount: 5 }, { amount: 5, reason: ' ' }, { amount: 5, reason: 'x', unit: 'eur' }, { amount: 5, reason: 'x', status: 'paid' }]) {
+    for (const body of [{ amount: 0, reason: 'x' }, { amount: 1.5, reason: 'x' }, { amount: 1e13, reason: 'x' }, { amount: 5 }, { amount: 5, reason: ' ' }, { amount: 5, reason: 'x', unit: 'e ur' }, { amount: 5, reason: 'x', status: 'paid' }]) {
       expectApiError(await t.json('POST', `/v1/partners/${partner.id}/adjustments`, body), 422, 'validation_failed');
     }
     expectApiError(await t.json('POST', '/v1/partners/ptn_nope/adjustments', { amount: 5, reason: 'x' }), 404, 'not_found');

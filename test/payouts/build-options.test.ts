@@ -76,6 +76,23 @@ describe('payout build options', () => {
     expect(shape(await build(t, program.id, { minAmount: {} }))).toEqual({ data: [], skipped: [] });
   });
 
+  it('currency codes in minAmount and in adjustments are read in any case; other unit names as sent', async () => {
+    const { t, program, jane, max } = await world();
+    // "eur" is EUR: Max's adjustment joins his EUR money, in the same payout.
+    const adj = await t.json('POST', `/v1/partners/${max.id}/adjustments`, { amount: 4000, unit: 'eur', reason: 'launch bonus' });
+    expect([adj.status, adj.body.unit, adj.body.amount]).toEqual([201, 'EUR', 4000]);
+    const stored = await rawClient(t).execute({ sql: 'select unit, amount from commissions where id = ?', args: [adj.body.id] });
+    expect(stored.rows.map((r) => [r.unit, r.amount])).toEqual([['EUR', 4000]]);
+    const r = await build(t, program.id, { minAmount: { eur: 5000, points: 60 } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(shape(r)).toEqual({
+      data: [[jane.id, 'EUR', 6000, 2], [jane.id, 'points', 100, 2], [max.id, 'EUR', 6000, 2]].sort(),
+      skipped: [[max.id, 'points', 50, 'below_minimum']],
+    });
+    // "Points" is not "points": a unit name is case-sensitive, so the program never used it.
+    expect((await build(t, program.id, { minAmount: { Points: 1 } })).body.error).toMatchObject({ field: 'minAmount.Points', reason: 'unknown_unit' });
+  });
+
   it('combined with partnerId, and a unit known only from a manual adjustment', async () => {
     const { t, program, jane, max } = await world();
     await t.json('POST', `/v1/partners/${max.id}/adjustments`, { amount: 7, unit: 'MB', reason: 'data bonus' });
@@ -91,7 +108,9 @@ describe('payout build options', () => {
       [{ minAmount: { USD: 100 } }, 422, 'minAmount.USD'], // a currency the program never used
       [{ minAmount: { point: 100 } }, 422, 'minAmount.point'], // a typo of points
       [{ minAmount: { EUR: 100, MB: 5 } }, 422, 'minAmount.MB'],
-      [{ minAmount: { eur: 100 } }, 422, 'minAmount'], // currency codes in upper case
+      [{ minAmount: { usd: 100 } }, 422, 'minAmount.USD'], // any case; named as the code
+      [{ minAmount: { eur: 100, EUR: 200 } }, 422, 'minAmount'], // one unit twice
+      [{ minAmount: { '\u0131sk': 100 } }, 422, 'minAmount'], // not ASCII, not ISK
       [{ minAmount: { EUR: -1 } }, 422, 'minAmount'],
       [{ minAmount: -1 }, 422, 'minAmount'],
       [{ minAmount: { EUR: 1.5 } }, 422, 'minAmount'],

@@ -141,7 +141,8 @@ function cases(s: Seed): Case[] {
     { name: 'api-key: idempotency key 256 chars', method: 'POST', path: '/v1/api-keys', body: { name: 'k', scopes: ['*'] }, headers: { 'idempotency-key': long(256) }, status: 422 },
 
     // ── Programs ─────────────────────────────────────────────────────────────────────────────
-    { name: 'program: lower-case currency', method: 'POST', path: '/v1/programs', body: { ...program, currency: 'eur' }, status: 422 },
+    { name: 'program: lower-case unknown currency', method: 'POST', path: '/v1/programs', body: { ...program, currency: 'xxx' }, status: 422 },
+    { name: 'program: dotless-i currency (upper-cases to ISK)', method: 'POST', path: '/v1/programs', body: { ...program, currency: '\u0131sk' }, status: 422 },
     { name: 'program: unknown currency', method: 'POST', path: '/v1/programs', body: { ...program, currency: 'XXX' }, status: 422 },
     { name: 'program: currency symbol', method: 'POST', path: '/v1/programs', body: { ...program, currency: '€' }, status: 422 },
     { name: 'program: numeric currency', method: 'POST', path: '/v1/programs', body: { ...program, currency: 978 }, status: 422 },

@@ -36,14 +36,34 @@ describe('reward rule limits', () => {
     expect((await commissions(t, program.id)).length).toBe(2);
   });
 
-  it('refuses a currency code written in lower case as a unit (it would be a separate non-cash unit)', async () => {
-    const { t, program } = await setup();
-    const r = await t.json('POST', `/v1/programs/${program.id}/rewards`, { event: 'sale', type: 'fixed', amount: 1234, unit: 'eur' });
-    expect(r.status).toBe(422);
-    expect(r.body.error.message).toBe('unit: write currency codes in upper case (e.g. EUR)');
-    expect((await t.json('GET', `/v1/programs/${program.id}/rewards`)).body.data).toEqual([]);
-    // Units that are not currency codes keep their case.
+  it('reads a currency code as a unit in any case and stores it upper-cased; other unit names keep their case', async () => {
+    const { t, program, partner } = await setup({ holdDays: 0 });
+    const base = `/v1/programs/${program.id}/rewards`;
+    // "eur" is the program currency: a percent rule may pay in it (another unit is unit_mismatch).
+    const pct = await addReward(t, program.id, { event: 'sale', type: 'percent', amount: 1000, unit: 'eur' });
+    const bonus = await addReward(t, program.id, { event: 'sale', type: 'fixed', amount: 250, unit: 'Eur' });
+    expect([pct.unit, bonus.unit]).toEqual(['EUR', 'EUR']);
+    expect((await t.json('GET', `${base}/${pct.id}`)).body.unit).toBe('EUR');
+    const patched = await t.json('PATCH', `${base}/${bonus.id}`, { unit: 'usd' });
+    expect([patched.status, patched.body.unit]).toEqual([200, 'USD']);
+    expect((await t.json('PATCH', `${base}/${pct.id}`, { unit: 'usd' })).body.error.reason).toBe('unit_mismatch');
+
+    // Units that are not currency codes keep their case; non-ASCII never becomes a code ("ı" upper-cases to "I").
     expect((await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 100, unit: 'points' })).unit).toBe('points');
     expect((await addReward(t, program.id, { event: 'lead', type: 'fixed', amount: 5, unit: 'MB' })).unit).toBe('MB');
+    const dotless = await t.json('POST', base, { event: 'sale', type: 'fixed', amount: 5, unit: '\u0131sk' });
+    expect([dotless.status, dotless.body.error.message]).toEqual([422, 'unit: must be a currency code or a unit name such as MB or points']);
+
+    // Paid as the stored units say: one EUR line, one USD line (the lead rules' MB and points beside), never an "eur".
+    await leadByCode(t, partner.code, 'cus_1');
+    const s = await sale(t, program.id, 'cus_1', 10_000);
+    expect(s.commissions.map((c: any) => [c.unit, c.amount, c.rewardId]).sort()).toEqual([['EUR', 1000, pct.id], ['USD', 250, bonus.id]]);
+    const bal = await t.json('GET', `/v1/partners/${partner.id}/balance`);
+    expect(bal.body.balances.map((b: any) => [b.unit, b.pending, b.approved, b.paid])).toEqual([
+      ['EUR', 0, 1000, 0],
+      ['MB', 0, 5, 0],
+      ['points', 0, 100, 0],
+      ['USD', 0, 250, 0],
+    ]);
   });
 });
