@@ -108,8 +108,15 @@ describe('redirect — errors', () => {
     const res = await visit(t, '/nosuchcode');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await res.text()).toContain('Link not found');
+    expect(await res.text()).toBe(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">' +
+        '<title>Link not found</title><link rel="icon" href="data:,"></head>' +
+        '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Link not found</h1>' +
+        '<p>This referral link does not exist. Check the address and try again.</p></body></html>',
+    );
     expect(await clicksWritten()).toBe(0);
+    // The icon keeps browsers from asking for /favicon.ico, which is no code (a dot) and no page.
+    expect((await visit(t, '/favicon.ico')).headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('an archived link → 302 to the program defaultUrl, no rcid, no cookie, no click', async () => {

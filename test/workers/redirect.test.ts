@@ -170,6 +170,7 @@ describe('GET /:code on workerd with D1', () => {
     const res = await self('GET', '/no-such-code-here');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await res.text()).toContain('Link not found');
+    const html = await res.text();
+    expect(html).toContain('<title>Link not found</title><link rel="icon" href="data:,"></head>');
   });
 });
