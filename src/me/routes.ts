@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { requirePartner, partnerAuthOf } from '../partner-auth/require-partner';
+import { requirePartner, requirePartnerToRevoke, partnerAuthOf } from '../partner-auth/require-partner';
 import { validate } from '../lib/validate';
 import { listQuery } from '../lib/schemas';
 import { page } from '../lib/pagination';
@@ -41,6 +41,22 @@ async function loadMe(db: Db, me: { partnerId: string; programId: string }) {
  * path or query), so there is no id a partner could swap for another's.
  */
 export const meRoutes = new Hono<AppEnv>()
+  // Signing out comes before requirePartner, behind its own check: a suspended partner may revoke its
+  // tokens (requirePartner would refuse them, and a reactivation would bring them back to life).
+  // POST /v1/me/tokens/revoke — sign out everywhere: this token and every other issued so far
+  .post('/tokens/revoke', requirePartnerToRevoke, async (c) => {
+    const { partnerId, programId } = partnerAuthOf(c);
+    const { db, clock } = c.var.deps;
+    if (!(await revokePartnerTokens(db, partnerId, programId, clock()))) throw new ApiError('unauthorized', 'Invalid or expired partner token');
+    return c.json({ partnerId, revoked: true }, 200, NEVER_REPLAYED);
+  })
+  // POST /v1/me/tokens/current/revoke — sign out this token only (its jti); the partner's other tokens keep working
+  .post('/tokens/current/revoke', requirePartnerToRevoke, async (c) => {
+    const { partnerId, tokenId, tokenExpiresAt } = partnerAuthOf(c);
+    const { db, clock } = c.var.deps;
+    await revokePartnerToken({ db, now: clock(), partnerId, tokenId, expiresAt: tokenExpiresAt });
+    return c.json({ partnerId, tokenId, revoked: true }, 200, NEVER_REPLAYED);
+  })
   .use('*', requirePartner)
   // GET /v1/me — the signed-in partner and its program
   .get('/', async (c) => {
@@ -111,18 +127,4 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/balance', async (c) => {
     const { partnerId } = partnerAuthOf(c);
     return c.json({ partnerId, balances: await balanceOf(c.var.deps.db, partnerId) });
-  })
-  // POST /v1/me/tokens/revoke — sign out everywhere: this token and every other issued so far
-  .post('/tokens/revoke', async (c) => {
-    const { partnerId, programId } = partnerAuthOf(c);
-    const { db, clock } = c.var.deps;
-    if (!(await revokePartnerTokens(db, partnerId, programId, clock()))) throw new ApiError('unauthorized', 'Invalid or expired partner token');
-    return c.json({ partnerId, revoked: true }, 200, NEVER_REPLAYED);
-  })
-  // POST /v1/me/tokens/current/revoke — sign out this token only (its jti); the partner's other tokens keep working
-  .post('/tokens/current/revoke', async (c) => {
-    const { partnerId, tokenId, tokenExpiresAt } = partnerAuthOf(c);
-    const { db, clock } = c.var.deps;
-    await revokePartnerToken({ db, now: clock(), partnerId, tokenId, expiresAt: tokenExpiresAt });
-    return c.json({ partnerId, tokenId, revoked: true }, 200, NEVER_REPLAYED);
   });

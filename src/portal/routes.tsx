@@ -15,7 +15,7 @@ import { utcDay } from '../reports/rollup-deltas';
 import { confirmSignIn, dropSignInNonce, offerSignIn } from './confirm-sign-in';
 import { SignInLinkPage, SignInPage } from './views/sign-in';
 import type { ReferrerPolicy } from './views/layout';
-import { checkCsrf, csrfTokenOf, currentSession, endSession, startSession } from './session';
+import { checkCsrf, csrfTokenOf, currentSession, endSession, sessionToSignOut, startSession } from './session';
 import { loadDashboard } from './load-dashboard';
 import { DashboardPage, MAX_CAMPAIGN_LENGTH, MessagePage, SignOutPage } from './views/dashboard';
 import { cspFor } from './views/layout';
@@ -97,18 +97,19 @@ export const portalRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store'); // it carries the session cookie
     return c.redirect('/portal', 303);
   })
-  // GET /portal/logout — signed in: a page with the sign-out form; otherwise "signed out"
+  // GET /portal/logout — signed in (a suspended partner too): a page with the sign-out form; otherwise "signed out"
   .get('/logout', async (c) => {
-    const session = await currentSession(c);
+    const session = await sessionToSignOut(c);
     if (!session) return signedOutPage(c);
     const csrf = await csrfTokenOf(session.token);
     return page(c, 200, (nonce) => <SignOutPage csrf={csrf} nonce={nonce} />);
   })
   // POST /portal/logout — end the session (CSRF token + same-origin check, as every portal form) and
   // revoke its token, which is also the sign-in link in the browser's history and mail; with
-  // everywhere=1 revoke every token issued to the partner so far instead.
+  // everywhere=1 revoke every token issued to the partner so far instead. A suspended partner's
+  // session is revoked too: a reactivation must not bring it back.
   .post('/logout', async (c) => {
-    const session = await currentSession(c);
+    const session = await sessionToSignOut(c);
     if (!session) return signedOutPage(c);
     const form = await c.req.parseBody().catch(() => null);
     if (!form || !(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);

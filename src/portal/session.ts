@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { sha256Hex, timingSafeEqualStr } from '../lib/hash';
-import { partnerTokenClaims } from '../partner-auth/check-partner-token';
+import { partnerTokenClaims, revocablePartnerTokenClaims } from '../partner-auth/check-partner-token';
+import { partnerAuth } from '../partner-auth/require-partner';
 import type { PartnerTokenClaims } from '../partner-auth/verify-partner-token';
 
 // The session cookie, sent as `__Host-rl_portal` (Secure, Path=/, no Domain): a page on a sibling
@@ -38,10 +39,23 @@ export const sessionTokenOf = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKI
  * limiter knows the session's token authenticated (and charges a refused one to the client IP).
  */
 export async function currentSession(c: Context<AppEnv>) {
+  return sessionChecked(c, partnerTokenClaims);
+}
+
+/**
+ * currentSession for signing out: also a suspended partner's session, which Sign out must revoke
+ * (revocablePartnerTokenClaims) — else a reactivation would bring it back with the cookie and the
+ * sign-in link it came from.
+ */
+export async function sessionToSignOut(c: Context<AppEnv>) {
+  return sessionChecked(c, revocablePartnerTokenClaims);
+}
+
+async function sessionChecked(c: Context<AppEnv>, check: typeof partnerTokenClaims) {
   const token = getCookie(c, SESSION_COOKIE, 'host');
-  const claims = await partnerTokenClaims(c.var.deps, token);
+  const claims = await check(c.var.deps, token);
   if (!claims || !token) return null;
-  c.set('auth', { kind: 'partner', partnerId: claims.partnerId, programId: claims.programId, tokenId: claims.tokenId, tokenExpiresAt: claims.expiresAt });
+  c.set('auth', partnerAuth(claims));
   return { token, claims };
 }
 
