@@ -26,7 +26,9 @@ export interface SkippedGroup {
  */
 export type MinAmount = number | Readonly<Record<string, number>>;
 
-export const minimumFor = (minAmount: MinAmount, unit: string) => Math.max(1, typeof minAmount === 'number' ? minAmount : (minAmount[unit] ?? 1));
+// Own keys only: a unit named like an Object.prototype member (constructor, toString) is a unit too.
+export const minimumFor = (minAmount: MinAmount, unit: string) =>
+  Math.max(1, typeof minAmount === 'number' ? minAmount : Object.hasOwn(minAmount, unit) ? minAmount[unit]! : 1);
 
 // Drafts per batch: each batch is one transaction of four statements whatever its size; this
 // keeps one JSON parameter and one transaction's work modest on D1.
