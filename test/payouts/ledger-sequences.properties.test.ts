@@ -150,7 +150,7 @@ describe('ledger sequences with cancel, void and adjustments (HTTP)', () => {
             } else if (o.kind === 'paid' || o.kind === 'cancel' || o.kind === 'race') {
               const pending = await payoutsOf('pending');
               if (pending.length === 0) continue;
-              const p = pending[o.payout % pending.length];
+              const p = pending[o.payout % pending.length]!;
               if (o.kind === 'paid') await ok(t, 'POST', `/v1/payouts/${p.id}/mark-paid`, { reference: `tr_${i}` });
               else if (o.kind === 'cancel') await ok(t, 'POST', `/v1/payouts/${p.id}/cancel`, { reason: `r_${i}` });
               else {
@@ -160,7 +160,7 @@ describe('ledger sequences with cancel, void and adjustments (HTTP)', () => {
             } else if (o.kind === 'void') {
               const all = (await allEntries(t, program.id)).filter((x) => x.kind === 'commission');
               if (all.length === 0) continue;
-              const target = all[o.entry % all.length];
+              const target = all[o.entry % all.length]!;
               const r = await t.json('POST', `/v1/commissions/${target.id}/void`, { reason: `v_${i}` });
               check(r.status === 200 || r.status === 201 || (r.status === 409 && r.body.error.reason === 'already_reversed'), () => `void → ${r.status} ${JSON.stringify(r.body)}`);
             } else {
