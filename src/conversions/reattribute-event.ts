@@ -67,10 +67,12 @@ export async function reattributeEvent(deps: AppDeps, program: ProgramRow, event
     const attributed = status === 'attributed' ? touch : null;
     const now = deps.clock();
     const moved: EventRow = { ...event, status, reason, partnerId: attributed?.partnerId ?? null, linkId: attributed?.linkId ?? null, clickId: attributed?.clickId ?? null };
-    const refunds = event.type === 'sale' ? await findRefundsOfSale(db, event.id) : [];
     const refundKey = `refund|${event.id}`;
     const onceKey = `attributed|${event.id}`;
+    // The counters before the refunds: a refund committed after this read moves the version the
+    // batch checks (redone), one committed before it is in the list below.
     const counters = await readCounters(db, event.type === 'sale' ? [refundKey, onceKey] : [onceKey]);
+    const refunds = event.type === 'sale' ? await findRefundsOfSale(db, event.id) : [];
     // Decided by another run since this one read the event: answer it as it is now, never decide twice.
     if (counters.has(onceKey)) return { event: (await findProgramEvent(db, program.id, eventId)) ?? event, changed: false };
 

@@ -35,6 +35,11 @@ export async function voidCommission(deps: AppDeps, commissionId: string, reason
     if (original.kind !== 'commission') {
       throw new ConflictError(`A ${original.kind} cannot be voided; void the commission it takes back (${original.reversesId})`, 'not_a_commission');
     }
+    // The sale's refund counter before what refunds took: a refund committed after this read moves
+    // the version the batch checks (redone), one committed before it is in commissionsOfSale.
+    const event = await findEventById(db, original.eventId);
+    const saleKey = event?.type === 'sale' ? `refund|${event.id}` : null;
+    const counter = saleKey ? (await readCounters(db, [saleKey])).get(saleKey) : undefined;
     const ofSale = (await commissionsOfSale(db, original.eventId)).find((o) => o.row.id === original.id);
     const taken = ofSale?.reversedSoFar ?? 0;
     const take = original.amount - taken;
@@ -64,17 +69,12 @@ export async function voidCommission(deps: AppDeps, commissionId: string, reason
       paidAt: null,
     };
     const guardKey = `void|${original.id}`;
-    const event = await findEventById(db, original.eventId);
     const statements: Statement[] = [
       // Inserted here (a second void's insert finds it and fails its batch), nulled below if the original moved.
       bumpCounterStatement(db, guardKey, null, 1, take, crypto.randomUUID()),
       originalStillThereStatement(db, original.id, original.payoutId, guardKey),
     ];
-    if (event?.type === 'sale') {
-      const saleKey = `refund|${event.id}`;
-      const counter = (await readCounters(db, [saleKey])).get(saleKey);
-      statements.push(bumpCounterStatement(db, saleKey, counter?.version ?? null, 0, 0, crypto.randomUUID()));
-    }
+    if (saleKey) statements.push(bumpCounterStatement(db, saleKey, counter?.version ?? null, 0, 0, crypto.randomUUID()));
     statements.push(...insertCommissionsStatements(db, [entry]));
     if (!inPayout) statements.push(...closeReversedStatements(db, original.id, guardKey));
     // Commissions only (as a custom event counts nothing else), on the original event's day and keys.
