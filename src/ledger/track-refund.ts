@@ -11,7 +11,8 @@ import {
   type Statement,
 } from '../db/queries/conversions';
 import { executeBatch } from '../db/statements';
-import { closeReversedStatements, commissionsOfSale, originalsUnchangedStatements, takenBackByAdjustment } from '../db/queries/refunds';
+import { closeReversedStatements, commissionsOfSale, findEventById, originalsUnchangedStatements, takenBackByAdjustment } from '../db/queries/refunds';
+import { isEarlyEvent } from '../conversions/reattribute-event';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { newSortableId } from '../lib/ids';
 import { commissionJson, eventJson } from '../conversions/conversion-json';
@@ -38,11 +39,15 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
   return withConversionRetry(async () => {
     const replay = await replayOrConflict(db, program.id, dedupeKey, hashes);
     if (replay) return replay;
-    const sale = await findEventByDedupeKey(db, program.id, `sale:${input.saleExternalId}`);
-    if (!sale) throw new NotFoundError('Sale');
-    const saleAmount = sale.amount ?? 0;
-    const counterKey = `refund|${sale.id}`;
+    const read = await findEventByDedupeKey(db, program.id, `sale:${input.saleExternalId}`);
+    if (!read) throw new NotFoundError('Sale');
+    const counterKey = `refund|${read.id}`;
     const counter = (await readCounters(db, [counterKey])).get(counterKey);
+    // An early sale may have been attributed (its commissions booked) just before the counter read:
+    // read it again, so the refund carries the attribution its reversals follow. One attributed after
+    // the counter read moved the counter: the batch fails and is redone.
+    const sale = isEarlyEvent(read) ? ((await findEventById(db, read.id)) ?? read) : read;
+    const saleAmount = sale.amount ?? 0;
     const refundedBefore = counter?.total ?? 0;
     const remaining = saleAmount - refundedBefore;
     const amount = input.amount ?? remaining;

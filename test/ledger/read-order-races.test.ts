@@ -6,7 +6,11 @@ import { addReward, balance, commissions, events, refund, sale, setup, sum } fro
 // test: a refund that commits between a read of what was already taken back (the sale's refunds, a
 // commission's reversals) and the read of the sale's refund counter its batch is checked against.
 
-const hooks = vi.hoisted(() => ({ afterRefundsOfSale: null as null | (() => Promise<void>), afterCommissionsOfSale: null as null | (() => Promise<void>) }));
+const hooks = vi.hoisted(() => ({
+  afterRefundsOfSale: null as null | (() => Promise<void>),
+  afterCommissionsOfSale: null as null | (() => Promise<void>),
+  afterSaleRead: null as null | (() => Promise<void>),
+}));
 
 vi.mock('../../src/db/queries/conversions', async (importOriginal) => {
   const m = await importOriginal<typeof import('../../src/db/queries/conversions')>();
@@ -17,6 +21,15 @@ vi.mock('../../src/db/queries/conversions', async (importOriginal) => {
       const hook = hooks.afterRefundsOfSale;
       hooks.afterRefundsOfSale = null;
       if (hook) await hook();
+      return r;
+    },
+    findEventByDedupeKey: async (...args: Parameters<typeof m.findEventByDedupeKey>) => {
+      const r = await m.findEventByDedupeKey(...args);
+      const hook = args[2].startsWith('sale:') ? hooks.afterSaleRead : null;
+      if (hook) {
+        hooks.afterSaleRead = null;
+        await hook();
+      }
       return r;
     },
   };
@@ -38,6 +51,7 @@ vi.mock('../../src/db/queries/refunds', async (importOriginal) => {
 afterEach(() => {
   hooks.afterRefundsOfSale = null;
   hooks.afterCommissionsOfSale = null;
+  hooks.afterSaleRead = null;
 });
 
 describe('a refund committing between reads', () => {
@@ -108,5 +122,30 @@ describe('a refund committing between reads', () => {
     expect(sum(ledger)).toBe(0);
     expect(ledger.every((c) => c.status === 'reversed')).toBe(true);
     expect(await balance(t, partner.id)).toEqual({ pending: 0, approved: 0, paid: 0 });
+  });
+
+  it('that read an early sale just before a lead attributed it: the refund is the partner\'s, as its reversal is', async () => {
+    const { t, program, partner } = await setup({ holdDays: 0 });
+    await addReward(t, program.id, { event: 'sale', type: 'percent', amount: 2000 });
+    const clickId = clickIdOf(await visit(t, `/${partner.code}`))!;
+    t.advance(1000);
+    await sale(t, program.id, 'late1', 10000, { externalId: 'ord_early' });
+    t.advance(1000);
+    // The refund reads the sale (unattributed), then the lead attributes it and credits 2000.
+    hooks.afterSaleRead = async () => {
+      const l = await t.json('POST', '/v1/track/lead', { clickId, customer: { externalId: 'late1' } });
+      expect(l.status, JSON.stringify(l.body)).toBe(200);
+    };
+    const r = await refund(t, program.id, 'ord_early', 'rf_1', 4000);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(hooks.afterSaleRead).toBeNull();
+    expect(r.body.event).toMatchObject({ status: 'attributed', reason: null, partnerId: partner.id, clickId });
+    expect(r.body.commissions.map((c: any) => c.amount)).toEqual([-800]);
+    expect((await events(t, program.id)).find((e) => e.externalId === 'rf_1')).toMatchObject({ status: 'attributed', partnerId: partner.id });
+    // Reports: the partner's commissions net of the reversal (nothing booked under no partner).
+    const rep = await t.json('GET', `/v1/programs/${program.id}/report?from=2026-02-20&to=2026-03-31&groupBy=partner`);
+    expect(rep.status, JSON.stringify(rep.body)).toBe(200);
+    const rows = rep.body.rows as any[];
+    expect(rows.map((x) => [x.key, x.commissions])).toEqual([[partner.id, [{ unit: 'EUR', amount: 1200 }]]]);
   });
 });
