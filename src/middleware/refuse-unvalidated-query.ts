@@ -1,13 +1,15 @@
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../env';
+import { ValidationError } from '../lib/errors';
 import { queryParamsAcceptedBy, unknownParameter } from '../lib/validate';
 
 /**
  * On /v1/*: a query parameter the matched route does not validate is 422 `unknown_parameter`,
  * before the credential is checked (like a body over the size limit). The parameters a route
  * accepts are those of its `validate('query', schema)`; a route without one accepts none, so a
- * new route cannot silently ignore a query it never reads. Paths no /v1 route matches go on to
+ * new route cannot silently ignore a query it never reads. A parameter given twice is 422
+ * `repeated_parameter` (none of our parameters is a list). Paths no /v1 route matches go on to
  * the 404 as before; the portal and the redirect (whose visitors' queries are forwarded) are
  * outside /v1 and never see this.
  */
@@ -27,5 +29,8 @@ export const refuseUnvalidatedQuery = createMiddleware<AppEnv>(async (c, next) =
     .flatMap((r) => queryParamsAcceptedBy(r.handler) ?? []);
   const unknown = names.find((n) => !accepted.includes(n));
   if (unknown !== undefined) throw unknownParameter(unknown, accepted);
+  // `?limit=5&limit=6` reaches the validator as a list ("expected number, received NaN"): say so.
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new ValidationError(repeated, 'given more than once; send each query parameter once', 'repeated_parameter');
   return next();
 });
