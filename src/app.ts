@@ -21,6 +21,7 @@ import { limitBody } from './middleware/body-limit';
 import { refuseUnvalidatedQuery } from './middleware/refuse-unvalidated-query';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
+import { webhookRoutes } from './webhooks/routes';
 import { portalBodyTooLarge, portalRoutes, portalTooManyRequests } from './portal/routes';
 import { limitPortalRequests } from './portal/limit-portal-requests';
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', customerRoutes);
   app.route('/v1', reportRoutes);
   app.route('/v1', partnerTokenRoutes);
+  app.route('/v1', webhookRoutes);
   app.route('/v1/me', meRoutes);
   app.route('/portal', portalRoutes);
   app.route('/', redirectRoutes);

@@ -16,6 +16,8 @@ export interface AppConfig extends PartnerAuthConfig {
   visitorSalt: string;
   /** Base URL for short links (e.g. https://ref.example.com); defaults to the request's origin. */
   publicUrl: string | null;
+  /** WEBHOOKS_ALLOW_HTTP=1: webhook endpoints may be plain http:// (local receivers, tests). */
+  webhooksAllowHttp?: boolean;
 }
 
 /** Everything createApp needs, built by a runtime entry (worker.ts / node.ts) or a test. */
@@ -64,6 +66,7 @@ export function readConfig(vars: Record<string, string | undefined>, adminKeyHas
     adminKeyHash,
     visitorSalt: vars.VISITOR_SALT || (adminKeyHash ? `derived:${adminKeyHash}` : crypto.randomUUID()),
     publicUrl: readPublicUrl(vars.PUBLIC_URL),
+    webhooksAllowHttp: vars.WEBHOOKS_ALLOW_HTTP === '1' || vars.WEBHOOKS_ALLOW_HTTP === 'true',
     ...readPartnerAuthConfig(vars),
   };
 }

@@ -26,6 +26,8 @@ export interface Env {
   PUBLIC_URL?: string;
   JWT_SECRET?: string;
   JWT_PRIVATE_KEY?: string;
+  /** `1`: webhook endpoints may be http:// (local development only). */
+  WEBHOOKS_ALLOW_HTTP?: string;
   /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
   RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
   RATE_LIMIT_PER_SECOND?: string;
@@ -85,7 +87,7 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const { deps } = await runtime(env);
     try {
-      await runScheduledJobs(deps.db, new Date(controller.scheduledTime));
+      await runScheduledJobs(deps.db, new Date(controller.scheduledTime), { config: deps.config });
     } catch (err) {
       console.error('scheduled jobs failed', { cron: controller.cron, scheduledTime: controller.scheduledTime, error: errorText(err).trim() });
       throw err;

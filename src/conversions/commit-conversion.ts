@@ -18,6 +18,7 @@ import { eventRollupStatements } from '../reports/event-rollups';
 import type { DimFacts } from '../reports/rollup-deltas';
 import { reattributeIfAttributedMeanwhile } from './reattribute-early-events';
 import { evaluateCommissions } from './evaluate-commissions';
+import { conversionWebhookStatements } from '../webhooks/conversion-webhooks';
 
 export interface ConversionPlan {
   program: ProgramRow;
@@ -114,6 +115,7 @@ export async function commitConversion(deps: AppDeps, plan: ConversionPlan) {
     statements.push(insertOlderTouchStatement({ id: newSortableId('ath'), programId: plan.program.id, customerId: plan.customer.id, partnerId, linkId, clickId, at, createdAt: now }, beforeId, afterId));
   }
   statements.push(...(await eventRollupStatements(db, event, commissions, plan.dims)));
+  statements.push(...conversionWebhookStatements(event, commissions, currency, now)); // the outbox, in the same batch
   await executeBatch(db, statements); // one conversion's writes, all or nothing
   // Early event (reattribute-early-events.ts): a lead may have attributed its customer meanwhile.
   return ((await reattributeIfAttributedMeanwhile(deps, plan.program, event)) ?? result) as typeof result;

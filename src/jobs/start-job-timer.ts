@@ -11,9 +11,9 @@ export const FIRST_RUN_AFTER_MS = 1_000;
  * drives the timer as it drives requests. Neither timer keeps the process alive; a failed run is
  * logged and the next one tries again. Returns stop().
  */
-export function startJobTimer(deps: Pick<AppDeps, 'db' | 'clock'>, everyMs: number, firstRunAfterMs = FIRST_RUN_AFTER_MS): () => void {
+export function startJobTimer(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, everyMs: number, firstRunAfterMs = FIRST_RUN_AFTER_MS): () => void {
   const run = () => {
-    runScheduledJobs(deps.db, deps.clock()).catch((err: unknown) => console.error('scheduled job failed', String(err)));
+    runScheduledJobs(deps.db, deps.clock(), { config: deps.config }).catch((err: unknown) => console.error('scheduled job failed', String(err)));
   };
   const first = setTimeout(run, firstRunAfterMs);
   const every = setInterval(run, everyMs);

@@ -1,6 +1,6 @@
 import { customAlphabet } from 'nanoid';
 
-export type IdPrefix = 'prg' | 'ptn' | 'lnk' | 'clk' | 'cus' | 'evt' | 'com' | 'pay' | 'rwd' | 'key' | 'ath';
+export type IdPrefix = 'prg' | 'ptn' | 'lnk' | 'clk' | 'cus' | 'evt' | 'com' | 'pay' | 'rwd' | 'key' | 'ath' | 'whk' | 'whe';
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const body = customAlphabet(alphabet, 20);

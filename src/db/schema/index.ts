@@ -11,3 +11,4 @@ export * from './event-names';
 export * from './rewards';
 export * from './commissions';
 export * from './rollups';
+export * from './webhooks';
