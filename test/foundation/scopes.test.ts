@@ -55,9 +55,17 @@ const ROUTES: Row[] = [
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens`, needs: ['programs:write', 'ledger:read'], body: {} },
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens/revoke`, needs: ['programs:write'] },
   { method: 'POST', path: (w) => `/v1/partners/${w.partnerId}/tokens/${TOKEN_ID_X}/revoke`, needs: ['programs:write'] },
+  { method: 'POST', path: (w) => `/v1/programs/${w.programId}/webhooks`, needs: ['programs:write'], body: { url: 'https://hooks.acme.test/reflink', events: ['sale.created'] } },
+  { method: 'GET', path: (w) => `/v1/programs/${w.programId}/webhooks`, needs: ['programs:read'] },
+  { method: 'GET', path: () => '/v1/webhooks/whk_x', needs: ['programs:read'] },
+  { method: 'PATCH', path: () => '/v1/webhooks/whk_x', needs: ['programs:write'], body: { active: false } },
+  { method: 'DELETE', path: () => '/v1/webhooks/whk_x', needs: ['programs:write'] },
+  { method: 'POST', path: () => '/v1/webhooks/whk_x/rotate-secret', needs: ['programs:write'] },
+  { method: 'GET', path: () => '/v1/webhooks/whk_x/deliveries', needs: ['programs:read'] },
+  { method: 'POST', path: () => '/v1/webhooks/whk_x/deliveries/whd_x/retry', needs: ['programs:write'] },
 ];
 
-const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys', 'revoked_partner_tokens'];
+const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys', 'revoked_partner_tokens', 'webhook_endpoints', 'webhook_deliveries'];
 
 async function snapshot(t: TestApp) {
   const out: Record<string, unknown[]> = {};
@@ -115,7 +123,7 @@ describe('scopes — every admin route refuses a key without its scope', () => {
         .map((r) => `${r.method} ${norm(r.path)}`),
     );
     const probe: World = { programId: ':id', partnerId: ':id', linkId: ':id', rewardId: ':id', keyId: ':id' };
-    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com|cus|evt)_x\b/, ':id').replace(TOKEN_ID_X, ':id'))}`));
+    const listed = new Set(ROUTES.map((r) => `${r.method} ${norm(r.path(probe).replace(/\b(pay|com|cus|evt|whk|whd)_x\b/g, ':id').replace(TOKEN_ID_X, ':id'))}`));
     expect([...registered].sort()).toEqual([...listed].sort());
   });
 });

@@ -20,6 +20,8 @@ const TAKES: Record<string, string[]> = {
   'GET /v1/programs/:id/report': ['from', 'to', 'groupBy', 'partnerId', 'campaign', 'format'],
   'GET /v1/programs/:id/leaderboard': ['from', 'to', 'metric', 'limit'],
   'GET /v1/programs/:id/kpis': ['from', 'to'],
+  'GET /v1/programs/:id/webhooks': ['limit', 'cursor'],
+  'GET /v1/webhooks/:id/deliveries': ['limit', 'cursor', 'status'],
   'GET /v1/me/links': ['limit', 'cursor'],
   'GET /v1/me/commissions': ['limit', 'cursor', 'status'],
   'GET /v1/me/customers': ['limit', 'cursor'],
@@ -28,7 +30,7 @@ const TAKES: Record<string, string[]> = {
   'GET /v1/me/report': ['from', 'to', 'groupBy', 'partnerId', 'campaign', 'format'],
 };
 
-const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys', 'revoked_partner_tokens'];
+const TABLES = ['api_keys', 'programs', 'partners', 'links', 'rewards', 'events', 'customers', 'commissions', 'payouts', 'reward_counters', 'idempotency_keys', 'revoked_partner_tokens', 'webhook_endpoints', 'webhook_deliveries'];
 
 async function snapshot(t: TestApp) {
   const out: Record<string, unknown[]> = {};

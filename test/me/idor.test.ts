@@ -10,12 +10,15 @@ let asA: Call;
 // B's records that the world does not name: a customer and one of his events.
 let bCustomerId: string;
 let bEventId: string;
+/** A webhook endpoint of program 1 (the admin's; a partner token must not reach it). */
+let hookId: string;
 beforeAll(async () => {
   h = await makePartnerApp();
   w = await seedWorld(h);
   asA = h.as(w.A.token);
   bCustomerId = (await ok(h.admin('GET', `/v1/programs/${w.acme.id}/customers?partnerId=${w.B.id}`))).data[0].id;
   bEventId = ((await ok(h.admin('GET', `/v1/events?programId=${w.acme.id}&limit=200`))).data as any[]).find((e) => e.partnerId === w.B.id).id;
+  hookId = (await ok(h.as(ADMIN_KEY)('POST', `/v1/programs/${w.acme.id}/webhooks`, { url: 'https://hooks.test/acme', events: ['sale.created'] }), 201)).id;
 });
 
 /** Every admin route, with a well-formed body, aimed at B, C, A's own records and both programs. */
@@ -92,6 +95,14 @@ function adminRoutes(w: World): [string, string, unknown?][] {
     ['GET', `/v1/programs/${P2}/report`],
     ['GET', `/v1/programs/${P1}/leaderboard?metric=commissions`],
     ['GET', `/v1/programs/${P1}/kpis`],
+    ['POST', `/v1/programs/${P1}/webhooks`, { url: 'https://hooks.test/x', events: ['sale.created'] }],
+    ['GET', `/v1/programs/${P1}/webhooks`],
+    ['GET', `/v1/webhooks/${hookId}`],
+    ['PATCH', `/v1/webhooks/${hookId}`, { active: false }],
+    ['DELETE', `/v1/webhooks/${hookId}`],
+    ['POST', `/v1/webhooks/${hookId}/rotate-secret`],
+    ['GET', `/v1/webhooks/${hookId}/deliveries`],
+    ['POST', `/v1/webhooks/${hookId}/deliveries/whd_x/retry`],
   ];
 }
 

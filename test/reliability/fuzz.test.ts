@@ -277,6 +277,7 @@ async function seed(): Promise<World> {
   const other = await ok(admin('POST', `/v1/programs/${program.id}/partners`, { name: 'Olga', email: 'olga@partner.test' }), 201);
   const link = await ok(admin('POST', `/v1/partners/${partner.id}/links`, { url: 'https://shop.acme.test/pricing', code: 'jane-pro' }), 201);
   const reward = await ok(admin('POST', `/v1/programs/${program.id}/rewards`, { event: 'sale', type: 'fixed', amount: 500 }), 201);
+  const hook = await ok(admin('POST', `/v1/programs/${program.id}/webhooks`, { url: 'https://hooks.acme.test/reflink', events: ['sale.created'] }), 201);
   const lead = await ok(admin('POST', '/v1/track/lead', { code: 'jane', customer: { externalId: 'cus_1', email: 'bob@example.org' } }));
   const sold = await ok(admin('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 4900, currency: 'EUR' }));
   h.t.advance(60_000);
@@ -284,6 +285,7 @@ async function seed(): Promise<World> {
   const payouts = await ok(admin('POST', `/v1/programs/${program.id}/payouts`, { minAmount: 1 }), 201);
   const key = await ok(admin('POST', '/v1/api-keys', { name: 'to revoke', scopes: ['programs:read'] }), 201);
   const com = await ok(admin('GET', `/v1/programs/${program.id}/commissions?limit=1`));
+  const deliveries = await ok(admin('GET', `/v1/webhooks/${hook.id}/deliveries`));
   const partnerToken = await issueToken(h, partner.id);
   const otherProgram = await ok(admin('POST', '/v1/programs', { name: 'Other', currency: 'USD', defaultUrl: 'https://other.test/', allowedHosts: ['other.test'] }), 201);
   const otherPartner = await ok(admin('POST', `/v1/programs/${otherProgram.id}/partners`, { name: 'Uma', email: 'uma@partner.test', code: 'uma' }), 201);
@@ -300,7 +302,7 @@ async function seed(): Promise<World> {
   return {
     h,
     partnerToken,
-    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id, CUS: lead.customer.id, EVT: sold.event.id },
+    ids: { PRG: program.id, PTN: partner.id, PTN2: other.id, LNK: link.id, RWD: reward.id, PAY: payouts.data[0].id, KEY: key.id, COM: com.data[0].id, CUS: lead.customer.id, EVT: sold.event.id, WHK: hook.id, WHD: deliveries.data[0].id },
   };
 }
 
@@ -356,6 +358,14 @@ function routes(ids: Record<string, string>): Route[] {
     { name: 'POST /v1/partners/:id/tokens', method: 'POST', path: '/v1/partners/{PTN}/tokens', auth: 'admin', body: { ttlSeconds: 3600 } },
     { name: 'POST /v1/partners/:id/tokens/revoke', method: 'POST', path: '/v1/partners/{PTN2}/tokens/revoke', auth: 'admin' },
     { name: 'POST /v1/partners/:id/tokens/:tokenId/revoke', method: 'POST', path: '/v1/partners/{PTN2}/tokens/{00000000-0000-4000-8000-000000000000}/revoke', auth: 'admin' },
+    { name: 'POST /v1/programs/:id/webhooks', method: 'POST', path: '/v1/programs/{PRG}/webhooks', auth: 'admin', body: { url: 'https://hooks.acme.test/x?a=1', events: ['lead.created', 'commission.created'], active: true, description: 'CRM' } },
+    { name: 'GET /v1/programs/:id/webhooks', method: 'GET', path: '/v1/programs/{PRG}/webhooks', auth: 'admin', query: { limit: '5' } },
+    { name: 'GET /v1/webhooks/:id', method: 'GET', path: '/v1/webhooks/{WHK}', auth: 'admin' },
+    { name: 'PATCH /v1/webhooks/:id', method: 'PATCH', path: '/v1/webhooks/{WHK}', auth: 'admin', body: { url: 'https://hooks.acme.test/y', events: ['sale.created'], active: true, description: null } },
+    { name: 'POST /v1/webhooks/:id/rotate-secret', method: 'POST', path: '/v1/webhooks/{WHK}/rotate-secret', auth: 'admin' },
+    { name: 'GET /v1/webhooks/:id/deliveries', method: 'GET', path: '/v1/webhooks/{WHK}/deliveries', auth: 'admin', query: { status: 'pending', limit: '5' } },
+    { name: 'POST /v1/webhooks/:id/deliveries/:id/retry', method: 'POST', path: '/v1/webhooks/{WHK}/deliveries/{WHD}/retry', auth: 'admin' },
+    { name: 'DELETE /v1/webhooks/:id', method: 'DELETE', path: '/v1/webhooks/{WHK}', auth: 'admin' },
     { name: 'GET /v1/me', method: 'GET', path: '/v1/me', auth: 'partner' },
     { name: 'GET /v1/me/links', method: 'GET', path: '/v1/me/links', auth: 'partner', query: { limit: '5' } },
     { name: 'POST /v1/me/links', method: 'POST', path: '/v1/me/links', auth: 'partner', body: { ...link, code: 'fuzz-me' } },
@@ -458,7 +468,7 @@ describe('fuzz: generated hostile input on every route', () => {
     }
   }
 
-  const table = routes({ PRG: 'PRG', PTN: 'PTN', PTN2: 'PTN2', LNK: 'LNK', RWD: 'RWD', PAY: 'PAY', KEY: 'KEY', CUS: 'CUS' });
+  const table = routes({ PRG: 'PRG', PTN: 'PTN', PTN2: 'PTN2', LNK: 'LNK', RWD: 'RWD', PAY: 'PAY', KEY: 'KEY', CUS: 'CUS', WHK: 'WHK', WHD: 'WHD' });
   it('covers every route the app mounts (a new route fails here until it is in the table)', () => {
     const mounted = new Set(w.h.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\{.*\}$/, '')}`));
     // `/v1/programs/{PRG}/rewards/{RWD}` → `/v1/programs/:programId/rewards/:rewardId`, as Hono lists it.
