@@ -22,6 +22,7 @@ import { withConversionRetry } from '../conversions/with-retry';
 import type { TrackRefundInput } from '../conversions/schemas';
 import { planReversals } from './plan-reversals';
 import { eventRollupStatements } from '../reports/event-rollups';
+import { conversionWebhookStatements } from '../webhooks/conversion-webhooks';
 
 /**
  * Records a (partial) refund of a sale and takes back the matching share of its commissions:
@@ -132,6 +133,7 @@ export async function trackRefund(deps: AppDeps, input: TrackRefundInput, reques
       if (ids.length > 0) statements.push(...originalsUnchangedStatements(db, ids, status, counterKey));
     }
     statements.push(...(await eventRollupStatements(db, event, entries)));
+    statements.push(...conversionWebhookStatements(event, entries, program.currency, now)); // refund.created, commission.created: the outbox
     await executeBatch(db, statements); // the refund and its reversals, all or nothing
     return result;
   });

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { cancelPayout as cancelPayoutAtomically, findPayout, type PayoutRow } from '../db/queries/payouts';
 import { ConflictError, NotFoundError } from '../lib/errors';
+import { payoutMovedWebhook } from '../webhooks/payout-webhooks';
 
 const paidConflict = () => new ConflictError('Payout is paid; a paid payout cannot be canceled (void or adjust its entries instead)', 'payout_paid');
 
@@ -15,7 +16,7 @@ export async function cancelPayout({ db, now, payoutId, reason }: { db: Db; now:
   if (!current) throw new NotFoundError('Payout');
   if (current.status === 'canceled') return current;
   if (current.status === 'paid') throw paidConflict();
-  const row = (await cancelPayoutAtomically(db, current.id, reason, now))!;
+  const row = (await cancelPayoutAtomically(db, current.id, reason, now, [payoutMovedWebhook(db, current, { status: 'canceled', reason }, now)]))!;
   if (row.status === 'paid') throw paidConflict();
   return row;
 }

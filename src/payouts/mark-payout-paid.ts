@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { findPayout, markPayoutPaid as markPaidAtomically, type PayoutRow } from '../db/queries/payouts';
 import { ConflictError, NotFoundError } from '../lib/errors';
+import { payoutMovedWebhook } from '../webhooks/payout-webhooks';
 
 const canceledConflict = () => new ConflictError('Payout is canceled; its entries are back in the next build', 'payout_canceled');
 const paidElsewhere = () => new ConflictError('Payout is already paid with another reference', 'already_paid');
@@ -19,7 +20,7 @@ export async function markPayoutPaid({ db, now, payoutId, reference }: { db: Db;
     if (current.reference === reference) return current;
     throw paidElsewhere();
   }
-  const row = (await markPaidAtomically(db, current.id, reference, now))!;
+  const row = (await markPaidAtomically(db, current.id, reference, now, [payoutMovedWebhook(db, current, { status: 'paid', reference }, now)]))!;
   if (row.status === 'canceled') throw canceledConflict();
   if (row.reference !== reference) throw paidElsewhere();
   return row;

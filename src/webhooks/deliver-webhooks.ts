@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { claimDueWebhookDeliveries, finishWebhookAttempt, findWebhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '../db/queries/webhooks';
 import { nextAttemptAfterFailure } from './next-attempt';
 import { deriveWebhookSecret, signatureHeader } from './sign-webhook';
+import { renderWebhookBody } from './payout-webhooks';
 
 /** How long one POST may take; slower is a failed attempt (`timeout`). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -41,6 +42,7 @@ async function attempt(db: Db, d: WebhookDeliveryRow, endpoint: WebhookEndpointR
     const t = Math.floor(now.getTime() / 1000);
     try {
       const secret = await deriveWebhookSecret(rootKey, endpoint.id, endpoint.secretVersion);
+      const body = renderWebhookBody(d.eventType, d.payload);
       const res = await fetch(endpoint.url, {
         method: 'POST',
         redirect: 'manual',
@@ -48,12 +50,12 @@ async function attempt(db: Db, d: WebhookDeliveryRow, endpoint: WebhookEndpointR
         headers: {
           'content-type': 'application/json',
           'user-agent': 'reflink-webhooks/1',
-          'reflink-signature': await signatureHeader(secret, t, d.payload),
+          'reflink-signature': await signatureHeader(secret, t, body),
           'reflink-event-id': d.eventId,
           'reflink-event-type': d.eventType,
           'reflink-delivery-id': d.id,
         },
-        body: d.payload,
+        body,
       });
       statusCode = res.status;
       await res.body?.cancel().catch(() => {});

@@ -19,7 +19,7 @@ describe('webhook endpoints — the API', () => {
     expect(next.body).toEqual({ data: [{ ...a.body, secret: undefined }].map(({ secret, ...w }) => w), nextCursor: null });
 
     t.advance(1000);
-    const patched = await t.json('PATCH', `/v1/webhooks/${a.body.id}`, { events: ['refund.created'] });
+    const patched = await t.json('PATCH', `/v1/webhooks/${a.body.id}`, { events: ['refund.deleted'] });
     expect(patched.status).toBe(422);
     const ok = await t.json('PATCH', `/v1/webhooks/${a.body.id}`, { url: 'https://c.example.com/x', events: ['conversion.created'], active: false, description: null });
     expect(ok.body).toMatchObject({ id: a.body.id, url: 'https://c.example.com/x', events: ['conversion.created'], active: false, description: null, secretVersion: 1, updatedAt: new Date(T0.getTime() + 2000).toISOString() });

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, partners, payouts, rewards } from '../schema';
 import { exactSum } from './exact-sum';
+import { asBatchItem, enqueuePayoutsCreatedStatement } from './webhooks';
 
 /** A payout the build means to create: its new id, the partner and unit it pays, and the least it pays (≥ 1). */
 export interface PayoutDraft {
@@ -95,6 +96,8 @@ export async function buildPayoutsAtomically(db: Db, b: { scope: BuildScope; now
       .where(sql`${payouts.id} in ${ofBuild}`),
     db.select().from(payouts).where(sql`${payouts.id} in ${ofBuild}`).orderBy(asc(payouts.partnerId), asc(payouts.unit)),
     payableGroups(db, b.scope),
+    // payout.created for each payout this batch created, for the program's subscribed endpoints
+    asBatchItem(db, enqueuePayoutsCreatedStatement(programId, JSON.stringify(b.drafts.map((d) => d.id)), b.now)),
   ]);
   return { created, remaining };
 }

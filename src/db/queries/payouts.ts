@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { commissions, payouts } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
+import type { BatchItem } from 'drizzle-orm/batch';
 
 export type PayoutRow = typeof payouts.$inferSelect;
 export type PayoutStatus = PayoutRow['status'];
@@ -18,13 +19,14 @@ const statusNow = (id: string) => sql`(select p.status from ${payouts} p where p
  * Marks a pending payout and all its entries paid, together. A payout no longer pending (paid, or
  * canceled by a cancel that won the race) is left as it is: the caller reads back which.
  */
-export async function markPayoutPaid(db: Db, id: string, reference: string, now: Date) {
+export async function markPayoutPaid(db: Db, id: string, reference: string, now: Date, extra: readonly BatchItem<'sqlite'>[] = []) {
   await db.batch([
     db.update(payouts).set({ status: 'paid', reference, paidAt: now }).where(and(eq(payouts.id, id), eq(payouts.status, 'pending'))),
     db
       .update(commissions)
       .set({ status: 'paid', paidAt: now })
       .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`${statusNow(id)} = 'paid'`)),
+    ...extra, // the payout.paid outbox row (conditional on this mark-paid having happened)
   ]);
   return findPayout(db, id);
 }
@@ -36,13 +38,14 @@ export async function markPayoutPaid(db: Db, id: string, reference: string, now:
  * cancel and a mark-paid racing each other end in exactly one of them, whichever commits first.
  * The caller reads back which.
  */
-export async function cancelPayout(db: Db, id: string, reason: string | null, now: Date) {
+export async function cancelPayout(db: Db, id: string, reason: string | null, now: Date, extra: readonly BatchItem<'sqlite'>[] = []) {
   await db.batch([
     db.update(payouts).set({ status: 'canceled', canceledAt: now, cancelReason: reason }).where(and(eq(payouts.id, id), eq(payouts.status, 'pending'))),
     db
       .update(commissions)
       .set({ payoutId: null })
       .where(and(eq(commissions.payoutId, id), eq(commissions.status, 'approved'), sql`${statusNow(id)} = 'canceled'`)),
+    ...extra, // the payout.canceled outbox row (conditional on this cancel having happened)
   ]);
   return findPayout(db, id);
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { rowsAffected } from '../client';
 import { cursorWhere } from '../../lib/pagination';
@@ -152,4 +152,37 @@ export async function retryWebhookDelivery(db: Db, endpointId: string, id: strin
     .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.endpointId, endpointId), sql`(locked_until is null or locked_until <= ${t})`))
     .returning();
   return row ?? null;
+}
+
+/** A RawStatement as a drizzle query, for batches built with `db.batch()` (its `?` are its args, in order). */
+export function asBatchItem(db: Db, s: RawStatement) {
+  const parts = s.sql.split('?');
+  const chunks: SQL[] = [];
+  parts.forEach((part, i) => {
+    chunks.push(sql.raw(part));
+    if (i < s.args.length) chunks.push(sql`${s.args[i]}`);
+  });
+  return db.run(sql.join(chunks));
+}
+
+/**
+ * The outbox insert of `payout.created` for every payout of a build (`payoutIdsJson`, a JSON array),
+ * read back from the payouts table after the build's amounts are set, in the build's own batch: a
+ * draft the batch did not create (suspended partner, money gone) has no row and so no event. The
+ * body is made in SQL; its `amountFormatted` is filled in when it is sent (renderWebhookBody).
+ */
+export function enqueuePayoutsCreatedStatement(programId: string, payoutIdsJson: string, now: Date): RawStatement {
+  const t = now.getTime();
+  const iso = now.toISOString();
+  return {
+    sql: `insert or ignore into webhook_deliveries (id, program_id, endpoint_id, event_id, event_type, event_key, payload, status, attempts, next_attempt_at, created_at)
+      select 'whd_' || lower(hex(randomblob(12))), p.program_id, w.id, 'whe_' || substr(p.id, 5), 'payout.created', p.id || ':created',
+        json_object('id', 'whe_' || substr(p.id, 5), 'type', 'payout.created', 'createdAt', ?,
+          'data', json_object('id', p.id, 'programId', p.program_id, 'partnerId', p.partner_id, 'unit', p.unit, 'amount', p.amount, 'amountFormatted', null,
+            'entryCount', p.entry_count, 'status', p.status, 'reference', p.reference, 'createdAt', ?, 'paidAt', null, 'canceledAt', null, 'cancelReason', p.cancel_reason)),
+        'pending', 0, ?, ?
+      from payouts p join webhook_endpoints w on w.program_id = p.program_id and w.active = 1 and exists (select 1 from json_each(w.events) where value = 'payout.created')
+      where p.program_id = ? and p.created_at = ? and p.id in (select value from json_each(?))`,
+    args: [iso, iso, t, t, programId, t, payoutIdsJson],
+  };
 }
