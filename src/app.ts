@@ -22,6 +22,7 @@ import { refuseUnvalidatedQuery } from './middleware/refuse-unvalidated-query';
 import { partnerTokenRoutes } from './partner-auth/routes';
 import { meRoutes } from './me/routes';
 import { webhookRoutes } from './webhooks/routes';
+import { QUEUES_WEBHOOKS } from './webhooks/send-webhooks-soon';
 import { portalBodyTooLarge, portalRoutes, portalTooManyRequests } from './portal/routes';
 import { limitPortalRequests } from './portal/limit-portal-requests';
 
@@ -46,6 +47,19 @@ export function createApp(deps: AppDeps) {
   app.use('/portal/*', limitPortalRequests(portalTooManyRequests));
   app.use('/v1/*', refuseUnvalidatedQuery);
   app.use('/v1/*', idempotency);
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    const soon = c.var.deps.sendWebhooksSoon;
+    if (!soon || c.req.method !== 'POST' || c.res.status >= 300 || !QUEUES_WEBHOOKS.test(c.req.path)) return;
+    let waitUntil: ((p: Promise<unknown>) => void) | undefined;
+    try {
+      const ctx = c.executionCtx; // throws on Node, which has no ExecutionContext
+      waitUntil = (p) => ctx.waitUntil(p);
+    } catch {
+      waitUntil = undefined;
+    }
+    soon(waitUntil);
+  });
 
   app.route('/health', healthRoutes);
   app.route('/v1/api-keys', apiKeyRoutes);

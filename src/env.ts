@@ -37,6 +37,11 @@ export interface AppDeps {
   loginRateLimiter?: RateLimiter;
   /** The client's IP for visitor hashing; never stored or logged. */
   clientIp: (req: Request, raw: unknown) => string | null;
+  /**
+   * Sends due webhooks soon after a request that can queue them (tracking, payouts), besides the
+   * periodic job: Workers pass `waitUntil`; absent = only the job delivers (tests).
+   */
+  sendWebhooksSoon?: (waitUntil?: (p: Promise<unknown>) => void) => void;
   /** ISO country of the client, from cf.country on Workers or a proxy header on Node. */
   clientCountry: (req: Request) => string | null;
 }

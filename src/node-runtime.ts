@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { nodeFastRedirect } from './links/node-fast-redirect';
 import { numberVar, readConfig, type AppDeps } from './env';
+import { deliverIfDue, singleFlightKick } from './webhooks/send-webhooks-soon';
 import { isRemoteUrl, openNodeDb } from './db/node-client';
 import { BufferedClickSink, type BufferOptions } from './clicks/buffered-click-sink';
 import { ThreadClickSink } from './clicks/thread-click-sink';
@@ -32,6 +33,8 @@ export interface NodeRuntimeOptions {
    * cannot remember visitors across batches and asks the database each time. Default false.
    */
   sharedFile?: boolean;
+  /** Send due webhooks right after tracking and payout requests too (node.ts); off = the job only (tests). */
+  sendWebhooksSoon?: boolean;
 }
 
 const isLocalFile = (url: string) => url !== ':memory:' && !isRemoteUrl(url);
@@ -152,6 +155,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions) {
     clientIp: (req, raw) => nodeClientIp(proxyHops > 0 ? req.headers.get('x-forwarded-for') : null, remoteAddressOf(raw), proxyHops),
     clientCountry: (req) => req.headers.get(countryHeader),
   };
+  if (opts.sendWebhooksSoon) deps.sendWebhooksSoon = singleFlightKick(() => deliverIfDue(deps));
   const app = createApp(deps);
   const fastRedirect = nodeFastRedirect(deps, { clientIp: (fwd, remote) => nodeClientIp(fwd, remote, proxyHops), countryHeader });
   // close() drains the clicks (and stops a writer thread); the caller closes the database after it.

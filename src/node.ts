@@ -65,7 +65,7 @@ if (workers > 1 && cluster.isPrimary) {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 } else {
-  const runtime = await createNodeRuntime({ databaseUrl, authToken, env, sharedFile: workers > 1 });
+  const runtime = await createNodeRuntime({ databaseUrl, authToken, env, sharedFile: workers > 1, sendWebhooksSoon: true });
   if (workers === 1) await ensureAdminKey(runtime.db);
 
   const server = createNodeServer(runtime);

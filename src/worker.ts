@@ -15,6 +15,7 @@ import { bindingLimiter, type RateLimiter } from './middleware/rate-limit';
 import { sha256Hex } from './lib/hash';
 import { systemClock } from './lib/time';
 import { runScheduledJobs } from './jobs/run-scheduled-jobs';
+import { deliverIfDue } from './webhooks/send-webhooks-soon';
 import { loginRateLimiter } from './portal/login-rate-limiter';
 
 export interface Env {
@@ -28,6 +29,8 @@ export interface Env {
   JWT_PRIVATE_KEY?: string;
   /** `1`: webhook endpoints may be http:// (local development only). */
   WEBHOOKS_ALLOW_HTTP?: string;
+  /** `0`: webhooks are sent by the cron only, not also right after the request that queued them. */
+  WEBHOOKS_SEND_AFTER_REQUEST?: string;
   /** Optional `[[ratelimits]]` binding; without it each isolate keeps its own buckets. */
   RATE_LIMITER?: { limit(opts: { key: string }): Promise<{ success: boolean }> };
   RATE_LIMIT_PER_SECOND?: string;
@@ -72,6 +75,10 @@ async function runtime(env: Env) {
     clientIp: (req) => req.headers.get('cf-connecting-ip'),
     clientCountry: (req) => ((req as Request & { cf?: { country?: string } }).cf?.country as string | undefined) ?? null,
   };
+  // After a tracking or payout request, in waitUntil: the cron (every 15 minutes) delivers the rest.
+  if (env.WEBHOOKS_SEND_AFTER_REQUEST !== '0') {
+    deps.sendWebhooksSoon = (waitUntil) => waitUntil?.(deliverIfDue(deps).catch((err: unknown) => console.error('webhook delivery after a request failed', errorText(err).trim())));
+  }
   built = { env, app: createApp(deps), deps };
   return built;
 }

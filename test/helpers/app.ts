@@ -10,6 +10,7 @@ export async function makeApp(opts: Partial<NodeRuntimeOptions> & { now?: Date }
     env: { ADMIN_API_KEY: ADMIN_KEY, VISITOR_SALT: 'test-salt', PUBLIC_URL: 'https://ref.test', RATE_LIMIT_PER_SECOND: '0', PORTAL_LOGIN_RATE_LIMIT_PER_MINUTE: '0', ...opts.env },
     clock: opts.clock ?? (() => now),
     clickBuffer: opts.clickBuffer,
+    sendWebhooksSoon: opts.sendWebhooksSoon,
   });
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     rt.app.request(path, {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startReceiver, setupWebhooks, runJobs, verifySignature, T0 } from './support';
 import { rawClient } from '../foundation/support';
 
@@ -178,5 +178,24 @@ describe('webhook delivery — a real local receiver', () => {
     expect(rx.received).toHaveLength(1);
     expect(JSON.parse(rx.received[0]!.body).data.customerExternalId).toBe('cust_2');
     expect((await t.json('GET', `/v1/webhooks/${other.body.id}/deliveries`)).body.data).toEqual([]);
+  });
+
+  it('on Node (sendWebhooksSoon, as npm start runs) a sale is sent right after its request, without the job', async () => {
+    rx.received.length = 0;
+    rx.setStatus(200);
+    const { t, program, partner } = await setupWebhooks({ sendWebhooksSoon: true });
+    const hook = await t.json('POST', `/v1/programs/${program.id}/webhooks`, { url: rx.url, events: ['sale.created', 'commission.created'] });
+    await t.json('POST', '/v1/track/lead', { code: partner.code, customer: { externalId: 'cust_1' } });
+    const sale = await t.json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cust_1', externalId: 'inv_1', amount: 4900, currency: 'EUR' });
+    expect(sale.status).toBe(200);
+    await vi.waitFor(() => expect(rx.received).toHaveLength(2), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(async () => {
+      const list = (await t.json('GET', `/v1/webhooks/${hook.body.id}/deliveries?status=delivered`)).body.data;
+      expect(list).toHaveLength(2);
+    });
+    // A read, a failed request or another route sends nothing and queues nothing.
+    expect((await t.json('POST', '/v1/track/sale', { programId: program.id, customerExternalId: 'cust_1', externalId: 'inv_2', amount: -1 })).status).toBe(422);
+    expect((await runJobs(t)).webhooks).toEqual({ attempted: 0, delivered: 0, failed: 0 });
+    expect(rx.received).toHaveLength(2);
   });
 });

@@ -42,9 +42,9 @@ export function verifySignature(header: string, body: string, secret: string): b
 
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
 
-/** An app that allows http:// webhooks, one program with a partner and a 30% sale reward (no hold). */
-export async function setupWebhooks() {
-  const t = await makeApp({ now: T0, env: { WEBHOOKS_ALLOW_HTTP: '1', JWT_SECRET: 'webhook-test-root-key-0123456789abcdef' } });
+/** An app that allows http:// webhooks (sending them after requests too with `sendWebhooksSoon`), one program with a partner and a 30% sale reward (no hold). */
+export async function setupWebhooks(opts: { sendWebhooksSoon?: boolean } = {}) {
+  const t = await makeApp({ now: T0, sendWebhooksSoon: opts.sendWebhooksSoon, env: { WEBHOOKS_ALLOW_HTTP: '1', JWT_SECRET: 'webhook-test-root-key-0123456789abcdef' } });
   const { program, partner } = await seedProgram(t);
   const reward = await t.json('POST', `/v1/programs/${program.id}/rewards`, { event: 'sale', type: 'percent', amount: 3000, holdDays: 0 });
   if (reward.status !== 201) throw new Error(JSON.stringify(reward.body));

@@ -86,6 +86,12 @@ export function enqueueWebhookStatement(e: OutboxEvent, guard?: { sql: string; a
   };
 }
 
+/** Whether any delivery is due at `now` (one probe of the partial due index). */
+export async function hasDueWebhookDelivery(db: Db, now: Date): Promise<boolean> {
+  const rows = await db.all(sql`select 1 from webhook_deliveries where status = 'pending' and next_attempt_at <= ${now.getTime()} limit 1`);
+  return rows.length > 0;
+}
+
 /**
  * Claims up to `limit` due deliveries of active endpoints for one attempt: counts the attempt and
  * locks each row until `lockUntil`, in ONE conditional UPDATE, so two runners never claim the same
