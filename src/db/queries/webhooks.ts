@@ -74,16 +74,35 @@ export interface OutboxEvent {
  * The outbox insert that goes into the batch of the write an event reports: one pending delivery
  * for each of the program's active endpoints subscribed to the event's type, none when there is
  * none. `guard` (SQL over the written rows) makes it conditional on a conditional write having
- * happened; `or ignore` on (endpoint, key) keeps a write that runs twice from queuing twice.
+ * happened; `on conflict do nothing` on (endpoint, key) keeps a write that runs twice from queuing twice.
  */
 export function enqueueWebhookStatement(e: OutboxEvent, guard?: { sql: string; args: (string | number | null)[] }): RawStatement {
-  return {
-    sql: `insert or ignore into webhook_deliveries (id, program_id, endpoint_id, event_id, event_type, event_key, payload, status, attempts, next_attempt_at, created_at)
-      select 'whd_' || lower(hex(randomblob(12))), w.program_id, w.id, ?, ?, ?, ?, 'pending', 0, ?, ?
+  return withInsert({
+    sql: `select 'whd_' || lower(hex(randomblob(12))), w.program_id, w.id, ?, ?, ?, ?, 'pending', 0, ?, null, null, null, null, null, ?
       from webhook_endpoints w
       where w.program_id = ? and w.active = 1 and exists (select 1 from json_each(w.events) where value = ?)${guard ? ` and (${guard.sql})` : ''}`,
     args: [e.eventId, e.type, e.key, e.payload, e.at.getTime(), e.at.getTime(), e.programId, e.type, ...(guard?.args ?? [])],
-  };
+  });
+}
+
+// Every column, in the table's order: the SELECTs below give one value each.
+const INSERT = `insert into webhook_deliveries (id, program_id, endpoint_id, event_id, event_type, event_key, payload, status, attempts, next_attempt_at, locked_until, last_status_code, last_error, last_attempt_at, delivered_at, created_at) `;
+// `on conflict` after an INSERT … SELECT needs the SELECT to end in a WHERE clause (SQLite's parsing rule); each does.
+const withInsert = (select: RawStatement): RawStatement => ({ sql: `${INSERT}${select.sql} on conflict do nothing`, args: select.args });
+
+/**
+ * An outbox insert (enqueueWebhookStatement, enqueuePayoutsCreatedStatement) as a drizzle builder
+ * for batches built with `db.batch()`: an INSERT … SELECT, as D1's drizzle batch takes it.
+ */
+export function asBatchItem(db: Db, s: RawStatement) {
+  const select = s.sql.slice(INSERT.length, s.sql.length - ' on conflict do nothing'.length);
+  const parts = select.split('?');
+  const chunks: SQL[] = [];
+  parts.forEach((part, i) => {
+    chunks.push(sql.raw(part));
+    if (i < s.args.length) chunks.push(sql`${s.args[i]}`);
+  });
+  return db.insert(webhookDeliveries).select(sql.join(chunks)).onConflictDoNothing();
 }
 
 /** Whether any delivery is due at `now` (one probe of the partial due index). */
@@ -160,17 +179,6 @@ export async function retryWebhookDelivery(db: Db, endpointId: string, id: strin
   return row ?? null;
 }
 
-/** A RawStatement as a drizzle query, for batches built with `db.batch()` (its `?` are its args, in order). */
-export function asBatchItem(db: Db, s: RawStatement) {
-  const parts = s.sql.split('?');
-  const chunks: SQL[] = [];
-  parts.forEach((part, i) => {
-    chunks.push(sql.raw(part));
-    if (i < s.args.length) chunks.push(sql`${s.args[i]}`);
-  });
-  return db.run(sql.join(chunks));
-}
-
 /**
  * The outbox insert of `payout.created` for every payout of a build (`payoutIdsJson`, a JSON array),
  * read back from the payouts table after the build's amounts are set, in the build's own batch: a
@@ -180,15 +188,14 @@ export function asBatchItem(db: Db, s: RawStatement) {
 export function enqueuePayoutsCreatedStatement(programId: string, payoutIdsJson: string, now: Date): RawStatement {
   const t = now.getTime();
   const iso = now.toISOString();
-  return {
-    sql: `insert or ignore into webhook_deliveries (id, program_id, endpoint_id, event_id, event_type, event_key, payload, status, attempts, next_attempt_at, created_at)
-      select 'whd_' || lower(hex(randomblob(12))), p.program_id, w.id, 'whe_' || substr(p.id, 5), 'payout.created', p.id || ':created',
+  return withInsert({
+    sql: `select 'whd_' || lower(hex(randomblob(12))), p.program_id, w.id, 'whe_' || substr(p.id, 5), 'payout.created', p.id || ':created',
         json_object('id', 'whe_' || substr(p.id, 5), 'type', 'payout.created', 'createdAt', ?,
           'data', json_object('id', p.id, 'programId', p.program_id, 'partnerId', p.partner_id, 'unit', p.unit, 'amount', p.amount, 'amountFormatted', null,
             'entryCount', p.entry_count, 'status', p.status, 'reference', p.reference, 'createdAt', ?, 'paidAt', null, 'canceledAt', null, 'cancelReason', p.cancel_reason)),
-        'pending', 0, ?, ?
+        'pending', 0, ?, null, null, null, null, null, ?
       from payouts p join webhook_endpoints w on w.program_id = p.program_id and w.active = 1 and exists (select 1 from json_each(w.events) where value = 'payout.created')
       where p.program_id = ? and p.created_at = ? and p.id in (select value from json_each(?))`,
     args: [iso, iso, t, t, programId, t, payoutIdsJson],
-  };
+  });
 }
