@@ -81,3 +81,30 @@ describe('webhooks on D1: the outbox is written in the conversion batch', () => 
     await env.DB.prepare('DROP TRIGGER fail_commission_hook').run();
   });
 });
+
+describe('webhooks on D1: payouts', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('payout.created in the build batch, payout.paid in the mark-paid batch, once (a replay queues nothing)', async () => {
+    const { program: p, partner } = await program();
+    await addReward(p.id, { event: 'sale', type: 'fixed', amount: 700, holdDays: 0 });
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('down', { status: 503 }));
+    const hook = await json('POST', `/v1/programs/${p.id}/webhooks`, { url: 'https://hooks.acme.test/in', events: ['payout.created', 'payout.paid'] });
+    await leadByCode(partner.code, 'cus_1');
+    await json('POST', '/v1/track/sale', { programId: p.id, customerExternalId: 'cus_1', externalId: 'ord_1', amount: 9900, currency: 'USD' });
+    const built = await json('POST', `/v1/programs/${p.id}/payouts`, {});
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    const [payout] = built.body.data;
+    const paid = await json('POST', `/v1/payouts/${payout.id}/mark-paid`, { reference: 'ACH-1' });
+    expect(paid.status).toBe(200);
+    expect((await json('POST', `/v1/payouts/${payout.id}/mark-paid`, { reference: 'ACH-1' })).status).toBe(200);
+    const queued = await rows(`select event_type, event_key, payload from webhook_deliveries where endpoint_id = '${hook.body.id}' order by event_type`);
+    expect(queued.map((r) => [r.event_type, r.event_key])).toEqual([
+      ['payout.created', `${payout.id}:created`],
+      ['payout.paid', `${payout.id}:paid`],
+    ]);
+    const created = JSON.parse(queued[0]!.payload as string);
+    expect(created).toEqual({ id: `whe_${payout.id.slice(4)}`, type: 'payout.created', createdAt: payout.createdAt, data: { ...payout, amountFormatted: null } });
+    expect(JSON.parse(queued[1]!.payload as string).data).toEqual(paid.body);
+  });
+});
