@@ -20,8 +20,10 @@ async function endpointOrThrow(db: Db, id: string) {
 }
 
 export const webhookRoutes = new Hono<AppEnv>()
-  // POST /v1/programs/:programId/webhooks — add an endpoint; its signing secret is in this answer only
-  .post('/programs/:programId/webhooks', requireScope('programs:write'), validate('json', createWebhookSchema), async (c) => {
+  // POST /v1/programs/:programId/webhooks — add an endpoint; its signing secret is in this answer only.
+  // ledger:read as well (and for a PATCH, which can move the URL): the events carry conversions and
+  // ledger entries, so programs:write alone must not be a way around that scope.
+  .post('/programs/:programId/webhooks', requireScope('programs:write', 'ledger:read'), validate('json', createWebhookSchema), async (c) => {
     const { db, clock, config } = c.var.deps;
     const rootKey = webhookRootKeyOrThrow(config);
     const program = await findProgram(db, c.req.param('programId'));
@@ -43,7 +45,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json(webhookEndpointJson(await endpointOrThrow(c.var.deps.db, c.req.param('webhookId'))));
   })
   // PATCH /v1/webhooks/:webhookId — url, events, active, description
-  .patch('/webhooks/:webhookId', requireScope('programs:write'), validate('json', updateWebhookSchema), async (c) => {
+  .patch('/webhooks/:webhookId', requireScope('programs:write', 'ledger:read'), validate('json', updateWebhookSchema), async (c) => {
     const { db, clock, config } = c.var.deps;
     const row = await patchWebhookEndpoint({ db, now: clock(), id: c.req.param('webhookId'), input: c.req.valid('json'), allowHttp: config.webhooksAllowHttp === true });
     return c.json(webhookEndpointJson(row));
