@@ -22,7 +22,8 @@ import { payoutJson, payoutStatementJson } from '../payouts/payout-json';
 import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
 import { readPayoutStatement } from '../db/queries/payout-statements';
 import { balanceOf } from '../ledger/balance-of';
-import { myCommissionsQuery } from './schemas';
+import { myCommissionsQuery, payoutDetailsSchema } from './schemas';
+import { setPayoutDetails } from '../partners/set-payout-details';
 import { payoutStatementQuery } from '../payouts/schemas';
 import { reportQuery } from '../reports/schemas';
 import { sendReport } from '../reports/send-report';
@@ -62,6 +63,13 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { partner, program } = await loadMe(c.var.deps.db, partnerAuthOf(c));
     return c.json({ ...partnerJson(partner), program: { id: program.id, name: program.name, currency: program.currency } });
+  })
+  // PUT /v1/me/payout-details — how the partner wants to be paid (method and details), replacing what was set
+  .put('/payout-details', validate('json', payoutDetailsSchema), async (c) => {
+    const { db, clock } = c.var.deps;
+    const row = await setPayoutDetails({ db, now: clock(), me: partnerAuthOf(c), input: c.req.valid('json') });
+    const { payoutMethod, payoutDetails, payoutDetailsUpdatedAt } = partnerJson(row);
+    return c.json({ partnerId: row.id, payoutMethod, payoutDetails, payoutDetailsUpdatedAt });
   })
   // GET /v1/me/links
   .get('/links', validate('query', listQuery), async (c) => {

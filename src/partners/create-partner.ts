@@ -41,6 +41,9 @@ export async function createPartner({ db, now, program, input }: { db: Db; now: 
       code,
       status: 'active',
       tokenGeneration: 0,
+      payoutMethod: null,
+      payoutDetails: null,
+      payoutDetailsUpdatedAt: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -9,6 +9,10 @@ export function partnerJson(p: PartnerRow) {
     externalId: p.externalId,
     code: p.code,
     status: p.status,
+    // How the partner wants to be paid: the partner itself (GET /v1/me) and admins only.
+    payoutMethod: p.payoutMethod,
+    payoutDetails: p.payoutDetails,
+    payoutDetailsUpdatedAt: p.payoutDetailsUpdatedAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

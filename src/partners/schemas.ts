@@ -14,10 +14,15 @@ export const createPartnerSchema = z.strictObject({
   code: codeSchema.optional(),
 });
 
+// Checked together by checkPayoutDetails (422 with a reason); both null clears them.
+const payoutText = z.string().nullable().optional();
+
 export const updatePartnerSchema = z.strictObject({
   name: shortText(200).optional(),
   email: email.optional(),
   status: partnerStatus.optional(),
+  payoutMethod: payoutText,
+  payoutDetails: payoutText,
 });
 
 // GET /v1/programs/:programId/partners. The email filter is normalised as stored (an exact match in

@@ -1,5 +1,5 @@
 import type { CommissionRow } from '../db/queries/conversions';
-import type { PayoutRow } from '../db/queries/payouts';
+import type { Payee, PayoutRow } from '../db/queries/payouts';
 import type { PayoutStatementRows } from '../db/queries/payout-statements';
 import { commissionJson } from '../conversions/conversion-json';
 import { formatMinor } from '../lib/money';
@@ -21,6 +21,18 @@ export function payoutJson(p: PayoutRow) {
     paidAt: p.paidAt?.toISOString() ?? null,
     canceledAt: p.canceledAt?.toISOString() ?? null,
     cancelReason: p.cancelReason,
+  };
+}
+
+/**
+ * An admin's view of a payout: with how its partner wants to be paid, as the partner row says now
+ * (read with the payout, not stored in it). Never for a partner's answers.
+ */
+export function payeeJson(payee: Payee) {
+  return {
+    payoutMethod: payee?.payoutMethod ?? null,
+    payoutDetails: payee?.payoutDetails ?? null,
+    payoutDetailsUpdatedAt: payee?.payoutDetailsUpdatedAt?.toISOString() ?? null,
   };
 }
 

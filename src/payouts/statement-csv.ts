@@ -22,6 +22,12 @@ export const STATEMENT_CSV_HEADER = [
   'explanation',
 ] as const;
 
+/**
+ * The admin's statement only: how the partner wants to be paid, as the partner row says when the
+ * file is read (not when the payout was built), on every line so a filtered sheet keeps them.
+ */
+export const PAYEE_CSV_COLUMNS = ['payout_method', 'payout_details', 'payout_details_updated_at'] as const;
+
 /** Entries read per page of a statement download: memory stays one page, whatever the payout's size. */
 export const STATEMENT_CSV_PAGE = 500;
 
@@ -30,8 +36,10 @@ export const STATEMENT_CSV_PAGE = 500;
  * (reversals and adjustments are negative). Free text (unit, link code, campaign, explanation) is
  * defused against spreadsheet formulas. `entries` holds at most `limit` rows here.
  */
-export function statementCsvLines(s: PayoutStatementPage): string {
+export function statementCsvLines(s: PayoutStatementPage, withPayee = false): string {
   let out = '';
+  // Free text the partner typed: defused like the rest.
+  const payee = withPayee ? [textCell(s.payee?.payoutMethod ?? ''), textCell(s.payee?.payoutDetails ?? ''), s.payee?.payoutDetailsUpdatedAt?.toISOString() ?? ''] : [];
   for (const { commission: e, linkCode, campaign } of s.entries) {
     out += csvLine([
       s.payout.id,
@@ -47,6 +55,7 @@ export function statementCsvLines(s: PayoutStatementPage): string {
       textCell(linkCode ?? ''),
       textCell(campaign ?? ''),
       textCell(e.explanation),
+      ...payee,
     ]);
   }
   return out;
@@ -57,7 +66,8 @@ export function statementCsvLines(s: PayoutStatementPage): string {
  * up to the payout), streamed: the entries are read keyset-paged, `pageSize` at a time, each page
  * with the payout in one batch, only when the client is ready for more. Null when the payout is
  * not the reader's (read before anything is sent, so the caller can still answer 404). `entry`
- * maps each entry before it is written (a partner reads its explanations as money).
+ * maps each entry before it is written (a partner reads its explanations as money). An admin's file
+ * (`scope` 'admin') also has PAYEE_CSV_COLUMNS, read with each page.
  * Web streams only: the same code runs on Node and on Workers.
  */
 export async function streamStatementCsv(
@@ -69,7 +79,8 @@ export async function streamStatementCsv(
   let next: PayoutStatementPage | null = await readPayoutStatementPage(db, payoutId, scope, { limit: pageSize });
   if (!next) return null;
   const encoder = new TextEncoder();
-  let text = csvLine(STATEMENT_CSV_HEADER);
+  const withPayee = scope === 'admin';
+  let text = csvLine(withPayee ? [...STATEMENT_CSV_HEADER, ...PAYEE_CSV_COLUMNS] : STATEMENT_CSV_HEADER);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!next) {
@@ -77,8 +88,8 @@ export async function streamStatementCsv(
         return;
       }
       const more = next.entries.length > pageSize;
-      const shown = more ? { payout: next.payout, entries: next.entries.slice(0, pageSize) } : next;
-      text += statementCsvLines(entry ? { payout: shown.payout, entries: shown.entries.map(entry) } : shown);
+      const shown = more ? { ...next, entries: next.entries.slice(0, pageSize) } : next;
+      text += statementCsvLines(entry ? { ...shown, entries: shown.entries.map(entry) } : shown, withPayee);
       controller.enqueue(encoder.encode(text));
       text = '';
       const last = shown.entries[shown.entries.length - 1]?.commission;

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../env';
-import { logUnhandled, ValidationError } from '../lib/errors';
+import { ApiError, logUnhandled, ValidationError } from '../lib/errors';
 import { randomToken } from '../lib/hash';
 import { DAY_MS } from '../lib/time';
 import { baseUrlOf } from '../links/base-url';
@@ -24,6 +24,7 @@ import { readPayoutStatement } from '../db/queries/payout-statements';
 import { sendStatementCsv, streamStatementCsv } from '../payouts/statement-csv';
 import { partnerStatementEntry, withPartnerExplanations } from '../me/partner-explanations';
 import { programCurrency } from '../programs/program-currency';
+import { setPayoutDetails } from '../partners/set-payout-details';
 
 function page(c: Context<AppEnv>, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500, render: (nonce: string) => HtmlEscapedString | Promise<HtmlEscapedString>, referrer: ReferrerPolicy = 'same-origin') {
   const nonce = randomToken(16);
@@ -136,7 +137,7 @@ export const portalRoutes = new Hono<AppEnv>()
     // Only a code of the partner's own links: the query string is anyone's to write, and the notice
     // must not let a crafted /portal?created=… put an attacker's sentence on the signed-in page.
     const created = c.req.query('created');
-    const notice = created && d.links.some((l) => l.code === created) ? `Link ${created} created.` : undefined;
+    const notice = created && d.links.some((l) => l.code === created) ? `Link ${created} created.` : c.req.query('saved') === 'payout-details' ? 'Payout details saved.' : undefined;
     return page(c, 200, (nonce) => <DashboardPage d={d} days={days} baseUrl={baseUrlOf(c)} csrf={csrf} nonce={nonce} leaderboard={leaderboard} notice={notice} />);
   })
   // GET /portal/report.csv?days=30|90 — the partner's own daily report as CSV
@@ -178,6 +179,24 @@ export const portalRoutes = new Hono<AppEnv>()
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return page(c, 422, (nonce) => <MessagePage title="Link not created" message={`That destination is not allowed: ${err.message}`} nonce={nonce} />);
+    }
+  })
+  // POST /portal/payout-details — set how the partner is paid, as PUT /v1/me/payout-details (CSRF token + same-origin check)
+  .post('/payout-details', async (c) => {
+    const session = await currentSession(c);
+    if (!session) return signedOut(c, 'Your session has ended. Open your sign-in link again.');
+    const form = await c.req.parseBody().catch(() => null);
+    if (!form) return page(c, 400, (nonce) => <MessagePage title="Payout details not saved" message="The form could not be read. Reload the page and try again." nonce={nonce} />);
+    if (!(await checkCsrf(c, session.token, form.csrf))) return signedOut(c, 'This form has expired. Reload the page and try again.', 403);
+    const input = { method: typeof form.method === 'string' ? form.method : '', details: typeof form.details === 'string' ? form.details : '' };
+    try {
+      await setPayoutDetails({ db: c.var.deps.db, now: c.var.deps.clock(), me: session.claims, input });
+      return c.redirect('/portal?saved=payout-details', 303);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'unauthorized') return signedOut(c, 'Your partner account is no longer available.');
+      if (!(err instanceof ValidationError)) throw err;
+      // The message names the rule broken, never the details sent.
+      return page(c, 422, (nonce) => <MessagePage title="Payout details not saved" message={`Not saved: ${err.message}`} nonce={nonce} home />);
     }
   })
   // GET /portal/payouts/:payoutId — one of the partner's payouts; another's is the 404 page, as an unknown id

@@ -49,7 +49,7 @@ async function downgradeTo0007(t: Awaited<ReturnType<typeof open>>) {
   await t.sql('DROP INDEX commissions_payout_created_idx'); // 0012, and the index it replaced (0006)
   await t.sql('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL');
   const applied = await t.sql('select id from __drizzle_migrations order by created_at');
-  expect(applied.length).toBe(19);
+  expect(applied.length).toBe(20);
   await t.sql('delete from __drizzle_migrations where created_at > (select created_at from __drizzle_migrations order by created_at limit 1 offset 7)');
   await t.sql(`update events set dedupe_key = replace(replace(dedupe_key, '%3A', ':'), '%25', '%') where type in ('lead', 'custom')`);
 }
@@ -110,13 +110,20 @@ describe('upgrading an existing libSQL database file (0000-0007 with data, then 
     expect(await t.sql('select count(*) as n from webhook_deliveries')).toEqual([{ n: 0 }]);
     await t.sql('DROP TABLE webhook_deliveries');
     await t.sql('DROP TABLE webhook_endpoints');
+    // 0019 likewise (the partner was written with its payout-detail columns; the upgrade adds them back, null)
+    await t.sql('ALTER TABLE partners DROP COLUMN payout_method');
+    await t.sql('ALTER TABLE partners DROP COLUMN payout_details');
+    await t.sql('ALTER TABLE partners DROP COLUMN payout_details_updated_at');
     await t.close();
 
     // Restart on the new code: 0008 and 0009 run at start-up.
     const u = await open(file);
-    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(19);
+    expect((await u.sql('select count(*) as n from __drizzle_migrations'))[0]!.n).toBe(20);
     // 0018: the webhook tables are back, empty.
     expect(await u.sql('select (select count(*) from webhook_endpoints) + (select count(*) from webhook_deliveries) as n')).toEqual([{ n: 0 }]);
+    // 0019: existing partners have no payout details until they (or an admin) set them.
+    expect(await u.sql('select payout_method, payout_details, payout_details_updated_at from partners')).toEqual([{ payout_method: null, payout_details: null, payout_details_updated_at: null }]);
+    expect(await u.json('GET', `/v1/partners/${partner.id}`).then((r) => [r.status, r.body.payoutMethod, r.body.payoutDetails, r.body.payoutDetailsUpdatedAt])).toEqual([200, null, null, null]);
     // 0017: the payout built before it is pending, never canceled.
     expect(await u.sql('select status, canceled_at, cancel_reason from payouts')).toEqual([{ status: 'pending', canceled_at: null, cancel_reason: null }]);
     // 0016: the customers API's two indexes are back.

@@ -26,6 +26,9 @@ describe('partners — happy', () => {
       externalId: 'crm-1',
       code: expect.stringMatching(GENERATED_CODE),
       status: 'active',
+      payoutMethod: null,
+      payoutDetails: null,
+      payoutDetailsUpdatedAt: null,
       createdAt: t.now.toISOString(),
       updatedAt: t.now.toISOString(),
       defaultLink: expect.objectContaining({

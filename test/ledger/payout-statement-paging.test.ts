@@ -61,7 +61,8 @@ describe('GET /v1/payouts/:id (admin) — paged as the partner statement is', ()
   it('the first page: the whole payout as header, its period, 50 entries by default, newest first, with link code and campaign', async () => {
     const r = await ok(h.admin('GET', `/v1/payouts/${payout.id}`));
     const { entries, ...header } = r;
-    expect(header).toEqual({ ...payout, period: { from: entries[13].createdAt, to: entries[0].createdAt }, nextCursor: null });
+    // Jane never set payout details: the admin's statement says so (test/payouts/payout-details-admin.test.ts sets them).
+    expect(header).toEqual({ ...payout, payoutMethod: null, payoutDetails: null, payoutDetailsUpdatedAt: null, period: { from: entries[13].createdAt, to: entries[0].createdAt }, nextCursor: null });
     expect(entries).toHaveLength(14);
     expect([...entries].sort(newestFirst)).toEqual(entries);
     expect(entries.map((e: any) => e.kind)).toEqual(['reversal', ...Array(13).fill('commission')]);
@@ -76,11 +77,13 @@ describe('GET /v1/payouts/:id (admin) — paged as the partner statement is', ()
     ]);
     expect(entries.slice(0, 2).map((e: any) => e.linkCode)).toEqual(['jane-spring', 'jane-spring']);
     expect(entries.every((e: any) => e.payoutId === payout.id && e.partnerId === payout.partnerId)).toBe(true);
-    // Exactly what the partner's own statement shows, but for the explanations: the admin reads the
-    // stored ledger text, the partner the same in money.
+    // Exactly what the partner's own statement shows, but for the explanations (the admin reads the
+    // stored ledger text, the partner the same in money) and the payout details, admin only.
     const partnerView = await ok(h.as(janeToken)('GET', `/v1/me/payouts/${payout.id}`));
     const withoutExplanations = (v: any) => ({ ...v, entries: v.entries.map(({ explanation: _, ...e }: any) => e) });
-    expect(withoutExplanations(r)).toEqual(withoutExplanations(partnerView));
+    const { payoutMethod: _m, payoutDetails: _d, payoutDetailsUpdatedAt: _u, ...adminView } = r;
+    expect(withoutExplanations(adminView)).toEqual(withoutExplanations(partnerView));
+    expect('payoutMethod' in partnerView).toBe(false);
     expect(entries.slice(0, 2).map((e: any) => e.explanation)).toEqual(['refund 3000 of sale 10000 (refunded 3000 in all): reversal 300 of 1000', '10% of 10000 = 1000']);
     expect(partnerView.entries.slice(0, 2).map((e: any) => e.explanation)).toEqual(['refund €30.00 of sale €100.00 (refunded €30.00 in all): reversal €3.00 of €10.00', '10% of €100.00 = €10.00']);
   });
@@ -138,23 +141,28 @@ describe('GET /v1/payouts/:id (admin) — paged as the partner statement is', ()
   });
 });
 
-/** The statement CSV as the code before streaming built it: one string from all entries at once. */
-function expectedCsv(p: any, entries: any[]) {
+/**
+ * The statement CSV as the code before streaming built it: one string from all entries at once. The
+ * admin's file (`admin`) also has the partner's payout details, here none set: three empty cells.
+ */
+function expectedCsv(p: any, entries: any[], admin = false) {
   const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const payee = admin ? ['', '', ''] : [];
   const lines = entries.map((e) =>
-    [p.id, p.status, e.createdAt, e.id, e.kind, e.status, (e.amount / 100).toFixed(2), e.unit, e.eventId, e.reversesId ?? '', e.linkCode ?? '', e.campaign ?? '', e.explanation].map(field).join(','),
+    [p.id, p.status, e.createdAt, e.id, e.kind, e.status, (e.amount / 100).toFixed(2), e.unit, e.eventId, e.reversesId ?? '', e.linkCode ?? '', e.campaign ?? '', e.explanation, ...payee].map(field).join(','),
   );
-  return ['payout_id,payout_status,created_at,commission_id,kind,status,amount,unit,event_id,reverses_id,link_code,campaign,explanation', ...lines, ''].join('\r\n');
+  const header = `payout_id,payout_status,created_at,commission_id,kind,status,amount,unit,event_id,reverses_id,link_code,campaign,explanation${admin ? ',payout_method,payout_details,payout_details_updated_at' : ''}`;
+  return [header, ...lines, ''].join('\r\n');
 }
 
 describe('the statement CSV is streamed page by page, byte for byte what it was', () => {
   it('admin ?format=csv, partner ?format=csv and portal statement.csv = the whole statement as one string (partners: explanations in money)', async () => {
     const whole = await ok(h.admin('GET', `/v1/payouts/${payout.id}?limit=200`));
-    const want = expectedCsv(whole, whole.entries);
+    const want = expectedCsv(whole, whole.entries, true);
     expect(want.split('\r\n')).toHaveLength(16);
     const mine = await ok(h.as(janeToken)('GET', `/v1/me/payouts/${payout.id}?limit=200`));
     const wantPartner = expectedCsv(mine, mine.entries);
-    expect(wantPartner.split('\r\n')[2]).toBe(want.split('\r\n')[2]!.replace('10% of 10000 = 1000', '10% of €100.00 = €10.00'));
+    expect(wantPartner.split('\r\n')[2]).toBe(want.split('\r\n')[2]!.replace('10% of 10000 = 1000', '10% of €100.00 = €10.00').replace(/,,,$/, ''));
     const fetchCsv = async (path: string, headers: Record<string, string>) => {
       const res = await h.app.request(path, { headers });
       expect(res.status).toBe(200);
@@ -178,7 +186,7 @@ describe('the statement CSV is streamed page by page, byte for byte what it was'
     const whole = await ok(h.admin('GET', `/v1/payouts/${payout.id}?limit=200`));
     for (const scope of ['admin', { partnerId: payout.partnerId, programId: payout.programId }] as const) {
       const csv = await streamStatementCsv(h.t.db, payout.id, scope, { pageSize });
-      expect(await new Response(csv!.body).text()).toBe(expectedCsv(whole, whole.entries));
+      expect(await new Response(csv!.body).text()).toBe(expectedCsv(whole, whole.entries, scope === 'admin'));
     }
     expect(await streamStatementCsv(h.t.db, bobPayout.id, { partnerId: payout.partnerId, programId: payout.programId }, { pageSize })).toBeNull();
   });

@@ -43,6 +43,7 @@ function adminRoutes(w: World): [string, string, unknown?][] {
     ['GET', `/v1/partners/${w.C.id}`],
     ['PATCH', `/v1/partners/${B}`, { status: 'suspended' }],
     ['PATCH', `/v1/partners/${A}`, { email: 'alice@evil.test' }],
+    ['PATCH', `/v1/partners/${B}`, { payoutMethod: 'paypal', payoutDetails: 'alice@evil.test' }],
     ['GET', `/v1/partners/${B}/links`],
     ['GET', `/v1/partners/${A}/links`],
     ['POST', `/v1/partners/${B}/links`, { url: 'https://acme.test/x', code: 'hijack' }],
@@ -200,6 +201,25 @@ describe('IDOR — /v1/me* with A’s token sees only A', () => {
       expect(r.body.error).toMatchObject({ code: 'validation_failed', reason: 'host_not_allowed', field: 'url' });
     }
     expect(await snapshot(h.t)).toEqual(before);
+  });
+
+  it('PUT /v1/me/payout-details cannot name another partner (422, nothing written); A’s own never reach B', async () => {
+    const before = await snapshot(h.t);
+    for (const body of [{ method: 'paypal', details: 'alice@evil.test', partnerId: w.B.id }, { method: 'paypal', details: 'alice@evil.test', programId: w.globex.id }]) {
+      const r = await asA('PUT', '/v1/me/payout-details', body);
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body.error).toMatchObject({ code: 'validation_failed', field: Object.keys(body)[2] });
+    }
+    expect((await asA('PUT', `/v1/me/payout-details?partnerId=${w.B.id}`, { method: 'paypal', details: 'alice@evil.test' })).status).toBe(422);
+    expect(await snapshot(h.t)).toEqual(before);
+    // A sets her own (then back to none, leaving the world as it was): B's /v1/me stays without them.
+    const r = await ok(asA('PUT', '/v1/me/payout-details', { method: 'paypal', details: 'alice-payouts@example.com' }));
+    expect(r.partnerId).toBe(w.A.id);
+    const asB = h.as(w.B.token);
+    for (const path of ['/v1/me', '/v1/me/payouts', '/v1/me/commissions', '/v1/me/links']) expect(JSON.stringify((await ok(asB('GET', path)))), path).not.toContain('alice-payouts');
+    expect((await ok(asB('GET', '/v1/me'))).payoutDetails).toBeNull();
+    expect((await ok(h.admin('GET', `/v1/partners/${w.B.id}`))).payoutDetails).toBeNull();
+    await ok(h.admin('PATCH', `/v1/partners/${w.A.id}`, { payoutMethod: null, payoutDetails: null }));
   });
 
   it('paths that would name another record under /v1/me do not exist', async () => {

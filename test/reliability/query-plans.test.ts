@@ -279,7 +279,9 @@ describe('payout statements and every payout_id lookup use commissions_payout_cr
     w = await world();
   });
 
-  const PAYOUT = 'SEARCH payouts USING INDEX sqlite_autoindex_payouts_1 (id=?)';
+  // The payout by id, with its partner's payout details by primary key (an admin's read; a partner's
+  // matches no partner row, with the same plan).
+  const PAYOUT = ['SEARCH payouts USING INDEX sqlite_autoindex_payouts_1 (id=?)', 'SEARCH partners USING INDEX sqlite_autoindex_partners_1 (id=?) LEFT-JOIN'];
   const JOINS = ['SEARCH events USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN', 'SEARCH links USING INDEX sqlite_autoindex_links_1 (id=?) LEFT-JOIN'];
   const CURSOR = 'MTc3MjM2NjQwMDAwMDpjb21feg'; // 1772366400000:com_z
   const partnerScope = (w: World) => ({ partnerId: w.partner, programId: w.program });
@@ -297,7 +299,7 @@ describe('payout statements and every payout_id lookup use commissions_payout_cr
   ] as const)('readPayoutStatement %s: the payout by id, the period as two probes, the page a range in index order', async (_name, run, periodIndex, range) => {
     const [payout, from, to, page, ...more] = await plansOf(() => run(w));
     expect(more).toEqual([]);
-    expect(payout!.plan).toEqual([PAYOUT]);
+    expect(payout!.plan).toEqual(PAYOUT);
     // Each end of the period is the first entry of the range in one direction: LIMIT 1, no aggregate.
     for (const [end, dir] of [[from!, 'asc'], [to!, 'desc']] as const) {
       expect(end.plan).toEqual([`SEARCH commissions USING ${periodIndex} commissions_payout_created_idx (payout_id=?)`]);
@@ -312,7 +314,7 @@ describe('payout statements and every payout_id lookup use commissions_payout_cr
   it('readPayoutStatementPage (a CSV page): the payout and a range from the cursor, nothing else', async () => {
     for (const scope of ['admin', partnerScope(w)] as const) {
       const plans = await plansOf(() => readPayoutStatementPage(w.t.db, w.payout, scope, { limit: 500, cursor: CURSOR }));
-      expect(plans.map((p) => p.plan)).toEqual([[PAYOUT], ['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=? AND (created_at,id)<(?,?))', ...JOINS]]);
+      expect(plans.map((p) => p.plan)).toEqual([PAYOUT, ['SEARCH commissions USING INDEX commissions_payout_created_idx (payout_id=? AND (created_at,id)<(?,?))', ...JOINS]]);
     }
   });
 

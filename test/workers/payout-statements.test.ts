@@ -63,10 +63,16 @@ describe('payout statements and the approval count on workerd with D1', () => {
     expect(lines.slice(1, -1).reduce((s, l) => s + Math.round(Number(l.split(',')[6]) * 100), 0)).toBe(130_000);
     const token = (await json('POST', `/v1/partners/${partner.id}/tokens`, {})).body.token;
     const mine = await self('GET', `/v1/me/payouts/${payout.id}?format=csv`, undefined, { authorization: `Bearer ${token}` });
-    // The partner's file is the admin's with each explanation in money (the admin reads the stored text).
+    // The partner's file is the admin's with each explanation in money (the admin reads the stored text)
+    // and without the admin's payout-detail columns (none set here: three empty cells).
     const partnerText = await mine.text();
-    expect(lines[1]).toMatch(/,fixed [1-4]00$/);
-    expect(partnerText).toBe(text.replace(/,fixed ([1-4]00)\r\n/g, (_, n: string) => `,fixed $${(Number(n) / 100).toFixed(2)}\r\n`));
+    expect(lines[0]).toMatch(/,explanation,payout_method,payout_details,payout_details_updated_at$/);
+    expect(lines[1]).toMatch(/,fixed [1-4]00,,,$/);
+    expect(partnerText).toBe(
+      text
+        .replace(',payout_method,payout_details,payout_details_updated_at\r\n', '\r\n')
+        .replace(/,fixed ([1-4]00),,,\r\n/g, (_, n: string) => `,fixed $${(Number(n) / 100).toFixed(2)}\r\n`),
+    );
     expect(partnerText.split('\r\n')[1]).toMatch(/,fixed \$[1-4]\.00$/);
   }, 120_000);
 });

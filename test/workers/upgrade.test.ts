@@ -22,7 +22,7 @@ async function downgradeTo0007() {
     env.DB.prepare('DROP INDEX commissions_payout_created_idx'), // 0012, and the index it replaced (0006)
     env.DB.prepare('CREATE INDEX commissions_payout_idx ON commissions (payout_id) WHERE payout_id IS NOT NULL'),
     env.DB.prepare(
-      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql', '0016_customers_list_indexes.sql', '0017_payout_cancel.sql', '0018_webhooks.sql')`,
+      `DELETE FROM d1_migrations WHERE name IN ('0008_unambiguous_dedupe_keys.sql', '0009_event_names.sql', '0010_idempotency_keys_created_at.sql', '0011_revoked_partner_tokens.sql', '0012_payout_created_index.sql', '0013_revoked_token_id_index.sql', '0014_attribution_history.sql', '0015_program_cookie_domain.sql', '0016_customers_list_indexes.sql', '0017_payout_cancel.sql', '0018_webhooks.sql', '0019_partner_payout_details.sql')`,
     ),
   ]);
 }
@@ -82,9 +82,13 @@ describe('upgrading an existing D1 database (0000-0007 with data, then 0008-0009
     // And 0018's webhook tables (the conversions above queued nothing: no endpoint was set up).
     expect(await rows('select count(*) as n from webhook_deliveries')).toEqual([{ n: 0 }]);
     await env.DB.batch([env.DB.prepare('DROP TABLE webhook_deliveries'), env.DB.prepare('DROP TABLE webhook_endpoints')]);
+    // And 0019's partner columns (the partner above was written with them).
+    await env.DB.batch(['payout_method', 'payout_details', 'payout_details_updated_at'].map((c) => env.DB.prepare(`ALTER TABLE partners DROP COLUMN ${c}`)));
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-    expect((await rows('select name from d1_migrations order by id')).length).toBe(19);
+    expect((await rows('select name from d1_migrations order by id')).length).toBe(20);
     expect(await rows('select (select count(*) from webhook_endpoints) + (select count(*) from webhook_deliveries) as n')).toEqual([{ n: 0 }]);
+    // 0019: existing partners have no payout details until they (or an admin) set them.
+    expect(await rows('select payout_method, payout_details, payout_details_updated_at from partners')).toEqual([{ payout_method: null, payout_details: null, payout_details_updated_at: null }]);
     expect(await rows('select status, canceled_at, cancel_reason from payouts')).toEqual([{ status: 'pending', canceled_at: null, cancel_reason: null }]);
     expect(await rows('select cookie_domain from programs')).toEqual([{ cookie_domain: null }]);
     // 0014 starts each attributed customer's history with its current touch: cus:1, the click's.

@@ -101,3 +101,21 @@ export async function listPartners(
     .orderBy(...newestFirst(partners.createdAt, partners.id))
     .limit(f.limit + 1);
 }
+
+/**
+ * Sets (or, with nulls, clears) a partner's payout method and details, scoped by partner and program,
+ * stamping payoutDetailsUpdatedAt. Null when there is no such partner in the program.
+ */
+export async function updatePayoutDetails(
+  db: Db,
+  id: string,
+  programId: string,
+  set: Pick<PartnerRow, 'payoutMethod' | 'payoutDetails' | 'payoutDetailsUpdatedAt' | 'updatedAt'>,
+): Promise<PartnerRow | null> {
+  const [row] = await db
+    .update(partners)
+    .set(set)
+    .where(and(eq(partners.id, id), eq(partners.programId, programId)))
+    .returning();
+  return row ?? null;
+}

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { commissions, events, links, payouts } from '../schema';
+import { commissions, events, links, partners, payouts } from '../schema';
 import { decodeCursor, newestFirst } from '../../lib/pagination';
 import type { CommissionRow } from './conversions';
-import type { PayoutRow } from './payouts';
+import { payeeColumns, payeeOfPayout, type Payee, type PayoutRow } from './payouts';
 
 /**
  * Whose payout a statement read may return: one partner's (the partner API and the portal; another
@@ -39,6 +39,8 @@ export type StatementLineRow = StatementEntryRow<StatementLineCommission>;
 /** A payout and one page of its entries' statement lines (up to `limit` + 1, newest first), read in one batch. */
 export interface PayoutStatementPage {
   payout: PayoutRow;
+  /** The partner's payout method and details now (admin reads only; a partner's own read: null). */
+  payee: Payee;
   entries: StatementLineRow[];
 }
 
@@ -57,6 +59,20 @@ function payoutWhere(payoutId: string, scope: StatementScope): SQL | undefined {
   return scope === 'admin'
     ? eq(payouts.id, payoutId)
     : and(eq(payouts.id, payoutId), eq(payouts.partnerId, scope.partnerId), eq(payouts.programId, scope.programId));
+}
+
+/**
+ * The payout, and for an admin its partner's payout details as they are now (read in the same batch
+ * as the entries, never snapshotted): one probe of partners by primary key. A partner's read matches
+ * no row there (the bound flag is 0), so the statement it gets never carries them; the plan is the same.
+ */
+function payoutRead(db: Db, payoutId: string, scope: StatementScope) {
+  return db
+    .select({ payout: payouts, payee: payeeColumns })
+    .from(payouts)
+    .leftJoin(partners, and(payeeOfPayout, sql`${scope === 'admin' ? 1 : 0} = 1`))
+    .where(payoutWhere(payoutId, scope))
+    .limit(1);
 }
 
 /**
@@ -115,15 +131,15 @@ function periodEnd(db: Db, payoutId: string, scope: StatementScope, end: 'from' 
  * the status never lags the entries during a mark-paid. A bad cursor throws a 422 before any read.
  */
 export async function readPayoutStatement(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery): Promise<PayoutStatementRows | null> {
-  const [[payout], [first], [last], entries] = await db.batch([
-    db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1),
+  const [[read], [first], [last], entries] = await db.batch([
+    payoutRead(db, payoutId, scope),
     periodEnd(db, payoutId, scope, 'from'),
     periodEnd(db, payoutId, scope, 'to'),
     entriesPage(db, commissions, payoutId, scope, page),
   ]);
-  if (!payout) return null;
+  if (!read) return null;
   const period = first && last ? { from: first.at, to: last.at } : null;
-  return { payout, period, entries };
+  return { payout: read.payout, payee: read.payee, period, entries };
 }
 
 /**
@@ -131,6 +147,6 @@ export async function readPayoutStatement(db: Db, payoutId: string, scope: State
  * statement download reads per page, so each line's payout status is read with its entry.
  */
 export async function readPayoutStatementPage(db: Db, payoutId: string, scope: StatementScope, page: StatementPageQuery): Promise<PayoutStatementPage | null> {
-  const [[payout], entries] = await db.batch([db.select().from(payouts).where(payoutWhere(payoutId, scope)).limit(1), entriesPage(db, lineColumns, payoutId, scope, page)]);
-  return payout ? { payout, entries } : null;
+  const [[read], entries] = await db.batch([payoutRead(db, payoutId, scope), entriesPage(db, lineColumns, payoutId, scope, page)]);
+  return read ? { payout: read.payout, payee: read.payee, entries } : null;
 }

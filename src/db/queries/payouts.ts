@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { commissions, payouts } from '../schema';
+import { commissions, partners, payouts } from '../schema';
 import { cursorWhere, newestFirst } from '../../lib/pagination';
 import type { BatchItem } from 'drizzle-orm/batch';
 
@@ -50,18 +50,48 @@ export async function cancelPayout(db: Db, id: string, reason: string | null, no
   return findPayout(db, id);
 }
 
-export async function listPayouts(db: Db, f: { programId?: string; partnerId?: string; status?: PayoutStatus; limit: number; cursor?: string }) {
+type PayoutListFilter = { programId?: string; partnerId?: string; status?: PayoutStatus; limit: number; cursor?: string };
+
+const payoutListWhere = (f: PayoutListFilter) =>
+  and(
+    f.programId ? eq(payouts.programId, f.programId) : undefined,
+    f.partnerId ? eq(payouts.partnerId, f.partnerId) : undefined,
+    f.status ? eq(payouts.status, f.status) : undefined,
+    cursorWhere(f.cursor, payouts.createdAt, payouts.id),
+  );
+
+export async function listPayouts(db: Db, f: PayoutListFilter) {
   return db
     .select()
     .from(payouts)
-    .where(
-      and(
-        f.programId ? eq(payouts.programId, f.programId) : undefined,
-        f.partnerId ? eq(payouts.partnerId, f.partnerId) : undefined,
-        f.status ? eq(payouts.status, f.status) : undefined,
-        cursorWhere(f.cursor, payouts.createdAt, payouts.id),
-      ),
-    )
+    .where(payoutListWhere(f))
     .orderBy(...newestFirst(payouts.createdAt, payouts.id))
     .limit(f.limit + 1);
+}
+
+/**
+ * How the payout's partner wants to be paid, as the partner row says now: read with the payout, never
+ * copied into it, so a statement shows the details the partner has at the time it is read.
+ */
+export const payeeColumns = {
+  payoutMethod: partners.payoutMethod,
+  payoutDetails: partners.payoutDetails,
+  payoutDetailsUpdatedAt: partners.payoutDetailsUpdatedAt,
+};
+/** null when the partner has set none (a left join's columns, all null, read as no object). */
+export type Payee = Pick<typeof partners.$inferSelect, keyof typeof payeeColumns> | null;
+
+/** The payee of a payout row: its partner by primary key (one probe per payout listed). */
+export const payeeOfPayout = eq(partners.id, payouts.partnerId);
+
+/** listPayouts for an admin: each payout with its partner's payout details as they are now. */
+export async function listPayoutsWithPayees(db: Db, f: PayoutListFilter): Promise<(PayoutRow & { payee: Payee })[]> {
+  const rows = await db
+    .select({ payout: payouts, payee: payeeColumns })
+    .from(payouts)
+    .leftJoin(partners, payeeOfPayout)
+    .where(payoutListWhere(f))
+    .orderBy(...newestFirst(payouts.createdAt, payouts.id))
+    .limit(f.limit + 1);
+  return rows.map((r) => ({ ...r.payout, payee: r.payee }));
 }

@@ -17,6 +17,13 @@ export const partners = sqliteTable(
      * tokens bumps it, so every token issued before stops working at once.
      */
     tokenGeneration: integer('token_generation').notNull().default(0),
+    /**
+     * How the partner wants to be paid, set by the partner (or an admin): null until then. Personal
+     * data (a PayPal email, an IBAN): shown to the partner itself and to admins, never logged.
+     */
+    payoutMethod: text('payout_method', { enum: ['paypal', 'wise', 'bank_transfer', 'other'] }),
+    payoutDetails: text('payout_details'),
+    payoutDetailsUpdatedAt: integer('payout_details_updated_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

@@ -5,6 +5,7 @@ import { SHOWN, type Dashboard } from '../load-dashboard';
 import { Balances } from './balances';
 import { DailyChart } from './chart';
 import { Layout } from './layout';
+import { PayoutDetailsSection } from './payout-details';
 
 export interface LeaderboardRow {
   rank: number;
@@ -120,6 +121,7 @@ export function DashboardPage(props: { d: Dashboard; days: number; baseUrl: stri
           )}
           <More shown={d.more.payouts} list="payouts" />
         </section>
+        <PayoutDetailsSection partner={d.partner} csrf={csrf} />
         {leaderboard ? (
           <section aria-labelledby="leaderboard">
             <h2 id="leaderboard">Leaderboard (sales, last {days} days)</h2>
