@@ -36,7 +36,7 @@ describe('webhook endpoints — the API', () => {
     expect((await t.json('GET', `/v1/webhooks/${a.body.id}`)).status).toBe(404);
   });
 
-  it('URL rules: https only (http with WEBHOOKS_ALLOW_HTTP=1), no credentials, at most 2,048 characters', async () => {
+  it('URL rules: https only (http with WEBHOOKS_ALLOW_HTTP=1), no credentials, no private or loopback host, at most 2,048 characters', async () => {
     const t = await makeApp({ env: { JWT_SECRET: 'j'.repeat(32) } });
     const { program } = await seedProgram(t);
     const post = (url: string) => t.json('POST', `/v1/programs/${program.id}/webhooks`, { url, events: ['sale.created'] });
@@ -47,6 +47,24 @@ describe('webhook endpoints — the API', () => {
       [`https://hooks.test/${'a'.repeat(2030)}`, 'too_long'],
       ['hooks.test/x', 'invalid_url'],
       ['https://hooks.test/a b', 'invalid_url'],
+      // the server would call itself, a private network or cloud metadata
+      ['https://localhost/hook', 'private_address'],
+      ['https://api.localhost./hook', 'private_address'],
+      ['https://printer.local/', 'private_address'],
+      ['https://db.internal/', 'private_address'],
+      ['https://127.0.0.1/', 'private_address'],
+      ['https://2130706433/', 'private_address'], // 127.0.0.1 as one number
+      ['https://0x7f.1/', 'private_address'],
+      ['https://10.1.2.3/', 'private_address'],
+      ['https://172.31.255.255/', 'private_address'],
+      ['https://192.168.0.10/', 'private_address'],
+      ['https://169.254.169.254/latest/meta-data/', 'private_address'],
+      ['https://100.64.0.1/', 'private_address'],
+      ['https://0.0.0.0/', 'private_address'],
+      ['https://[::1]/', 'private_address'],
+      ['https://[::ffff:127.0.0.1]/', 'private_address'],
+      ['https://[fd00::1]/', 'private_address'],
+      ['https://[fe80::1]/', 'private_address'],
     ];
     for (const [url, reason] of reasons) {
       const r = await post(url);
@@ -54,7 +72,19 @@ describe('webhook endpoints — the API', () => {
     }
     const longest = `https://hooks.test/${'a'.repeat(2048 - 'https://hooks.test/'.length)}`;
     expect((await post(longest)).status).toBe(201);
-    expect((await rawClient(t).execute('select count(*) as n from webhook_endpoints')).rows[0]!.n).toBe(1);
+    // public addresses, and names that merely look local, are fine
+    for (const url of ['https://172.32.0.1/', 'https://8.8.8.8/', 'https://[2606:4700::1111]/', 'https://localhost.example.com/']) {
+      expect((await post(url)).status, url).toBe(201);
+    }
+    expect((await rawClient(t).execute('select count(*) as n from webhook_endpoints')).rows[0]!.n).toBe(5);
+    // a PATCH is checked the same way
+    const id = (await t.json('GET', `/v1/programs/${program.id}/webhooks`)).body.data[0].id;
+    const patched = await t.json('PATCH', `/v1/webhooks/${id}`, { url: 'https://169.254.169.254/' });
+    expect([patched.status, patched.body.error.reason]).toEqual([422, 'private_address']);
+    // a local set-up with a local receiver says so with WEBHOOKS_ALLOW_HTTP=1
+    const local = await makeApp({ env: { JWT_SECRET: 'j'.repeat(32), WEBHOOKS_ALLOW_HTTP: '1' } });
+    const { program: lp } = await seedProgram(local);
+    expect((await local.json('POST', `/v1/programs/${lp.id}/webhooks`, { url: 'http://127.0.0.1:9999/hook', events: ['sale.created'] })).status).toBe(201);
   });
 
   it('at most 20 endpoints a program (409 too_many_webhooks, nothing written); other programs are not counted', async () => {
