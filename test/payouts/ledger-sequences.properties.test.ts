@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
-import { addReward, allEntries, allEvents, balanceOf, check, DAY, freshProgram, ok, sum, wholeStatement, type Balance, type Entry } from '../reliability/properties/support';
+import { addReward, allEntries, allEvents, check, checkBalances, checkPayouts, DAY, freshProgram, ok, sum, type Entry } from '../reliability/properties/support';
 import { runs, timeout } from '../reliability/properties/runs';
 
 // The ledger through the real app over random histories that mix today's money moves: early sales
@@ -40,34 +40,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 async function checkInvariants(t: TestApp, programId: string, partners: readonly { id: string }[]) {
   const entries = await allEntries(t, programId);
-  const listed = await ok(t, 'GET', `/v1/programs/${programId}/payouts?limit=200`);
-  check(listed.nextCursor === null, 'more than 200 payouts: read them all');
-  const payouts: any[] = listed.data;
-  let claimed = 0;
-  const paidByPartner = new Map<string, number>();
-  for (const p of payouts) {
-    const detail = await wholeStatement(t, p.id, 3);
-    const e: any[] = detail.entries;
-    check(detail.status === p.status, () => `payout ${p.id}: list ${p.status}, statement ${detail.status}`);
-    if (p.status === 'canceled') {
-      check(e.length === 0, () => `canceled payout ${p.id} still holds ${e.length} entries`);
-      check(p.paidAt === null && p.reference === null, () => `canceled payout ${p.id} carries a payment`);
-      continue;
-    }
-    check(detail.amount === sum(e), () => `payout ${p.id} amount ${detail.amount} ≠ sum of entries ${sum(e)}`);
-    check(detail.entryCount === e.length, () => `payout ${p.id} entryCount ${detail.entryCount} ≠ ${e.length} entries`);
-    check(detail.amount >= 1, () => `payout ${p.id} of ${detail.amount}`);
-    check(
-      e.every((x) => x.payoutId === p.id && x.partnerId === p.partnerId && x.unit === p.unit && x.recipient === 'partner'),
-      () => `payout ${p.id} holds a foreign entry`,
-    );
-    const want = p.status === 'paid' ? 'paid' : 'approved';
-    check(e.every((x) => x.status === want), () => `payout ${p.id} (${p.status}) has entries ${JSON.stringify(e.map((x) => x.status))}`);
-    claimed += e.length;
-    if (p.status === 'paid') paidByPartner.set(p.partnerId, (paidByPartner.get(p.partnerId) ?? 0) + detail.amount);
-  }
-  check(claimed === entries.filter((x) => x.payoutId !== null).length, 'an entry is claimed by no live payout, or by two');
-  check(entries.every((x) => x.status !== 'paid' || x.payoutId !== null), 'a paid entry outside any payout');
+  const paidByPartner = await checkPayouts(t, programId, entries);
 
   // Every commission is taken back by exactly its sale's refunded share (rounded down), all of it
   // when the sale is refunded in full or the commission voided; never more, never positive.
@@ -98,15 +71,7 @@ async function checkInvariants(t: TestApp, programId: string, partners: readonly
     if (taken.some((x) => x.kind === 'adjustment')) check(o.status !== 'reversed', () => `commission ${o.id} reversed while an adjustment took part of it`);
   }
 
-  for (const partner of partners) {
-    const rows = await allEntries(t, programId, { partnerId: partner.id });
-    const rebuilt: Balance = { pending: 0, approved: 0, paid: 0 };
-    for (const r of rows) if (r.recipient === 'partner' && r.status !== 'reversed') rebuilt[r.status] += r.amount;
-    const balance = await balanceOf(t, partner.id);
-    check(JSON.stringify(balance) === JSON.stringify(rebuilt), () => `balance ${JSON.stringify(balance)} ≠ rebuilt ${JSON.stringify(rebuilt)} for ${partner.id}`);
-    const paidOut = paidByPartner.get(partner.id) ?? 0;
-    check(balance.paid === paidOut && balance.paid >= 0, () => `paid balance ${balance.paid} ≠ paid payouts ${paidOut} for ${partner.id}`);
-  }
+  await checkBalances(t, programId, partners, paidByPartner);
 }
 
 describe('ledger sequences with cancel, void and adjustments (HTTP)', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import type { TestApp } from '../../helpers/app';
-import { addReward, allEntries, balanceOf, check, DAY, freshProgram, ok, sum, wholeStatement, type Balance } from './support';
+import { addReward, allEntries, check, checkBalances, checkPayouts, DAY, freshProgram, ok, sum } from './support';
 import { runs, timeout } from './runs';
 
 // Payouts and balances through the real app: after every step of a random history of leads,
@@ -29,28 +29,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 async function checkInvariants(t: TestApp, programId: string, partners: readonly { id: string }[]) {
   const entries = await allEntries(t, programId);
-  const listed = await ok(t, 'GET', `/v1/programs/${programId}/payouts?limit=200`);
-  check(listed.nextCursor === null, 'more than 200 payouts: read them all');
-  const payouts: any[] = listed.data;
-  let claimed = 0;
-  const paidByPartner = new Map<string, number>();
-  for (const p of payouts) {
-    // Pages of 3, so page boundaries (inside equal createdAt too) are part of every check.
-    const detail = await wholeStatement(t, p.id, 3);
-    const e: any[] = detail.entries;
-    check(detail.amount === sum(e), () => `payout ${p.id} amount ${detail.amount} ≠ sum of entries ${sum(e)} (${JSON.stringify(e.map((x) => x.amount))})`);
-    check(detail.entryCount === e.length, () => `payout ${p.id} entryCount ${detail.entryCount} ≠ ${e.length} entries`);
-    check(detail.amount >= 1, () => `payout ${p.id} of ${detail.amount}`);
-    check(
-      e.every((x) => x.payoutId === p.id && x.partnerId === p.partnerId && x.unit === p.unit && x.recipient === 'partner'),
-      () => `payout ${p.id} holds a foreign entry`,
-    );
-    const want = p.status === 'paid' ? 'paid' : 'approved';
-    check(e.every((x) => x.status === want), () => `payout ${p.id} (${p.status}) has entries ${JSON.stringify(e.map((x) => x.status))}`);
-    claimed += e.length;
-    if (p.status === 'paid') paidByPartner.set(p.partnerId, (paidByPartner.get(p.partnerId) ?? 0) + detail.amount);
-  }
-  check(claimed === entries.filter((x) => x.payoutId !== null).length, 'an entry is claimed by no listed payout, or by two');
+  const paidByPartner = await checkPayouts(t, programId, entries);
 
   // Refunds never take back more than a commission, nor give anything back.
   for (const o of entries.filter((x) => x.kind === 'commission')) {
@@ -62,17 +41,7 @@ async function checkInvariants(t: TestApp, programId: string, partners: readonly
     }
   }
 
-  for (const partner of partners) {
-    // The partner's balance rebuilt from the commissions list: partner-recipient entries only,
-    // reversed entries (an unpaid original closed with its reversals) leave every balance.
-    const rows = await allEntries(t, programId, { partnerId: partner.id });
-    const rebuilt: Balance = { pending: 0, approved: 0, paid: 0 };
-    for (const r of rows) if (r.recipient === 'partner' && r.status !== 'reversed') rebuilt[r.status] += r.amount;
-    const balance = await balanceOf(t, partner.id);
-    check(JSON.stringify(balance) === JSON.stringify(rebuilt), () => `balance ${JSON.stringify(balance)} ≠ rebuilt ${JSON.stringify(rebuilt)} for ${partner.id}`);
-    const paidOut = paidByPartner.get(partner.id) ?? 0;
-    check(balance.paid === paidOut, () => `paid balance ${balance.paid} ≠ paid payouts ${paidOut} for ${partner.id}`);
-  }
+  await checkBalances(t, programId, partners, paidByPartner);
 }
 
 describe('payout properties (HTTP)', () => {

@@ -108,3 +108,58 @@ export const sum = (rows: readonly { amount: number }[]) => rows.reduce((s, r) =
 
 /** Sorted, so two multisets compare with toEqual. */
 export const multiset = (items: readonly string[]) => [...items].sort();
+
+/**
+ * The program's payouts against their statements: a pending or paid payout is the sum of its
+ * entries (read in pages of 3, so page boundaries are part of every check), all of them its
+ * partner's, in its unit and status; a canceled one holds none and carries no payment; no entry is
+ * in two payouts or none that lists it, and no paid entry is outside a payout. Returns what each
+ * partner was paid.
+ */
+export async function checkPayouts(t: TestApp, programId: string, entries: readonly Entry[]): Promise<Map<string, number>> {
+  const listed = await ok(t, 'GET', `/v1/programs/${programId}/payouts?limit=200`);
+  check(listed.nextCursor === null, 'more than 200 payouts: read them all');
+  let claimed = 0;
+  const paidByPartner = new Map<string, number>();
+  for (const p of listed.data as any[]) {
+    const detail = await wholeStatement(t, p.id, 3);
+    const e: any[] = detail.entries;
+    check(detail.status === p.status, () => `payout ${p.id}: list ${p.status}, statement ${detail.status}`);
+    if (p.status === 'canceled') {
+      check(e.length === 0, () => `canceled payout ${p.id} still holds ${e.length} entries`);
+      check(p.paidAt === null && p.reference === null, () => `canceled payout ${p.id} carries a payment`);
+      continue;
+    }
+    check(detail.amount === sum(e), () => `payout ${p.id} amount ${detail.amount} ≠ sum of entries ${sum(e)} (${JSON.stringify(e.map((x) => x.amount))})`);
+    check(detail.entryCount === e.length, () => `payout ${p.id} entryCount ${detail.entryCount} ≠ ${e.length} entries`);
+    check(detail.amount >= 1, () => `payout ${p.id} of ${detail.amount}`);
+    check(
+      e.every((x) => x.payoutId === p.id && x.partnerId === p.partnerId && x.unit === p.unit && x.recipient === 'partner'),
+      () => `payout ${p.id} holds a foreign entry`,
+    );
+    const want = p.status === 'paid' ? 'paid' : 'approved';
+    check(e.every((x) => x.status === want), () => `payout ${p.id} (${p.status}) has entries ${JSON.stringify(e.map((x) => x.status))}`);
+    claimed += e.length;
+    if (p.status === 'paid') paidByPartner.set(p.partnerId, (paidByPartner.get(p.partnerId) ?? 0) + detail.amount);
+  }
+  check(claimed === entries.filter((x) => x.payoutId !== null).length, 'an entry is claimed by no live payout, or by two');
+  check(entries.every((x) => x.status !== 'paid' || x.payoutId !== null), 'a paid entry outside any payout');
+  return paidByPartner;
+}
+
+/**
+ * Every partner's balance rebuilt from the commissions list (partner-recipient entries only;
+ * reversed entries, an unpaid original closed with its reversals, leave every balance) equals the
+ * stored one, and its paid balance is what its paid payouts paid, never below zero.
+ */
+export async function checkBalances(t: TestApp, programId: string, partners: readonly { id: string }[], paidByPartner: ReadonlyMap<string, number>) {
+  for (const partner of partners) {
+    const rows = await allEntries(t, programId, { partnerId: partner.id });
+    const rebuilt: Balance = { pending: 0, approved: 0, paid: 0 };
+    for (const r of rows) if (r.recipient === 'partner' && r.status !== 'reversed') rebuilt[r.status] += r.amount;
+    const balance = await balanceOf(t, partner.id);
+    check(JSON.stringify(balance) === JSON.stringify(rebuilt), () => `balance ${JSON.stringify(balance)} ≠ rebuilt ${JSON.stringify(rebuilt)} for ${partner.id}`);
+    const paidOut = paidByPartner.get(partner.id) ?? 0;
+    check(balance.paid === paidOut && balance.paid >= 0, () => `paid balance ${balance.paid} ≠ paid payouts ${paidOut} for ${partner.id}`);
+  }
+}
